@@ -1,0 +1,290 @@
+"""Import decks into the collection (idempotent, all or nothing) and export them back to YAML.
+
+Cards are matched by (deck id, card id): an edited card keeps its memory state and review log, a
+card gone from the file is retired (kept with its history, out of every queue) and comes back if
+it reappears.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import yaml
+
+from srs.clock import to_db
+from srs.deck import Card, Choice, Deck, ExamSpec
+from srs.store import CollectionError, Store
+
+__all__ = [
+    "DeckChanges",
+    "card_from_row",
+    "deck_from_collection",
+    "dump_deck",
+    "exam_from_json",
+    "import_decks",
+    "plan_import",
+]
+
+
+@dataclass
+class DeckChanges:
+    """What importing one deck changes (or would change, for a dry run)."""
+
+    deck_id: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    deck_changed: bool = False
+    is_new_deck: bool = False
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.added or self.updated or self.retired or self.restored or self.deck_changed)
+
+    def summary(self) -> str:
+        text = (f"{self.deck_id}: {len(self.added)} added, {len(self.updated)} updated, "
+                f"{len(self.retired)} retired, {self.unchanged} unchanged")
+        if self.restored:
+            text += f", {len(self.restored)} restored"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "deck": self.deck_id,
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "retired": len(self.retired),
+            "restored": len(self.restored),
+            "unchanged": self.unchanged,
+        }
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _content(card: Card, position: int) -> tuple[object, ...]:
+    """A card's stored columns, in the order `_CONTENT_COLUMNS` names them."""
+    return (
+        position,
+        card.question,
+        _dumps(card.answers),
+        _dumps([[c.text, c.feedback] for c in card.distractors]),
+        card.topic,
+        _dumps(card.tags),
+        card.feedback_correct,
+        card.feedback_incorrect,
+        card.explanation,
+    )
+
+
+_CONTENT_COLUMNS = ("position", "question", "answers", "distractors", "topic", "tags",
+                    "feedback_correct", "feedback_incorrect", "explanation")
+
+
+def exam_to_json(exam: ExamSpec | None) -> str | None:
+    if exam is None:
+        return None
+    return _dumps({"title": exam.title, "questions": exam.questions, "pass_mark": exam.pass_mark,
+                   "time_limit": exam.time_limit, "blueprint": [list(b) for b in exam.blueprint]})
+
+
+def exam_from_json(text: str | None) -> ExamSpec | None:
+    if text is None:
+        return None
+    data = json.loads(text)
+    return ExamSpec(data["questions"], data["pass_mark"], data["title"], data["time_limit"],
+                    tuple((topic, n) for topic, n in data["blueprint"]))
+
+
+def card_from_row(row: Sequence[object]) -> Card:
+    """Build a `Card` from (key, *content columns) as selected by `_CARD_SELECT`."""
+    key, _position, question, answers, distractors, topic, tags, fc, fi, explanation = row
+    return Card(
+        str(key),
+        str(question),
+        tuple(json.loads(str(answers))),
+        tuple(Choice(text, feedback) for text, feedback in json.loads(str(distractors))),
+        topic if topic is None else str(topic),
+        tuple(json.loads(str(tags))),
+        fc if fc is None else str(fc),
+        fi if fi is None else str(fi),
+        explanation if explanation is None else str(explanation),
+    )
+
+
+_CARD_SELECT = "SELECT key, " + ", ".join(_CONTENT_COLUMNS) + " FROM cards"
+
+
+def plan_import(store: Store, decks: Iterable[Deck]) -> list[DeckChanges]:
+    """Compare decks with the collection without writing anything."""
+    plans = []
+    for deck in decks:
+        plans.append(_plan_deck(store, deck)[0])
+    return plans
+
+
+def _plan_deck(store: Store, deck: Deck) -> tuple[DeckChanges, dict[str, tuple[object, ...]]]:
+    changes = DeckChanges(deck.id)
+    row = store.conn.execute(
+        "SELECT title, description, exam FROM decks WHERE id = ?", (deck.id,)
+    ).fetchone()
+    changes.is_new_deck = row is None
+    changes.deck_changed = row != (deck.title, deck.description, exam_to_json(deck.exam))
+    existing = {
+        key: (retired, tuple(rest))
+        for key, retired, *rest in store.conn.execute(
+            "SELECT key, retired, " + ", ".join(_CONTENT_COLUMNS) + " FROM cards WHERE deck_id = ?",
+            (deck.id,),
+        )
+    }
+    wanted: dict[str, tuple[object, ...]] = {}
+    for position, card in enumerate(deck.cards):
+        content = _content(card, position)
+        wanted[card.id] = content
+        old = existing.get(card.id)
+        if old is None:
+            changes.added.append(card.id)
+        elif old[0]:
+            changes.restored.append(card.id)
+        elif old[1] != content:
+            changes.updated.append(card.id)
+        else:
+            changes.unchanged += 1
+    changes.retired = [k for k, (retired, _) in existing.items() if not retired and k not in wanted]
+    return changes, wanted
+
+
+def import_decks(store: Store, decks: Sequence[Deck], *, source: str | None = None) -> list[DeckChanges]:
+    """Write decks into the collection in one transaction: all of them or nothing.
+
+    Raises:
+        CollectionError: two decks share an id, or the collection cannot be written.
+    """
+    seen: set[str] = set()
+    for deck in decks:
+        if deck.id in seen:
+            raise CollectionError(f"deck id '{deck.id}' is given by two files in one import")
+        seen.add(deck.id)
+    now = to_db(store.clock.now())
+    results = []
+    with store.write():
+        for deck in decks:
+            changes, wanted = _plan_deck(store, deck)
+            if changes.changes_anything:
+                _write_deck(store, deck, changes, wanted, now, source)
+            results.append(changes)
+    return results
+
+
+def _write_deck(
+    store: Store,
+    deck: Deck,
+    changes: DeckChanges,
+    wanted: dict[str, tuple[object, ...]],
+    now: str,
+    source: str | None,
+) -> None:
+    conn = store.conn
+    conn.execute(
+        "INSERT INTO decks (id, title, description, exam, source, imported_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
+        "description = excluded.description, exam = excluded.exam, "
+        "source = coalesce(excluded.source, source), imported_at = excluded.imported_at",
+        (deck.id, deck.title, deck.description, exam_to_json(deck.exam), source, now),
+    )
+    assignments = ", ".join(f"{c} = ?" for c in _CONTENT_COLUMNS)
+    conn.executemany(
+        f"UPDATE cards SET {assignments}, retired = 0, updated_at = ? WHERE deck_id = ? AND key = ?",
+        [(*wanted[k], now, deck.id, k) for k in changes.updated + changes.restored],
+    )
+    conn.executemany(
+        "UPDATE cards SET retired = 1, updated_at = ? WHERE deck_id = ? AND key = ?",
+        [(now, deck.id, k) for k in changes.retired],
+    )
+    if changes.added:
+        placeholders = ", ".join("?" * (len(_CONTENT_COLUMNS) + 4))
+        conn.executemany(
+            f"INSERT INTO cards (deck_id, key, {', '.join(_CONTENT_COLUMNS)}, created_at, "
+            f"updated_at) VALUES ({placeholders})",
+            [(deck.id, k, *wanted[k], now, now) for k in changes.added],
+        )
+        conn.execute(
+            "INSERT INTO memory (card_id) SELECT c.id FROM cards c WHERE c.deck_id = ? AND "
+            "NOT EXISTS (SELECT 1 FROM memory m WHERE m.card_id = c.id)",
+            (deck.id,),
+        )
+
+
+def deck_from_collection(store: Store, deck_id: str) -> Deck:
+    """Rebuild a deck as the collection holds it (active cards, in file order).
+
+    Raises:
+        CollectionError: no such deck.
+    """
+    row = store.conn.execute(
+        "SELECT title, description, exam FROM decks WHERE id = ?", (deck_id,)
+    ).fetchone()
+    if row is None:
+        raise CollectionError(f"no deck '{deck_id}' in the collection")
+    cards = tuple(
+        card_from_row(r)
+        for r in store.conn.execute(
+            _CARD_SELECT + " WHERE deck_id = ? AND retired = 0 ORDER BY position", (deck_id,)
+        )
+    )
+    return Deck(deck_id, row[0], cards, row[1], exam_from_json(row[2]))
+
+
+def _percent(fraction: float) -> str:
+    return f"{round(fraction * 100, 4):g}%"
+
+
+def _duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "".join(f"{n}{u}" for n, u in ((hours, "h"), (minutes, "m"), (secs, "s")) if n)
+
+
+def dump_deck(deck: Deck) -> str:
+    """The deck as YAML in the v1 format; loading it gives back an equal deck."""
+    data: dict[str, object] = {"deck": deck.id, "title": deck.title}
+    if deck.description is not None:
+        data["description"] = deck.description
+    if deck.exam is not None:
+        exam: dict[str, object] = {"title": deck.exam.title, "questions": deck.exam.questions,
+                                   "pass_mark": _percent(deck.exam.pass_mark)}
+        if deck.exam.time_limit:
+            exam["time_limit"] = _duration(deck.exam.time_limit)
+        if deck.exam.blueprint:
+            exam["blueprint"] = dict(deck.exam.blueprint)
+        data["exam"] = exam
+    data["cards"] = [_card_data(card) for card in deck.cards]
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _card_data(card: Card) -> dict[str, object]:
+    data: dict[str, object] = {"id": card.id}
+    if card.topic is not None:
+        data["topic"] = card.topic
+    if card.tags:
+        data["tags"] = list(card.tags)
+    data["question"] = card.question
+    data["answer"] = card.answers[0] if len(card.answers) == 1 else list(card.answers)
+    if card.distractors:
+        data["distractors"] = [
+            c.text if c.feedback is None else {"text": c.text, "feedback": c.feedback}
+            for c in card.distractors
+        ]
+    feedback = {k: v for k, v in (("correct", card.feedback_correct),
+                                  ("incorrect", card.feedback_incorrect)) if v is not None}
+    if feedback:
+        data["feedback"] = feedback
+    if card.explanation is not None:
+        data["explanation"] = card.explanation
+    return data
