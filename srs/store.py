@@ -177,7 +177,7 @@ class Store:
             if version < SCHEMA_VERSION:
                 if existed and version > 0 and before_migration is not None:
                     before_migration(store)
-                store._migrate()
+                store.migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise CollectionError(f"{path}: {_explain(exc)}") from None
@@ -203,7 +203,8 @@ class Store:
                 )
         return version
 
-    def _migrate(self) -> None:
+    def migrate(self) -> None:
+        """Bring the schema to `SCHEMA_VERSION`, one transaction per step."""
         # Each step re-reads the version inside its own IMMEDIATE transaction, so two processes
         # opening an old collection at once never both apply the same step.
         while True:

@@ -1,0 +1,296 @@
+"""The `srs` command line: each command opens the collection, calls the core, and prints.
+
+Heavy modules (sqlite-utils, Textual, py-fsrs) are imported inside the commands, so that
+`srs --version` and `srs check` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from srs import __version__
+
+if TYPE_CHECKING:
+    from srs.store import Store
+
+__all__ = ["main"]
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"srs: error: {message}", err=True)
+    sys.exit(1)
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@contextmanager
+def _errors_as_messages() -> Iterator[None]:
+    """Turn errors a user can cause into one line and exit status 1 (a traceback is a bug)."""
+    from srs.deck import DeckError
+    from srs.store import CollectionError
+
+    try:
+        yield
+    except DeckError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    except CollectionError as exc:
+        _fail(str(exc))
+
+
+def _db_path(ctx: click.Context) -> Path:
+    from srs.paths import default_db_path
+
+    given: Path | None = ctx.obj["db"]
+    return given if given is not None else default_db_path()
+
+
+@contextmanager
+def open_store(ctx: click.Context, *, first_run_decks: bool = False) -> Iterator[Store]:
+    """Open the collection for one command.
+
+    With `first_run_decks`, a collection created now gets the bundled decks (the study app's
+    first run); scripted commands never add decks they were not given.
+    """
+    from srs.backup import automatic_backup
+    from srs.store import Store
+
+    with _errors_as_messages():
+        path = _db_path(ctx)
+        is_new = not path.exists()
+        store = Store.open(path, before_migration=lambda s: automatic_backup(s, "migration"))
+        try:
+            if is_new and first_run_decks:
+                _import_bundled(store)
+            yield store
+        finally:
+            store.close()
+
+
+def _import_bundled(store: Store) -> None:
+    from srs.deck import deck_files, load_deck
+    from srs.importer import import_decks
+    from srs.paths import bundled_decks_dir
+
+    decks = [load_deck(p) for p in deck_files([bundled_decks_dir()])]
+    import_decks(store, decks, source="bundled")
+
+
+class _DefaultTui(click.Group):
+    """`srs` alone opens the TUI."""
+
+
+@click.group(cls=_DefaultTui, invoke_without_command=True)
+@click.version_option(__version__, prog_name="srs")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Collection file (default: $SRS_DB, else collection.db in your data folder).",
+)
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> None:
+    """srs: spaced repetition for exam preparation.
+
+    Run `srs` alone to open the study app.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    if ctx.invoked_subcommand is None:
+        _run_tui(ctx)
+
+
+def _run_tui(ctx: click.Context, **kwargs: Any) -> None:
+    try:
+        from srs.tui.app import run_app
+    except ImportError:  # the TUI is optional until it exists in this build
+        ctx.invoke(status)
+        return
+    with open_store(ctx, first_run_decks=True) as store:
+        run_app(store, **kwargs)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Validate deck files (or folders of them) without importing.
+
+    Prints every problem as `file:line:col: message` and exits 1 if there are any.
+
+        srs check decks/
+    """
+    from srs.deck import DeckError, deck_files, load_deck
+
+    files = deck_files(paths)
+    if not files:
+        _fail("no deck files (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
+    failed = 0
+    cards = 0
+    for path in files:
+        try:
+            cards += len(load_deck(path).cards)
+        except DeckError as exc:
+            failed += 1
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+    if failed:
+        sys.exit(1)
+    click.echo(f"{len(files)} deck{'s' * (len(files) != 1)} OK, {cards} cards")
+
+
+@cli.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@click.pass_context
+def import_(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:
+    """Import deck files (or folders): all or nothing, keeping every card's history.
+
+        srs import decks/synthetic-data.yaml
+    """
+    from srs.backup import automatic_backup
+    from srs.deck import DeckError, deck_files, load_deck
+    from srs.importer import import_decks, plan_import
+
+    files = deck_files(paths)
+    if not files:
+        _fail("no deck files (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
+    decks, problems = [], []
+    for path in files:
+        try:
+            decks.append(load_deck(path))
+        except DeckError as exc:
+            problems.extend(exc.problems)
+    with _errors_as_messages():
+        if problems:
+            raise DeckError(problems)
+    with open_store(ctx) as store:
+        changes = plan_import(store, decks)
+        if not dry_run and any(c.changes_anything for c in changes):
+            automatic_backup(store, "import")
+            changes = import_decks(store, decks, source=str(files[0]) if len(files) == 1 else None)
+    if as_json:
+        _print_json({"dry_run": dry_run, "decks": [c.to_dict() for c in changes]})
+        return
+    for change in changes:
+        click.echo(change.summary() + ("" if change.changes_anything else " (no changes)"))
+    if dry_run:
+        click.echo("dry run: nothing was written")
+
+
+@cli.command()
+@click.argument("deck")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.pass_context
+def export(ctx: click.Context, deck: str, output: Path | None) -> None:
+    """Write a deck back to YAML (importing it again changes nothing).
+
+        srs export synthetic-data -o synthetic-data.yaml
+    """
+    from srs.importer import deck_from_collection, dump_deck
+
+    with open_store(ctx) as store:
+        text = dump_deck(deck_from_collection(store, deck))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
+    click.echo(f"wrote {output}")
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Backup file (default: a new file in the backups folder).")
+@click.option("--list", "list_only", is_flag=True, help="List the automatic backups.")
+@click.pass_context
+def backup(ctx: click.Context, output: Path | None, list_only: bool) -> None:
+    """Write a verified copy of the collection (SQLite's backup API, never a file copy).
+
+        srs backup -o ~/srs-before-exam.db
+    """
+    from srs.backup import backup_dir, list_backups, write_backup
+
+    with open_store(ctx) as store:
+        if list_only:
+            for item in list_backups(store):
+                click.echo(f"{item.taken_at:%Y-%m-%d %H:%M} UTC  {item.reason:<12} {item.path}")
+            return
+        if output is None:
+            stamp = store.clock.now().strftime("%Y%m%d-%H%M%S")
+            output = backup_dir(store) / f"srs-{stamp}-manual.db"
+        with _errors_as_messages():
+            write_backup(store, output)
+    click.echo(f"backed up to {output}")
+
+
+@cli.command()
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def restore(ctx: click.Context, backup_file: Path) -> None:
+    """Bring back a backup; the current state is saved first.
+
+        srs backup --list
+        srs restore ~/.local/share/srs/backups/srs-20261124-201500-import.db
+    """
+    from srs.backup import restore as restore_backup
+
+    with open_store(ctx) as store, _errors_as_messages():
+        saved = restore_backup(store, backup_file)
+    click.echo(f"restored {backup_file}; the previous state is saved in {saved}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Per deck: cards, new, learning, review, due today, retired.
+
+        srs status --json
+    """
+    from srs.study import deck_overview
+
+    with open_store(ctx) as store:
+        rows = deck_overview(store)
+    if as_json:
+        _print_json([row.to_dict() for row in rows])
+        return
+    if not rows:
+        click.echo("no decks yet: srs import DECK.yaml")
+        return
+    header = ("deck", "cards", "new", "learning", "review", "due", "retired")
+    table = [header] + [
+        (r.deck_id, r.cards, r.new, r.learning, r.review, r.due_today, r.retired) for r in rows
+    ]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
+    for row in table:
+        cells = [str(v).ljust(w) if i == 0 else str(v).rjust(w)
+                 for i, (v, w) in enumerate(zip(row, widths, strict=True))]
+        click.echo("  ".join(cells).rstrip())
+
+
+@cli.command()
+def schema() -> None:
+    """Print the deck format's JSON Schema (for editor validation and completion).
+
+        srs schema > deck.schema.json
+    """
+    from importlib.resources import files
+
+    click.echo((files("srs") / "schema" / "deck.schema.json").read_text(encoding="utf-8"),
+               nl=False)
+
+
+main: Callable[..., Any] = cli
