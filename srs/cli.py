@@ -6,6 +6,7 @@ Heavy modules (sqlite-utils, Textual, py-fsrs) are imported inside the commands,
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -158,26 +159,49 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, as_json:
         srs import decks/synthetic-data.yaml
     """
     from srs.backup import automatic_backup
-    from srs.deck import DeckError, deck_files, load_deck
-    from srs.importer import import_decks, plan_import
+    from srs.deck import DeckError, Problem, deck_files, parse_deck
+    from srs.importer import fingerprint, import_decks, plan_import, unchanged_since_import
 
     files = deck_files(paths)
     if not files:
         _fail("no deck files (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
-    decks, problems = [], []
-    for path in files:
-        try:
-            decks.append(load_deck(path))
-        except DeckError as exc:
-            problems.extend(exc.problems)
-    with _errors_as_messages():
-        if problems:
-            raise DeckError(problems)
     with open_store(ctx) as store:
-        changes = plan_import(store, decks)
-        if not dry_run and any(c.changes_anything for c in changes):
-            automatic_backup(store, "import")
-            changes = import_decks(store, decks, source=str(files[0]) if len(files) == 1 else None)
+        decks, fingerprints, known, problems = [], {}, {}, []
+        for path in files:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                problems.append(Problem(str(path), 0, 0, f"cannot read: {exc.strerror}"))
+                continue
+            file_fingerprint = fingerprint(data)
+            if same := unchanged_since_import(store, file_fingerprint):
+                known[path] = same
+                continue
+            try:
+                deck = parse_deck(data, str(path))
+            except DeckError as exc:
+                problems.extend(exc.problems)
+                continue
+            decks.append(deck)
+            fingerprints[deck.id] = file_fingerprint
+        with _errors_as_messages():
+            if problems:
+                raise DeckError(problems)
+        # The decks live until the command ends and hold no cycles: keep the collector off
+        # them (it would rescan 100,000 cards' objects again and again during the import).
+        gc.freeze()
+        if dry_run:
+            imported = plan_import(store, decks)
+        else:
+            imported = import_decks(
+                store,
+                decks,
+                source=str(files[0]) if len(files) == 1 else None,
+                before_write=lambda: automatic_backup(store, "import"),
+                fingerprints=fingerprints,
+            )
+    parsed = iter(imported)  # one result per parsed file, in file order
+    changes = [known[p] if p in known else next(parsed) for p in files]
     if as_json:
         _print_json({"dry_run": dry_run, "decks": [c.to_dict() for c in changes]})
         return

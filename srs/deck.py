@@ -7,12 +7,22 @@ fully valid: nothing downstream needs to check it again.
 from __future__ import annotations
 
 import difflib
+import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from srs.yamltree import Mapping, Node, Problem, Scalar, Sequence, YamlProblems, parse_tree
+from srs.yamltree import (
+    Map,
+    NeedsPositions,
+    Problem,
+    YamlProblems,
+    decode,
+    parse_values,
+    position,
+)
 
 __all__ = [
     "Card",
@@ -30,10 +40,11 @@ __all__ = [
 
 DECK_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 CARD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
-_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
-_FRACTION = re.compile(r"0?\.\d+|1(?:\.0+)?|0")
-_INTEGER = re.compile(r"\d+")
+_DURATION = re.compile(r"(?:([0-9]{1,4})h)?(?:([0-9]{1,6})m)?(?:([0-9]{1,8})s)?")
+_PERCENT = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,6})?)\s*%")
+_FRACTION = re.compile(r"0?\.[0-9]{1,8}|1(?:\.0{1,8})?|0")
+_INTEGER = re.compile(r"[0-9]{1,9}")
+_MAX_COUNT = 100_000
 
 DECK_KEYS = ("deck", "title", "description", "exam", "cards")
 EXAM_KEYS = ("title", "questions", "pass_mark", "time_limit", "blueprint")
@@ -126,11 +137,26 @@ def load_deck(path: Path) -> Deck:
 
 def parse_deck(data: bytes, path: str = "<deck>") -> Deck:
     """Validate deck text; see `load_deck`."""
+    # A large deck allocates millions of small objects and no cycles: the cyclic collector
+    # would rescan them over and over (doubling the parse time of a 100,000-card deck).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        root, problems = parse_tree(data, path)
+        text = decode(data, path)
+        try:
+            return _check(text, path, located=False)
+        except NeedsPositions:
+            return _check(text, path, located=True)
     except YamlProblems as exc:
         raise DeckError(exc.problems) from None
-    checker = _Checker(path, problems)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _check(text: str, path: str, *, located: bool) -> Deck:
+    root, problems = parse_values(text, path, located=located)
+    checker = _Checker(path, located, problems)
     deck = checker.deck(root)
     if checker.problems or deck is None:
         raise DeckError(sorted(checker.problems))
@@ -163,55 +189,71 @@ def _normal(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+Node = Any  # a parsed value: dict, list, str or None (located subclasses in located mode)
+
+
 @dataclass
 class _Checker:
-    """Walks the tree once, collecting every problem instead of stopping at the first."""
+    """Walks the values once. In located mode it collects every problem with its position; in
+    fast mode the first problem stops it (the caller then reads again, located)."""
 
     path: str
+    located: bool
     problems: list[Problem] = field(default_factory=list)
 
     def error(self, node: Node, message: str) -> None:
-        self.problems.append(Problem(self.path, node.line, node.col, message))
+        if not self.located:
+            raise NeedsPositions
+        self.problems.append(Problem(self.path, *position(node), message))
 
-    def mapping(self, node: Node, what: str, allowed: tuple[str, ...]) -> Mapping | None:
-        if not isinstance(node, Mapping):
+    def key(self, parent: dict[str, Any], key: str) -> Node:
+        """Where `key` is written in `parent` (for problems about its value or absence)."""
+        return parent.key_texts.get(key, parent) if isinstance(parent, Map) else parent
+
+    def at(self, parent: dict[str, Any], key: str) -> Node:
+        """The value of `key`, or where the key is written when the value is empty."""
+        value = parent[key]
+        return self.key(parent, key) if value is None else value
+
+    def mapping(self, node: Node, what: str, allowed: tuple[str, ...]) -> dict[str, Any] | None:
+        if not isinstance(node, dict):
             self.error(node, f"{what} must be a mapping of keys to values")
             return None
-        for key, (key_node, _) in node.entries.items():
+        for key in node:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
                 hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(allowed)})"
-                self.error(key_node, f"unknown key '{key}' in {what}{hint}")
+                self.error(self.key(node, key), f"unknown key '{key}' in {what}{hint}")
         return node
 
-    def text(self, parent: Mapping, key: str, *, required: bool = False) -> str | None:
-        entry = parent.entries.get(key)
-        if entry is None or (isinstance(entry[1], Scalar) and entry[1].is_null):
+    def text(self, parent: dict[str, Any], key: str, *, required: bool = False) -> str | None:
+        value = parent.get(key)
+        if value is None:
             if required:
-                self.error(entry[0] if entry else parent, f"'{key}' is required")
+                self.error(self.key(parent, key), f"'{key}' is required")
             return None
-        return self.scalar(entry[1], f"'{key}'")
+        return self.scalar(value, f"'{key}'")
 
     def scalar(self, node: Node, what: str) -> str | None:
-        if not isinstance(node, Scalar):
-            kind = "a list" if isinstance(node, Sequence) else "a mapping"
+        if not isinstance(node, str):
+            kind = "a list" if isinstance(node, list) else "a mapping"
             self.error(node, f"{what} must be text, not {kind}")
             return None
-        if not node.text.strip():
+        if not node or node.isspace():
             self.error(node, f"{what} must not be empty")
             return None
-        return node.text
+        return str(node)
 
-    def sequence(self, parent: Mapping, key: str) -> Sequence | None:
-        entry = parent.entries.get(key)
-        if entry is None or (isinstance(entry[1], Scalar) and entry[1].is_null):
+    def sequence(self, parent: dict[str, Any], key: str) -> list[Any] | None:
+        value = parent.get(key)
+        if value is None:
             return None
-        if not isinstance(entry[1], Sequence):
-            self.error(entry[1], f"'{key}' must be a list")
+        if not isinstance(value, list):
+            self.error(value, f"'{key}' must be a list")
             return None
-        return entry[1]
+        return value
 
-    def deck(self, root: Node | None) -> Deck | None:
+    def deck(self, root: Node) -> Deck | None:
         if root is None:
             self.problems.append(Problem(self.path, 1, 1, "empty file: a deck needs 'deck', "
                                          "'title' and 'cards'"))
@@ -221,36 +263,37 @@ class _Checker:
             return None
         deck_id = self.text(top, "deck", required=True)
         if deck_id is not None and not DECK_ID.fullmatch(deck_id):
-            self.error(top.entries["deck"][1], f"deck id '{deck_id}' must be a slug: lowercase "
-                       "letters, digits, '-' or '_', at most 64 characters")
+            self.error(top["deck"], f"deck id '{deck_id}' must be a slug: lowercase letters, "
+                       "digits, '-' or '_', at most 64 characters")
         title = self.text(top, "title", required=True)
         description = self.text(top, "description")
         cards = self.cards(top)
-        exam = self.exam(top.entries["exam"][1], cards) if "exam" in top.entries else None
+        exam = self.exam(top, cards) if "exam" in top else None
         if deck_id is None or title is None or self.problems:
             return None
         return Deck(deck_id, title, tuple(cards), description, exam)
 
-    def cards(self, top: Mapping) -> list[Card]:
-        items = self.sequence(top, "cards")
-        if items is None:
-            if "cards" not in top.entries or isinstance(top.entries["cards"][1], Scalar):
-                where = top.entries["cards"][0] if "cards" in top.entries else top
-                self.error(where, "'cards' is required: a list of questions")
+    def cards(self, top: dict[str, Any]) -> list[Card]:
+        items = top.get("cards")
+        if not isinstance(items, list):
+            if items is None:
+                self.error(self.key(top, "cards"), "'cards' is required: a list of questions")
+            else:
+                self.error(items, "'cards' must be a list of questions")
             return []
-        if not items.items:
+        if not items:
             self.error(items, "'cards' must hold at least one card")
         cards: list[Card] = []
         first_line: dict[str, int] = {}
-        for item in items.items:
+        for item in items:
             card = self.card(item)
-            id_node = item.entries.get("id", (None, None))[1] if isinstance(item, Mapping) else None
-            if isinstance(id_node, Scalar) and not id_node.is_null:
-                if id_node.text in first_line:
-                    self.error(id_node, f"duplicate card id '{id_node.text}' (first at line "
-                               f"{first_line[id_node.text]})")
+            card_id = item.get("id") if isinstance(item, dict) else None
+            if isinstance(card_id, str):
+                if card_id in first_line:
+                    self.error(card_id, f"duplicate card id '{card_id}' (first at line "
+                               f"{first_line[card_id]})")
                     continue
-                first_line[id_node.text] = id_node.line
+                first_line[card_id] = position(card_id)[0]
             if card is not None:
                 cards.append(card)
         return cards
@@ -262,18 +305,18 @@ class _Checker:
         before = len(self.problems)
         card_id = self.text(entry, "id", required=True)
         if card_id is not None and not CARD_ID.fullmatch(card_id):
-            self.error(entry.entries["id"][1], f"card id '{card_id}' may hold only letters, "
-                       "digits, '.', '-' and '_' (at most 128 characters)")
+            self.error(entry["id"], f"card id '{card_id}' may hold only letters, digits, '.', "
+                       "'-' and '_' (at most 128 characters)")
         question = self.text(entry, "question", required=True)
         answers = self.answers(entry)
         distractors = self.distractors(entry, answers)
         if len(answers) > 1 and not distractors:
-            self.error(entry.entries["answer"][1], "a list of answers (select-all) needs "
-                       "distractors to choose from")
+            self.error(entry["answer"], "a list of answers (select-all) needs distractors to "
+                       "choose from")
         tags = self.tags(entry)
         feedback_correct = feedback_incorrect = None
-        if "feedback" in entry.entries:
-            feedback = self.mapping(entry.entries["feedback"][1], "'feedback'", FEEDBACK_KEYS)
+        if entry.get("feedback") is not None:
+            feedback = self.mapping(entry["feedback"], "'feedback'", FEEDBACK_KEYS)
             if feedback is not None:
                 feedback_correct = self.text(feedback, "correct")
                 feedback_incorrect = self.text(feedback, "incorrect")
@@ -284,32 +327,31 @@ class _Checker:
         return Card(card_id, question, answers, distractors, topic, tags, feedback_correct,
                     feedback_incorrect, explanation)
 
-    def answers(self, card: Mapping) -> tuple[str, ...]:
-        entry = card.entries.get("answer")
-        if entry is not None and isinstance(entry[1], Sequence):
-            texts = [self.scalar(item, "an answer") for item in entry[1].items]
-            if not entry[1].items:
-                self.error(entry[1], "'answer' must not be an empty list")
-            self.repeats(entry[1].items, texts, "answer")
+    def answers(self, card: dict[str, Any]) -> tuple[str, ...]:
+        value = card.get("answer")
+        if isinstance(value, list):
+            if not value:
+                self.error(value, "'answer' must not be an empty list")
+            texts = [self.scalar(item, "an answer") for item in value]
+            self.repeats(value, texts, "answer")
             return tuple(t for t in texts if t is not None)
         single = self.text(card, "answer", required=True)
         return (single,) if single is not None else ()
 
-    def distractors(self, card: Mapping, answers: tuple[str, ...]) -> tuple[Choice, ...]:
+    def distractors(self, card: dict[str, Any], answers: tuple[str, ...]) -> tuple[Choice, ...]:
         items = self.sequence(card, "distractors")
         if items is None:
             return ()
-        choices: list[Choice | None] = [self.choice(item) for item in items.items]
+        choices: list[Choice | None] = [self.choice(item) for item in items]
         texts = [c.text if c else None for c in choices]
-        self.repeats(items.items, texts, "distractor")
-        correct = {_normal(a) for a in answers}
-        for item, text in zip(items.items, texts, strict=True):
-            if text is not None and _normal(text) in correct:
-                self.error(item, f"distractor '{text}' is also the answer")
+        normals = self.repeats(items, texts, "distractor")
+        for answer in answers:
+            if (index := normals.get(_normal(answer))) is not None:
+                self.error(items[index], f"distractor '{texts[index]}' is also the answer")
         return tuple(c for c in choices if c is not None)
 
     def choice(self, node: Node) -> Choice | None:
-        if isinstance(node, Mapping):
+        if isinstance(node, dict):
             choice = self.mapping(node, "a distractor", CHOICE_KEYS)
             if choice is None:
                 return None
@@ -319,67 +361,72 @@ class _Checker:
         text = self.scalar(node, "a distractor")
         return Choice(text) if text is not None else None
 
-    def repeats(self, nodes: list[Node], texts: list[str | None], what: str) -> None:
+    def repeats(self, nodes: list[Any], texts: list[str | None], what: str) -> dict[str, int]:
+        """Report repeated texts; return each normalised text's first index."""
         seen: dict[str, int] = {}
-        for node, text in zip(nodes, texts, strict=True):
+        for index, text in enumerate(texts):
             if text is None:
                 continue
             key = _normal(text)
             if key in seen:
-                self.error(node, f"repeated {what} '{text}' (first at line {seen[key]})")
+                first = position(nodes[seen[key]])[0]
+                self.error(nodes[index], f"repeated {what} '{text}' (first at line {first})")
             else:
-                seen[key] = node.line
+                seen[key] = index
+        return seen
 
-    def tags(self, card: Mapping) -> tuple[str, ...]:
+    def tags(self, card: dict[str, Any]) -> tuple[str, ...]:
         items = self.sequence(card, "tags")
         if items is None:
             return ()
-        tags = [self.scalar(item, "a tag") for item in items.items]
+        tags = [self.scalar(item, "a tag") for item in items]
         return tuple(dict.fromkeys(t for t in tags if t is not None))
 
-    def exam(self, node: Node, cards: list[Card]) -> ExamSpec | None:
-        exam = self.mapping(node, "'exam'", EXAM_KEYS)
+    def exam(self, top: dict[str, Any], cards: list[Card]) -> ExamSpec | None:
+        exam = self.mapping(self.at(top, "exam"), "'exam'", EXAM_KEYS)
         if exam is None:
             return None
         title = self.text(exam, "title") or ExamSpec.title
         choice_cards = [c for c in cards if c.is_multiple_choice]
         questions = self.count(exam, "questions", required=True)
         if questions is not None and cards and questions > len(choice_cards):
-            self.error(exam.entries["questions"][1], f"the exam asks for {questions} questions "
-                       f"but the deck has {len(choice_cards)} multiple-choice cards")
+            self.error(exam["questions"], f"the exam asks for {questions} questions but the deck "
+                       f"has {len(choice_cards)} multiple-choice cards")
         pass_mark = None
         if (text := self.text(exam, "pass_mark", required=True)) is not None:
             pass_mark = parse_pass_mark(text)
             if pass_mark is None:
-                self.error(exam.entries["pass_mark"][1], f"pass mark '{text}' must be a "
-                           "percentage in (0%, 100%] such as 70%, or a fraction such as 0.7")
+                self.error(exam["pass_mark"], f"pass mark '{text}' must be a percentage in "
+                           "(0%, 100%] such as 70%, or a fraction such as 0.7")
         time_limit = None
         if (text := self.text(exam, "time_limit")) is not None:
             time_limit = parse_duration(text)
             if time_limit is None:
-                self.error(exam.entries["time_limit"][1], f"time limit '{text}' must look "
-                           "like 90s, 30m or 1h30m")
+                self.error(exam["time_limit"], f"time limit '{text}' must look like 90s, 30m "
+                           "or 1h30m")
         blueprint = self.blueprint(exam, questions, choice_cards)
         if questions is None or pass_mark is None:
             return None
         return ExamSpec(questions, pass_mark, title, time_limit, blueprint)
 
-    def count(self, parent: Mapping, key: str, *, required: bool = False) -> int | None:
+    def count(self, parent: dict[str, Any], key: str, *, required: bool = False) -> int | None:
         text = self.text(parent, key, required=required)
         if text is None:
+            if key in parent and not required:
+                self.error(self.key(parent, key), f"'{key}' needs a number")
             return None
-        if not _INTEGER.fullmatch(text.strip()) or int(text) < 1:
-            self.error(parent.entries[key][1], f"'{key}' must be a whole number of at least 1")
+        if not _INTEGER.fullmatch(text.strip()) or not 1 <= int(text) <= _MAX_COUNT:
+            self.error(parent[key], f"'{key}' must be a whole number from 1 to {_MAX_COUNT:,}")
             return None
         return int(text)
 
     def blueprint(
-        self, exam: Mapping, questions: int | None, cards: list[Card]
+        self, exam: dict[str, Any], questions: int | None, cards: list[Card]
     ) -> tuple[tuple[str, int], ...]:
-        if "blueprint" not in exam.entries:
+        if "blueprint" not in exam:
             return ()
-        node = exam.entries["blueprint"][1]
-        if not isinstance(node, Mapping):
+        node = self.at(exam, "blueprint")
+        if not isinstance(node, dict):
             self.error(node, "'blueprint' must map topics to numbers of questions")
             return ()
         per_topic: dict[str, int] = {}
@@ -387,16 +434,16 @@ class _Checker:
             if card.topic is not None:
                 per_topic[card.topic] = per_topic.get(card.topic, 0) + 1
         plan: list[tuple[str, int]] = []
-        for topic, (key_node, _) in node.entries.items():
+        for topic in node:
             wanted = self.count(node, topic)
             if wanted is None:
                 continue
             if wanted > per_topic.get(topic, 0):
-                self.error(key_node, f"blueprint asks for {wanted} '{topic}' questions but the "
-                           f"deck has {per_topic.get(topic, 0)} multiple-choice cards on it")
-            plan.append((topic, wanted))
+                self.error(self.key(node, topic), f"blueprint asks for {wanted} '{topic}' "
+                           f"questions but the deck has {per_topic.get(topic, 0)} "
+                           "multiple-choice cards on it")
+            plan.append((str(topic), wanted))
         total = sum(n for _, n in plan)
         if questions is not None and plan and total != questions:
             self.error(node, f"blueprint adds up to {total} questions, not {questions}")
         return tuple(plan)
-

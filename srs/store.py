@@ -46,6 +46,7 @@ _V1 = [
         exam TEXT,
         settings TEXT NOT NULL DEFAULT '{}',
         source TEXT,
+        fingerprint TEXT,
         imported_at TEXT NOT NULL
     )""",
     """CREATE TABLE cards (
@@ -82,6 +83,7 @@ _V1 = [
         lapses INTEGER NOT NULL DEFAULT 0
     )""",
     "CREATE INDEX memory_queue ON memory (state, due)",
+    "CREATE INDEX cards_deck ON cards (deck_id, retired)",
     # before/after hold the memory row as JSON, so undo restores the exact prior state.
     """CREATE TABLE reviews (
         id INTEGER PRIMARY KEY,
@@ -230,6 +232,11 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (SQLite's PRAGMA data_version)."""
+        version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return version
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -1,33 +1,40 @@
-"""Strict YAML reading for untrusted decks: events to a small tree that keeps positions and text.
+"""Strict YAML reading for untrusted decks: parser events to plain Python values, text kept as written.
 
 PyYAML's object loaders convert scalars (`No` becomes False, `3.10` becomes 3.1), let duplicate
-keys overwrite silently, expand alias bombs and build Python objects at ~8,000 cards/s. Building
-our own tree from the C parser's events avoids all four: every scalar stays the text the author
-wrote, every node knows its line and column, anchors, aliases and tags are refused before anything
-is expanded, and it runs at the event parser's speed.
+keys overwrite silently, expand alias bombs and build objects at ~8,000 cards/s. Building the
+values ourselves from the C parser's events avoids all four: every scalar stays the text the
+author wrote (only a plain `~`/`null`/empty becomes None), anchors, aliases and tags are refused
+before anything is expanded, and it runs near the event parser's speed.
+
+Reading happens in one of two modes. The fast mode builds plain `dict`/`list`/`str` and stops at
+the first problem; the located mode builds `Map`/`Seq`/`Text` (subclasses that carry their line
+and column) and collects every problem. Valid decks, the common case, only pay for the fast mode.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
-    "Mapping",
-    "Node",
+    "Map",
+    "NeedsPositions",
     "Problem",
-    "Scalar",
-    "Sequence",
+    "Seq",
+    "Text",
     "YamlProblems",
-    "parse_tree",
+    "decode",
+    "parse_values",
+    "position",
 ]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Decks larger than this are refused before parsing (a 100,000-card deck is ~30 MB)."""
+"""Decks larger than this are refused before parsing (a 100,000-card deck is ~50 MB)."""
 
 MAX_DEPTH = 16
 """A deck nests four levels deep; anything far deeper is hostile or broken."""
@@ -62,37 +69,43 @@ class YamlProblems(Exception):
         self.problems = problems
 
 
-@dataclass(eq=False)
-class Node:
+class NeedsPositions(Exception):
+    """Raised in fast mode at the first problem: read again in located mode to report them all."""
+
+
+class Text(str):
+    """A scalar's text with its position (located mode only)."""
+
     line: int
     col: int
 
 
-@dataclass(eq=False)
-class Scalar(Node):
-    text: str
-    plain: bool
+class Map(dict[str, Any]):
+    """A mapping with its position and its keys' positions (located mode only)."""
 
-    @property
-    def is_null(self) -> bool:
-        return self.plain and self.text in _NULLS
+    line: int
+    col: int
+    key_texts: dict[str, Text]
 
 
-@dataclass(eq=False)
-class Sequence(Node):
-    items: list[Node] = field(default_factory=list)
+class Seq(list[Any]):
+    """A sequence with its position (located mode only)."""
+
+    line: int
+    col: int
 
 
-@dataclass(eq=False)
-class Mapping(Node):
-    entries: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
+def position(value: object) -> tuple[int, int]:
+    """A located value's (line, column); (0, 0) for a value read in fast mode."""
+    return getattr(value, "line", 0), getattr(value, "col", 0)
 
 
-# Stands in for a duplicate key, so that its value is checked for syntax but never used.
-_DROPPED = Scalar(0, 0, text="", plain=True)
+def decode(data: bytes, path: str) -> str:
+    """Bytes to text, refusing oversized and non-UTF-8 files and tab indentation.
 
-
-def _decode(data: bytes, path: str) -> str:
+    Raises:
+        YamlProblems: with the problem's position.
+    """
     if len(data) > MAX_FILE_BYTES:
         raise YamlProblems(
             [Problem(path, 1, 1, f"file is {len(data):,} bytes; decks are limited to "
@@ -101,7 +114,7 @@ def _decode(data: bytes, path: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
@@ -110,119 +123,157 @@ def _decode(data: bytes, path: str) -> str:
             [Problem(path, line, col, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the deck "
                      "as UTF-8")]
         ) from None
-
-
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def parse_tree(data: bytes, path: str) -> tuple[Node | None, list[Problem]]:
-    """Parse one YAML document into a tree of `Scalar`, `Sequence` and `Mapping` nodes.
-
-    Returns the root (None for an empty document) and the problems found in well-formed YAML
-    that a deck may not use (duplicate keys, control characters, ...).
-
-    Raises:
-        YamlProblems: when the file is not UTF-8, too large, or not parseable YAML.
-    """
-    text = _decode(data, path)
     tabs = [
-        Problem(path, *_position(text, m.end() - 1), "tab in indentation; indent with spaces")
+        Problem(path, *_offset_position(text, m.end() - 1), "tab in indentation; indent with spaces")
         for m in _TAB_INDENT.finditer(text)
     ]
     if tabs:
         raise YamlProblems(tabs)
+    return text
+
+
+def _offset_position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def parse_values(text: str, path: str, *, located: bool) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document into dicts, lists, str and None.
+
+    Args:
+        text: the decoded file.
+        path: the file's name, for problems.
+        located: build located values and collect problems, instead of stopping at the first.
+
+    Returns:
+        The root value (None for an empty document) and the problems found in well-formed YAML
+        that a deck may not use (duplicate keys, control characters).
+
+    Raises:
+        YamlProblems: the text is not parseable YAML or uses what decks refuse (aliases, tags,
+            several documents, deep nesting).
+        NeedsPositions: in fast mode, at the first problem of the second kind.
+    """
     problems: list[Problem] = []
     try:
-        root = _build(_Parser(text), path, problems)
+        root = _build(_Parser(text), path, problems, located)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = exc.problem or exc.context or "invalid YAML"
         raise YamlProblems([*problems, Problem(path, line, col, f"YAML syntax: {message}")]) from None
-    except yaml.YAMLError as exc:  # reader errors (e.g. unacceptable characters) carry no mark
+    except yaml.reader.ReaderError as exc:
+        line, col = _offset_position(text, exc.position)
+        raise YamlProblems(
+            [*problems, Problem(path, line, col, f"character U+{exc.character:04X} is not "
+                                "allowed in a deck")]
+        ) from None
+    except yaml.YAMLError as exc:
         raise YamlProblems([*problems, Problem(path, 1, 1, f"YAML: {exc}")]) from None
     return root, problems
 
 
-def _build(parser: yaml.SafeLoader, path: str, problems: list[Problem]) -> Node | None:
-    """Turn the parser's events into nodes with an explicit stack (no recursion limit to hit)."""
-    stack: list[Node] = []
-    pending_key: list[Scalar | None] = []
-    root: Node | None = None
+def _build(parser: yaml.SafeLoader, path: str, problems: list[Problem], located: bool) -> Any:
+    """Turn the parser's events into values with an explicit stack (no recursion to overflow).
+
+    This loop is the loader's hot path (it runs once per event), hence the local aliases.
+    """
+    get_event = parser.get_event
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    new_map, new_seq = (Map, Seq) if located else (dict, list)
+    stack: list[Any] = []
+    pending: list[Any] = []  # per open mapping: its key awaiting a value, or _NO_KEY
+    root: Any = None
     documents = 0
 
     def fail(event: yaml.Event, message: str) -> YamlProblems:
         mark = event.start_mark
         return YamlProblems([*problems, Problem(path, mark.line + 1, mark.column + 1, message)])
 
-    def attach(node: Node, event: yaml.Event) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        parent = stack[-1]
-        if isinstance(parent, Sequence):
-            parent.items.append(node)
-            return
-        assert isinstance(parent, Mapping)
-        key = pending_key[-1]
-        if key is None:
-            if not isinstance(node, Scalar):
-                raise fail(event, "a key must be plain text, not a list or mapping")
-            if node.text in parent.entries:
-                first = parent.entries[node.text][0]
-                problems.append(
-                    Problem(path, node.line, node.col,
-                            f"duplicate key '{node.text}' (first at line {first.line})")
-                )
-                node = _DROPPED
-            pending_key[-1] = node
-        else:
-            if key is not _DROPPED:
-                parent.entries[key.text] = (key, node)
-            pending_key[-1] = None
+    def note(event: yaml.Event, message: str) -> None:
+        if not located:
+            raise NeedsPositions
+        mark = event.start_mark
+        problems.append(Problem(path, mark.line + 1, mark.column + 1, message))
 
-    while (event := parser.get_event()) is not None:
+    while (event := get_event()) is not None:
         kind = type(event)
-        if kind is yaml.ScalarEvent:
+        if kind is scalar_event:
             if event.anchor is not None:
                 raise fail(event, "anchors (&) and aliases (*) are not allowed in decks")
             if event.tag is not None:
                 raise fail(event, f"tags ({event.tag}) are not allowed in decks")
-            mark = event.start_mark
-            # implicit[0]: untagged plain style (the C parser reports that style as '').
-            node = Scalar(mark.line + 1, mark.column + 1, text=event.value,
-                          plain=event.implicit[0])
-            bad = _BAD_CHAR.search(event.value)
-            if bad:
-                problems.append(
-                    Problem(path, node.line, node.col,
-                            f"control character U+{ord(bad.group()):04X} is not allowed in text")
-                )
-            attach(node, event)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            value = event.value
+            # implicit[0]: untagged plain style, the only style in which `~` or `` means null.
+            if event.implicit[0] and value in _NULLS:
+                value = None
+            elif event.style == '"' and (bad := _BAD_CHAR.search(value)):
+                # Raw control characters are refused by the reader; only escapes in double
+                # quotes ("\x1b") can produce them.
+                note(event, f"control character U+{ord(bad.group()):04X} is not allowed in text")
+            if located and value is not None:
+                value = Text(value)
+                value.line = event.start_mark.line + 1
+                value.col = event.start_mark.column + 1
+        elif kind is mapping_start or kind is sequence_start:
             if event.anchor is not None:
                 raise fail(event, "anchors (&) and aliases (*) are not allowed in decks")
             if not event.implicit:
                 raise fail(event, f"tags ({event.tag}) are not allowed in decks")
             if len(stack) >= MAX_DEPTH:
                 raise fail(event, f"nested deeper than {MAX_DEPTH} levels")
-            mark = event.start_mark
-            container: Node = (Mapping if kind is yaml.MappingStartEvent else Sequence)(
-                mark.line + 1, mark.column + 1
-            )
-            attach(container, event)
-            stack.append(container)
-            pending_key.append(None)
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = new_map() if kind is mapping_start else new_seq()
+            if located:
+                value.line = event.start_mark.line + 1
+                value.col = event.start_mark.column + 1
+                if kind is mapping_start:
+                    value.key_texts = {}
+        elif kind in ends:
             stack.pop()
-            pending_key.pop()
-        elif kind is yaml.AliasEvent:
+            pending.pop()
+            continue
+        elif kind is alias_event:
             raise fail(event, "anchors (&) and aliases (*) are not allowed in decks")
-        elif kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise fail(event, "a deck file holds one YAML document (found a second '---')")
+        else:
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise fail(event, "a deck file holds one YAML document (found a second '---')")
+            continue
+
+        if not stack:
+            root = value
+        elif (parent := stack[-1]).__class__ is list or parent.__class__ is Seq:
+            parent.append(value)
+        elif (key := pending[-1]) is not _NO_KEY:
+            if key is not _DROPPED:
+                parent[key] = value
+            pending[-1] = _NO_KEY
+        elif not isinstance(value, str) and value is not None:
+            raise fail(event, "a key must be plain text, not a list or mapping")
+        else:
+            key = "" if value is None else value
+            if key in parent:
+                first = parent.key_texts[key].line if located else 0
+                note(event, f"duplicate key '{key}' (first at line {first})")
+                key = _DROPPED
+            elif located:
+                parent.key_texts[key] = value if value is not None else _located_empty(event)
+            pending[-1] = key
+        if kind is not scalar_event:
+            stack.append(value)
+            pending.append(_NO_KEY)
     return root
+
+
+def _located_empty(event: yaml.Event) -> Text:
+    text = Text("")
+    text.line = event.start_mark.line + 1
+    text.col = event.start_mark.column + 1
+    return text
+
+
+_NO_KEY = object()
+_DROPPED = object()  # stands in for a duplicate key: its value is read but never kept

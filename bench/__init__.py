@@ -1,0 +1,1 @@
+"""Benchmarks for srs: `make bench` (python -m bench) runs them and prints a table."""

@@ -1,0 +1,138 @@
+"""Small helpers shared by the foundation tests: deck files, the CLI runner, database dumps."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import textwrap
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
+
+REPO = Path(__file__).resolve().parents[1]
+BUNDLED_DECK = REPO / "decks" / "synthetic-data.yaml"
+
+SMALL_DECK = """\
+deck: capitals
+title: European capitals
+cards:
+  - id: france
+    question: What is the capital of France?
+    answer: Paris
+    distractors: [Lyon, Marseille]
+  - id: italy
+    question: What is the capital of Italy?
+    answer: Rome
+    distractors: [Milan, Naples]
+  - id: spain
+    question: What is the capital of Spain?
+    answer: Madrid
+"""
+"""A valid three-card deck: two multiple-choice cards and one free-recall card."""
+
+
+def write_deck(tmp_path: Path, text: str, name: str = "deck.yaml") -> Path:
+    """Write deck text (dedented) to `tmp_path / name` and return the path."""
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def many_cards_deck(count: int, deck_id: str = "big", *, bad_at: int | None = None) -> str:
+    """A deck of `count` multiple-choice cards; card `bad_at` (if given) has no answer."""
+    lines = [f"deck: {deck_id}", "title: A big deck", "cards:"]
+    for n in range(count):
+        lines += [f"  - id: card-{n}", f"    question: Question number {n}?"]
+        if n != bad_at:
+            lines.append(f"    answer: Answer {n}")
+        lines.append(f"    distractors: [Wrong {n}a, Wrong {n}b]")
+    return "\n".join(lines) + "\n"
+
+
+def invoke(db: Path | None, *args: str, env: dict[str, str] | None = None) -> Result:
+    """Run `srs [--db DB] ARGS...` in-process; a traceback is always a test failure."""
+    from srs.cli import cli
+
+    argv = (["--db", str(db)] if db is not None else []) + list(args)
+    result = CliRunner().invoke(cli, argv, env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(
+            f"srs {' '.join(argv)} crashed:\n"
+            + "".join(traceback.format_exception(*result.exc_info))  # type: ignore[misc]
+        )
+    return result
+
+
+def error_lines(result: Result) -> list[str]:
+    return result.stderr.splitlines()
+
+
+def dump_db(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, in a stable order (the collection's whole content)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")
+        ]
+        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"'), key=repr) for t in tables}
+    finally:
+        conn.close()
+
+
+def row_counts(path: Path) -> dict[str, int]:
+    return {table: len(rows) for table, rows in dump_db(path).items()}
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def pragma(path: Path, name: str) -> object:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute(f"PRAGMA {name}").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def backups_in(folder: Path) -> list[str]:
+    """Names of the collection backups in a folder (ignoring SQLite's -wal/-shm side files)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.glob("srs-*.db"))
+
+
+def hammer(db: str, transactions: int, barrier: Any, results: Any) -> None:
+    """Child process: `transactions` read-then-write transactions on a shared counter.
+
+    Puts the number of failed transactions on the `results` queue.
+    """
+    from srs.store import Store
+
+    failures = 0
+    store = Store.open(Path(db))
+    try:
+        barrier.wait()
+        for _ in range(transactions):
+            try:
+                with store.write():
+                    value = int(store.meta("counter", "0") or 0)
+                    store.conn.execute(
+                        "INSERT INTO meta (key, value) VALUES ('counter', ?) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        (str(value + 1),),
+                    )
+            except Exception:
+                failures += 1
+    finally:
+        store.close()
+    results.put(failures)
+
+
+def problem_lines(problems: Sequence[object]) -> list[str]:
+    return [str(p) for p in problems]
