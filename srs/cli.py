@@ -111,13 +111,21 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 
 
 def _run_tui(ctx: click.Context, **kwargs: Any) -> None:
-    try:
-        from srs.tui.app import run_app
-    except ImportError:  # the TUI is optional until it exists in this build
-        ctx.invoke(status)
-        return
+    from srs.tui.app import run_app
+
     with open_store(ctx, first_run_decks=True) as store:
         run_app(store, **kwargs)
+
+
+@cli.command()
+@click.argument("decks", nargs=-1)
+@click.pass_context
+def review(ctx: click.Context, decks: tuple[str, ...]) -> None:
+    """Open the study app straight into today's review (of DECKS, or all decks).
+
+        srs review synthetic-data
+    """
+    _run_tui(ctx, review=list(decks) if decks else None)
 
 
 @cli.command()

@@ -24,12 +24,14 @@ from srs.scheduling import DeckSettings, Memory, clock_for, schedule
 from srs.store import CollectionError, Store
 
 __all__ = [
+    "ACTIVE",
     "MAX_DURATION_MS",
     "AnswerResult",
     "CardKind",
     "ChoiceOption",
     "DeckOverview",
     "Grade",
+    "Source",
     "StudyCard",
     "bury_card",
     "choices_for",

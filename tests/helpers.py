@@ -71,15 +71,27 @@ def error_lines(result: Result) -> list[str]:
     return result.stderr.splitlines()
 
 
-def dump_db(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, in a stable order (the collection's whole content)."""
+def dump_db(path: Path, *, skip: tuple[str, ...] = ()) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, in a stable order (the collection's whole content).
+
+    `skip` names columns left out (bookkeeping such as a deck file's fingerprint).
+    """
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = [
             r[0]
             for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")
         ]
-        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"'), key=repr) for t in tables}
+        dump = {}
+        for table in tables:
+            columns = [
+                f'"{c[1]}"'
+                for c in conn.execute(f'PRAGMA table_info("{table}")')
+                if c[1] not in skip
+            ]
+            rows = conn.execute(f'SELECT {", ".join(columns)} FROM "{table}"')
+            dump[table] = sorted(rows, key=repr)
+        return dump
     finally:
         conn.close()
 

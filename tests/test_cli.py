@@ -98,7 +98,6 @@ def test_missing_deck_file_is_a_one_line_error(tmp_path: Path, command: str) -> 
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == f"{missing}:0:0: cannot read: No such file or directory\n"
-    assert not (tmp_path / "c.db").exists()
 
 
 def test_check_of_a_folder_without_decks_is_an_error(tmp_path: Path) -> None:

@@ -306,10 +306,6 @@ def test_cards_given_as_a_mapping_is_reported(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `cards: foo` gives two problems, one of them the false \"'cards' is required\"",
-)
 def test_cards_given_as_text_is_one_problem(tmp_path: Path) -> None:
     assert_problems(tmp_path, "deck: d\ntitle: T\ncards: foo\n", [(3, 8, "'cards' must be a list")])
 
@@ -428,6 +424,30 @@ def test_duplicate_yaml_key_is_an_error_not_a_silent_overwrite(tmp_path: Path) -
 def test_duplicate_top_level_key_holding_a_list_is_reported(tmp_path: Path) -> None:
     text = SMALL_DECK + "cards:\n  - id: z\n    question: q\n    answer: a\n"
     assert_problems(tmp_path, text, [(15, 1, "duplicate key 'cards' (first at line 3)")])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (new two-mode reader): a null list item ('-' alone, '~', 'null') is reported "
+    "at 0:0, and as 'not a mapping' when it is a distractor, tag or answer",
+)
+@pytest.mark.parametrize(
+    ("item", "line", "col"),
+    [
+        ("cards:\n  -\n", 4, 4),
+        ("cards:\n  - ~\n", 4, 5),
+        ("cards:\n  - id: a\n    question: q\n    answer: x\n    distractors: [y, null]\n", 7, 22),
+        ("cards:\n  - id: a\n    question: q\n    answer: x\n    tags: [~]\n", 7, 12),
+    ],
+    ids=["empty-card", "null-card", "null-distractor", "null-tag"],
+)
+def test_null_list_item_is_reported_where_it_is(
+    tmp_path: Path, item: str, line: int, col: int
+) -> None:
+    found = problems(tmp_path, "deck: d\ntitle: T\n" + item)
+    assert len(found) == 1
+    assert found[0][:2] == (line, col)
+    assert "mapping" not in found[0][2] or "card" in found[0][2]
 
 
 # --- answers and distractors --------------------------------------------------------------------
@@ -567,7 +587,7 @@ def test_exam_questions_must_be_a_whole_number(tmp_path: Path, questions: str) -
     assert_problems(
         tmp_path,
         exam_deck(questions=questions),
-        [(4, 14, "'questions' must be a whole number of at least 1")],
+        [(4, 14, "'questions' must be a whole number")],
     )
 
 
@@ -643,18 +663,11 @@ def test_blueprint_must_be_a_mapping(tmp_path: Path) -> None:
     assert_problems(tmp_path, text, [(6, 14, "'blueprint' must map topics to numbers")])
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: a blueprint topic with no number is silently dropped from the exam"
-)
 def test_blueprint_topic_without_a_number_is_reported(tmp_path: Path) -> None:
     text = exam_deck(questions="1").replace("  time_limit: 30m\n", "  blueprint:\n    A:\n")
-    assert problems(tmp_path, text) != []
+    assert_problems(tmp_path, text, [(7, 5, "'A'")])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a number over 4,300 digits raises ValueError from int() instead of DeckError",
-)
 @pytest.mark.parametrize(
     ("questions", "time_limit"),
     [("1" * 5000, "30m"), ("1", "1" * 5000 + "m")],

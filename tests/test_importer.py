@@ -415,6 +415,24 @@ def test_problems_of_every_file_are_reported_before_anything_is_written(tmp_path
 
     assert result.exit_code == 1
     assert len(result.stderr.splitlines()) == 3
+    assert result.stdout == ""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (regression in e799345): `srs import` now opens (creates) the collection "
+    "before validating, so an import refused for a bad or missing file leaves a new empty "
+    "collection behind",
+)
+@pytest.mark.parametrize("deck", ["deck: a\ntitle: A\n", None], ids=["invalid", "missing"])
+def test_refused_import_creates_no_collection(tmp_path: Path, deck: str | None) -> None:
+    path = tmp_path / "deck.yaml"
+    if deck is not None:
+        path.write_text(deck)
+
+    result = invoke(db_of(tmp_path), "import", str(path))
+
+    assert result.exit_code == 1
     assert not db_of(tmp_path).exists()
 
 
@@ -489,6 +507,11 @@ def test_import_decks_refuses_two_decks_with_one_id(tmp_path: Path) -> None:
         import_decks(store, [deck, deck])
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (regression in e799345): files whose bytes match the last import are skipped "
+    "before the duplicate-deck-id check, so two copies of an imported deck pass with exit 0",
+)
 def test_two_unchanged_files_with_the_same_deck_id_are_refused(tmp_path: Path) -> None:
     import_ok(tmp_path, write_deck(tmp_path, SMALL_DECK))
     copy = write_deck(tmp_path, SMALL_DECK, "copy.yaml")
@@ -498,6 +521,44 @@ def test_two_unchanged_files_with_the_same_deck_id_are_refused(tmp_path: Path) -
     assert result.exit_code == 1
     assert "given by two files" in result.stderr
     assert "(no changes)" not in result.stdout
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (regression in e799345): an unchanged file is skipped before the "
+    "duplicate-deck-id check, so an edited second file with the same deck id is imported "
+    "(exit 0), and which one wins depends on the file order and the collection",
+)
+def test_unchanged_and_edited_file_with_the_same_deck_id_are_refused(tmp_path: Path) -> None:
+    import_ok(tmp_path, write_deck(tmp_path, SMALL_DECK))
+    before = dump_db(db_of(tmp_path))
+    edited = write_deck(tmp_path, SMALL_DECK.replace("Rome", "Roma"), "edited.yaml")
+
+    result = invoke(db_of(tmp_path), "import", str(tmp_path / "deck.yaml"), str(edited))
+
+    assert result.exit_code == 1
+    assert "given by two files" in result.stderr
+    assert dump_db(db_of(tmp_path)) == before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (e799345): import_decks() without fingerprints changes a deck but keeps its "
+    "old fingerprint, so re-importing the old file is skipped as '(no changes)' while the "
+    "collection holds other content",
+)
+def test_reimporting_a_file_after_another_import_changed_its_deck_applies_it(
+    tmp_path: Path,
+) -> None:
+    original = write_deck(tmp_path, SMALL_DECK)
+    import_ok(tmp_path, original)
+    with Store.open(db_of(tmp_path)) as store:  # e.g. the study app importing an edited copy
+        import_decks(store, [parse_deck(SMALL_DECK.replace("Rome", "Roma").encode())])
+
+    out = import_ok(tmp_path, original)
+
+    assert out == "capitals: 0 added, 1 updated, 0 retired, 2 unchanged\n"
+    assert json.loads(card_row(db_of(tmp_path), "italy")["answers"]) == ["Rome"]
 
 
 @pytest.mark.xfail(
@@ -591,7 +652,11 @@ def test_export_then_import_changes_nothing(tmp_path: Path) -> None:
     assert import_ok(tmp_path, exported) == (
         "rich: 0 added, 0 updated, 0 retired, 4 unchanged (no changes)\n"
     )
-    assert dump_db(db_of(tmp_path)) == before
+    # Only the bookkeeping of which file was imported last may change.
+    assert dump_db(db_of(tmp_path), skip=("fingerprint",)) == {
+        table: [row[:-2] + row[-1:] if table == "decks" else row for row in rows]
+        for table, rows in before.items()
+    }
 
 
 def test_exported_deck_keeps_every_feature(tmp_path: Path) -> None:

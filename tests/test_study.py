@@ -281,6 +281,23 @@ def test_studying_all_decks_applies_each_decks_own_limits(
     assert (decks.count("alpha"), decks.count("beta")) == (3, 5)
 
 
+def test_a_session_running_past_the_day_start_moves_on_to_the_new_day(
+    make_store: MakeStore,
+) -> None:
+    clock = FakeClock(datetime(2025, 1, 7, 3, 50, tzinfo=UTC))
+    store = make_store(deck_yaml(free=20), clock=clock)
+    set_setting(store, "demo", "new_per_day", "5")
+    session = StudySession(store)
+    study(session, clock, lambda card: Rating.Easy)
+    assert session.next_card() is None
+
+    clock.set(datetime(2025, 1, 7, 4, 0, tzinfo=UTC))
+
+    assert session.next_card() is not None
+    assert session.counts().new == 5
+    assert session.day.isoformat() == "2025-01-07"
+
+
 def test_studying_an_unknown_deck_is_a_collection_error(make_store: MakeStore) -> None:
     store = make_store(deck_yaml(free=1))
 

@@ -1,0 +1,55 @@
+"""The srs study app: the dashboard first, or straight into a review."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from srs.queue import StudySession
+from srs.store import CollectionError, Store
+from srs.tui.screens.dashboard import DashboardScreen
+from srs.tui.screens.review import ReviewScreen
+
+__all__ = ["SrsApp", "run_app"]
+
+
+class SrsApp(App[None]):
+    """Spaced repetition for exam preparation."""
+
+    TITLE = "srs"
+    CSS_PATH = "srs.tcss"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+    ]
+
+    def __init__(self, store: Store, *, review: list[str] | None | bool = False) -> None:
+        """Args:
+        store: the open collection.
+        review: False for the dashboard; a list of deck ids (None: all decks) to open
+            straight into a review session.
+        """
+        super().__init__()
+        self.store = store
+        self.start_review = review
+
+    def on_mount(self) -> None:
+        self.push_screen(DashboardScreen())
+        if self.start_review is not False:
+            decks = self.start_review if isinstance(self.start_review, list) else None
+            try:
+                session = StudySession(self.store, decks)
+            except CollectionError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.push_screen(ReviewScreen(session, ", ".join(decks) if decks else "All decks"))
+
+    def action_toggle_keys(self) -> None:
+        """The key panel (`?`): every binding of the current screen."""
+        if self.screen.query("KeyPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+
+def run_app(store: Store, *, review: list[str] | None | bool = False) -> None:
+    SrsApp(store, review=review).run()

@@ -1,0 +1,122 @@
+"""The dashboard: every deck's counts, the streak, and the way into study."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from srs.queue import StudySession
+from srs.study import DeckOverview, deck_overview, study_streak
+from srs.tui.safe import literal_text
+from srs.tui.screens.review import ReviewScreen
+
+__all__ = ["DashboardScreen"]
+
+
+class DashboardScreen(Screen[None]):
+    """One row per deck: New / Learning / Due today / Reviewed today."""
+
+    BINDINGS = [
+        Binding(
+            "enter",
+            "study_selected",
+            "Study deck",
+            id="dashboard.study",
+            priority=True,
+            tooltip="Review the selected deck's cards due today",
+        ),
+        Binding(
+            "a",
+            "study_all",
+            "Study all",
+            id="dashboard.study_all",
+            tooltip="Review every deck's due cards together",
+        ),
+        Binding("r", "refresh", "Refresh", id="dashboard.refresh", show=False),
+        Binding("question_mark", "app.toggle_keys", "Keys", id="dashboard.keys"),
+        Binding("q", "app.quit", "Quit", id="dashboard.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="streak")
+        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield Static(id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        table.add_column("Deck", key="deck")
+        for label in ("New", "Learning", "Due", "Today"):
+            table.add_column(label, key=label.lower())
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        """Re-read the counts (after a session, an import elsewhere, or a new day)."""
+        store = self.app.store  # type: ignore[attr-defined]
+        rows = deck_overview(store)
+        table = self.query_one("#decks", DataTable)
+        selected = table.cursor_row
+        table.clear()
+        for row in rows:
+            table.add_row(*self._cells(row), key=row.deck_id)
+        if rows:
+            table.move_cursor(row=min(selected, len(rows) - 1))
+        streak = study_streak(store)
+        reviewed = sum(r.reviewed_today for r in rows)
+        due = sum(r.due_today + r.new_today for r in rows)
+        self.query_one("#streak", Static).update(
+            Content.assemble(
+                ("Streak ", "dim"),
+                (f"{streak} day{'s' * (streak != 1)}", "bold $warning"),
+                ("   Reviewed today ", "dim"),
+                (str(reviewed), "bold"),
+                ("   To study today ", "dim"),
+                (str(due), "bold $accent"),
+            )
+        )
+        empty = self.query_one("#empty", Static)
+        empty.display = not rows
+        empty.update("No decks yet. Import one from a terminal:  srs import DECK.yaml")
+
+    @staticmethod
+    def _cells(row: DeckOverview) -> tuple[object, ...]:
+        return (
+            literal_text(row.title),
+            literal_text(str(row.new_today), "bold blue" if row.new_today else "dim"),
+            literal_text(str(row.learning), "bold red" if row.learning else "dim"),
+            literal_text(str(row.due_today), "bold green" if row.due_today else "dim"),
+            literal_text(str(row.reviewed_today), "dim"),
+        )
+
+    def _selected_deck(self) -> tuple[str, str] | None:
+        table = self.query_one("#decks", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        assert key is not None
+        title = str(table.get_cell(key, "deck"))
+        return key, title
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_study_selected()
+
+    def action_study_selected(self) -> None:
+        selected = self._selected_deck()
+        if selected is not None:
+            self.study([selected[0]], selected[1])
+
+    def action_study_all(self) -> None:
+        self.study(None, "All decks")
+
+    def study(self, deck_ids: list[str] | None, title: str) -> None:
+        session = StudySession(self.app.store, deck_ids)  # type: ignore[attr-defined]
+        self.app.push_screen(ReviewScreen(session, title))

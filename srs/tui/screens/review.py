@@ -1,0 +1,325 @@
+"""The daily review: one card at a time, graded by choice or recall, rated with FSRS."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import datetime
+
+from fsrs import Rating
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static
+
+from srs.queue import StudySession
+from srs.scheduling import format_interval
+from srs.store import CollectionError
+from srs.study import CardKind, ChoiceOption, Grade, StudyCard, grade
+from srs.tui.safe import literal
+from srs.tui.screens.summary import SummaryScreen
+from srs.tui.widgets.choices import LETTERS, ChoiceList
+from srs.tui.widgets.rating_bar import RatingBar
+
+__all__ = ["ReviewScreen"]
+
+
+def _clock_text(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}:{secs:02d}" if minutes < 60 else f"{minutes // 60}h{minutes % 60:02d}m"
+
+
+class ReviewScreen(Screen[None]):
+    """Today's queue for some decks (or all), until it is empty or the learner leaves."""
+
+    CSS_PATH = "review.tcss"
+
+    BINDINGS = [
+        Binding(
+            "enter,space",
+            "accept",
+            "Reveal / accept",
+            id="review.accept",
+            tooltip="Show the answer, or give the suggested rating",
+        ),
+        Binding("1", "rate(1)", "Again", show=False, id="review.again"),
+        Binding("2", "rate(2)", "Hard", show=False, id="review.hard"),
+        Binding("3", "rate(3)", "Good", show=False, id="review.good"),
+        Binding("4", "rate(4)", "Easy", show=False, id="review.easy"),
+        Binding("u", "undo", "Undo", id="review.undo", tooltip="Take back the last answer"),
+        Binding("minus", "bury", "Bury", id="review.bury", tooltip="Hide this card until tomorrow"),
+        Binding(
+            "at",
+            "suspend",
+            "Suspend",
+            id="review.suspend",
+            tooltip="Take this card out of every queue",
+        ),
+        Binding("question_mark", "app.toggle_keys", "Keys", id="review.keys"),
+        Binding("escape", "leave", "Back", id="review.leave", tooltip="Back to the dashboard"),
+        *(
+            Binding(letter, f"choose({index})", show=False, id=f"review.choose-{letter}")
+            for index, letter in enumerate(LETTERS)
+        ),
+    ]
+
+    card: reactive[StudyCard | None] = reactive(None, init=False)
+    """The card on screen (None while waiting for a learning card, or at the end)."""
+    graded: reactive[bool] = reactive(False, init=False)
+    """The answer is shown and a rating may be given."""
+
+    def __init__(self, session: StudySession, title: str) -> None:
+        super().__init__()
+        self.session = session
+        self.title = title
+        self.options: Sequence[ChoiceOption] = ()
+        self.picked: set[int] = set()
+        self.verdict: Grade | None = None
+        self.shown_at = time.monotonic()
+        self.duration_ms = 0
+        self.started = time.monotonic()
+        self.wait_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="status")
+        with VerticalScroll(id="card"):
+            yield Static(id="meta")
+            yield Static(id="question")
+            yield Vertical(id="options")
+            yield Static(id="hint")
+            yield Static(id="verdict")
+            yield Static(id="answer")
+            yield Static(id="feedback")
+            yield Static(id="explanation")
+        yield RatingBar(id="ratings")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.set_interval(1, self._tick)
+        await self.show_next()
+
+    def _tick(self) -> None:
+        counts = self.session.counts()
+        self._put(
+            "#status",
+            Content.assemble(
+                ("New ", "dim"),
+                (str(counts.new), "bold $primary"),
+                ("  Learning ", "dim"),
+                (str(counts.learning), "bold $error"),
+                ("  Review ", "dim"),
+                (str(counts.review), "bold $success"),
+                ("  ·  ", "dim"),
+                (_clock_text(time.monotonic() - self.started), "bold"),
+            ),
+        )
+
+    async def show_next(self, card: StudyCard | None = None) -> None:
+        """Show `card`, else the session's next one; wait for learning cards; end when done."""
+        if self.wait_timer is not None:
+            self.wait_timer.stop()
+            self.wait_timer = None
+        card = card or self.session.next_card()
+        if card is None:
+            due = self.session.next_due()
+            if due is None:
+                self.app.switch_screen(SummaryScreen(self.session.summary(), self.title))
+                return
+            self._wait_for(due)
+        await self._show(card)
+
+    def _wait_for(self, due: datetime) -> None:
+        seconds = max((due - self.session.clock.now()).total_seconds(), 0.0)
+        self.wait_timer = self.set_timer(seconds + 0.05, self.show_next)
+
+    async def _show(self, card: StudyCard | None) -> None:
+        self.card = card
+        self.graded = False
+        self.verdict = None
+        self.picked = set()
+        self.options = self.session.choices(card) if card else ()
+        options = self.query_one("#options", Vertical)
+        await options.remove_children()
+        for name in ("#verdict", "#answer", "#feedback", "#explanation"):
+            self._put(name, "")
+        self.query_one("#ratings", RatingBar).display = False
+        self._tick()
+        if card is None:
+            due = self.session.next_due()
+            assert due is not None
+            wait = format_interval(due - self.session.clock.now())
+            self._put("#meta", "")
+            self._put(
+                "#question",
+                Content.assemble(
+                    ("Nothing due right now. ", "bold"),
+                    f"The next learning card is due in {wait}; it will appear here.",
+                ),
+            )
+            self._put("#hint", Content.styled("esc: back to the dashboard", "dim"))
+            return
+        content = card.content
+        meta = [card.deck_id] + ([content.topic] if content.topic else [])
+        self._put("#meta", literal(" · ".join(meta), "dim"))
+        self._put("#question", literal(content.question, "bold"))
+        if self.options:
+            await options.mount(ChoiceList([o.text for o in self.options]))
+        hints = {
+            CardKind.FREE_RECALL: "space: show the answer",
+            CardKind.MULTIPLE_CHOICE: f"a-{LETTERS[len(self.options) - 1]}: choose",
+            CardKind.SELECT_ALL: "select all that apply (letters toggle), then enter",
+        }
+        self._put("#hint", Content.styled(hints[card.kind], "dim"))
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self.shown_at = time.monotonic()
+
+    def _put(self, selector: str, content: Content | str) -> None:
+        """Fill one part of the card; an empty part takes no room."""
+        widget = self.query_one(selector, Static)
+        widget.update(content)
+        widget.display = bool(content)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        card = self.card
+        if action == "choose":
+            index = parameters[0]
+            assert isinstance(index, int)
+            return card is not None and not self.graded and index < len(self.options)
+        if action == "rate":
+            return self.graded
+        if action in ("bury", "suspend"):
+            return card is not None
+        if action == "undo":
+            return self.session.can_undo
+        return True
+
+    def action_choose(self, index: int) -> None:
+        self.query_one(ChoiceList).post_message(ChoiceList.Chosen(index))
+
+    @on(ChoiceList.Chosen)
+    def _chosen(self, event: ChoiceList.Chosen) -> None:
+        if self.card is None or self.graded:
+            return
+        if self.card.kind is CardKind.SELECT_ALL:
+            self.picked ^= {event.index}
+            self.query_one(ChoiceList).mark_picked(self.picked)
+            return
+        self.picked = {event.index}
+        self._reveal()
+
+    async def action_accept(self) -> None:
+        if self.card is None:
+            return
+        if not self.graded:
+            if self.card.kind is CardKind.SELECT_ALL and not self.picked:
+                self.notify("Choose at least one option first.", markup=False)
+                return
+            if self.card.kind is not CardKind.MULTIPLE_CHOICE:
+                self._reveal()
+            return
+        assert self.verdict is not None or self.card.kind is CardKind.FREE_RECALL
+        await self.action_rate(int(self.verdict.suggested if self.verdict else Rating.Good))
+
+    def _reveal(self) -> None:
+        """Grade the choice (or reveal the answer), then offer the ratings with their intervals."""
+        card = self.card
+        assert card is not None
+        self.duration_ms = int((time.monotonic() - self.shown_at) * 1000)
+        content = card.content
+        allowed: Sequence[Rating] = tuple(Rating)
+        suggested = Rating.Good
+        if self.options:
+            chosen = [self.options[i].text for i in sorted(self.picked)]
+            self.verdict = grade(content, chosen)
+            allowed, suggested = self.verdict.allowed, self.verdict.suggested
+            self.query_one(ChoiceList).reveal(
+                {i for i, o in enumerate(self.options) if o.is_correct}, self.picked
+            )
+            self._show_verdict(self.verdict)
+        else:
+            answers = "\n".join(content.answers)
+            self._put("#answer", literal(answers, "bold $success"))
+            self._put(
+                "#verdict",
+                Content.styled("How well did you recall it? 1-4, or enter for Good.", "dim"),
+            )
+        if content.explanation:
+            self._put("#explanation", literal(content.explanation, "italic"))
+        self._put("#hint", "")
+        intervals = {r: p.text for r, p in self.session.preview(card).items()}
+        self.query_one("#ratings", RatingBar).show(intervals, allowed, suggested)
+        self.graded = True
+        self.refresh_bindings()
+
+    def _show_verdict(self, verdict: Grade) -> None:
+        content = self.card.content if self.card else None
+        assert content is not None
+        if verdict.correct:
+            line = Content.styled("✓ Correct", "bold $success")
+            feedback = content.feedback_correct
+        else:
+            line = Content.styled("✗ Incorrect", "bold $error")
+            picked = [o for i, o in enumerate(self.options) if i in self.picked]
+            own = [o.feedback for o in picked if not o.is_correct and o.feedback]
+            feedback = own[0] if own else content.feedback_incorrect
+            right = " · ".join(content.answers)
+            line = Content.assemble(line, ("  The answer: ", "dim"), literal(right, "bold"))
+        self._put("#verdict", line)
+        if feedback:
+            self._put("#feedback", literal(feedback))
+
+    async def action_rate(self, rating: int) -> None:
+        card = self.card
+        if card is None or not self.graded:
+            return
+        chosen = [self.options[i].text for i in sorted(self.picked)] if self.options else None
+        try:
+            result = self.session.answer(
+                card.id, Rating(rating), duration_ms=self.duration_ms, choice=chosen
+            )
+        except (ValueError, CollectionError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if result.leech:
+            self.notify(
+                f"This card has lapsed {result.after.lapses} times: it is a leech. Consider "
+                "rewriting it, or suspend it with @.",
+                title="Leech",
+                severity="warning",
+                markup=False,
+            )
+        await self.show_next()
+
+    async def action_undo(self) -> None:
+        try:
+            card = self.session.undo()
+        except CollectionError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if card is not None:
+            self.notify("Last answer taken back.", markup=False)
+            await self.show_next(card)
+
+    async def action_bury(self) -> None:
+        if self.card is not None:
+            self.session.bury(self.card.id)
+            self.notify("Buried until tomorrow.", markup=False)
+            await self.show_next()
+
+    async def action_suspend(self) -> None:
+        if self.card is not None:
+            self.session.suspend(self.card.id)
+            self.notify("Suspended: it stays out of every queue until unsuspended.", markup=False)
+            await self.show_next()
+
+    def action_leave(self) -> None:
+        self.dismiss()
+
+    def watch_graded(self) -> None:
+        self.refresh_bindings()

@@ -1,0 +1,78 @@
+"""The lettered options of a multiple-choice card, chosen by key (a, b, ...) or by click."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.events import Click
+from textual.message import Message
+from textual.widgets import Static
+
+from srs.tui.safe import literal
+
+__all__ = ["LETTERS", "ChoiceList", "ChoiceRow"]
+
+LETTERS = string.ascii_lowercase[:20]
+"""Option keys a-t: `u` and later letters stay free for commands (no card has 20 options)."""
+
+
+class ChoiceRow(Static):
+    """One option: its letter and its (untrusted) text."""
+
+    def __init__(self, index: int, text: str) -> None:
+        letter = LETTERS[index].upper() if index < len(LETTERS) else " "
+        super().__init__(Content.assemble((f" {letter} ", "bold"), " ", literal(text)))
+        self.index = index
+
+    @dataclass
+    class Pressed(Message):
+        index: int
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.post_message(self.Pressed(self.index))
+
+
+class ChoiceList(Vertical):
+    """Options with their state: picked (select-all in progress), then right/wrong once graded."""
+
+    @dataclass
+    class Chosen(Message):
+        """An option was chosen (by key or click) while the card is unanswered."""
+
+        index: int
+
+    def __init__(self, texts: list[str], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.texts = texts
+        self.locked = False
+
+    def compose(self) -> ComposeResult:
+        for index, text in enumerate(self.texts):
+            yield ChoiceRow(index, text)
+
+    @on(ChoiceRow.Pressed)
+    def _pressed(self, event: ChoiceRow.Pressed) -> None:
+        event.stop()
+        if not self.locked:
+            self.post_message(self.Chosen(event.index))
+
+    def rows(self) -> list[ChoiceRow]:
+        return list(self.query(ChoiceRow))
+
+    def mark_picked(self, picked: set[int]) -> None:
+        for row in self.rows():
+            row.set_class(row.index in picked, "-picked")
+
+    def reveal(self, correct: set[int], chosen: set[int]) -> None:
+        """Show the verdict: right options marked, wrong chosen ones marked; no more choosing."""
+        self.locked = True
+        for row in self.rows():
+            row.set_class(row.index in correct, "-correct")
+            row.set_class(row.index in chosen and row.index not in correct, "-wrong")
+            row.set_class(row.index in chosen, "-picked")

@@ -1,0 +1,47 @@
+"""The four FSRS ratings with the interval each would give, shown before the learner picks."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from fsrs import Rating
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button
+
+__all__ = ["RatingBar"]
+
+_NAMES = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Rating.Easy: "Easy"}
+
+
+class RatingBar(Horizontal):
+    """`1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 4d`, the suggested rating highlighted."""
+
+    @dataclass
+    class Rated(Message):
+        rating: Rating
+
+    def compose(self) -> ComposeResult:
+        for rating in Rating:
+            button = Button("", id=f"rate-{int(rating)}", compact=True)
+            button.can_focus = False
+            yield button
+
+    def show(
+        self, intervals: Mapping[Rating, str], allowed: Collection[Rating], suggested: Rating
+    ) -> None:
+        for rating in Rating:
+            button = self.query_one(f"#rate-{int(rating)}", Button)
+            button.label = f" {int(rating)} {_NAMES[rating]} {intervals[rating]} "
+            button.disabled = rating not in allowed
+            button.set_class(rating == suggested, "-suggested")
+        self.display = True
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        assert event.button.id is not None
+        self.post_message(self.Rated(Rating(int(event.button.id.removeprefix("rate-")))))
