@@ -7,8 +7,10 @@ from pathlib import Path
 
 __all__ = ["write_deck"]
 
-_WORDS = ("model data synthetic training loss teacher student gradient token corpus sample "
-          "filter reward policy signal anchor collapse tail domain transfer oracle").split()
+_WORDS = (
+    "model data synthetic training loss teacher student gradient token corpus sample filter "
+    "reward policy signal anchor collapse tail domain transfer oracle"
+).split()
 
 
 def _sentence(rng: random.Random, words: int) -> str:
@@ -18,8 +20,12 @@ def _sentence(rng: random.Random, words: int) -> str:
 def write_deck(path: Path, cards: int, *, seed: int = 1, deck_id: str = "bench") -> Path:
     """Write a multiple-choice deck of `cards` cards (~300 bytes each) to `path`."""
     rng = random.Random(seed)
-    lines = [f"deck: {deck_id}", f"title: Benchmark deck of {cards} cards",
-             "exam: {questions: 20, pass_mark: 70%, time_limit: 30m}", "cards:"]
+    lines = [
+        f"deck: {deck_id}",
+        f"title: Benchmark deck of {cards} cards",
+        "exam: {questions: 20, pass_mark: 70%, time_limit: 30m}",
+        "cards:",
+    ]
     for n in range(cards):
         answer = f"{_sentence(rng, 5)} {n}"
         lines += [

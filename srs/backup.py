@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from srs.store import APPLICATION_ID, SCHEMA_VERSION, CollectionError, Store
@@ -84,7 +84,7 @@ def _parse(path: Path) -> Backup | None:
     if len(parts) != 4 or parts[0] != "srs":
         return None
     try:
-        taken = datetime.strptime(f"{parts[1]}-{parts[2]}", _STAMP).replace(tzinfo=timezone.utc)
+        taken = datetime.strptime(f"{parts[1]}-{parts[2]}", _STAMP).replace(tzinfo=UTC)
     except ValueError:
         return None
     return Backup(path, taken, parts[3])
@@ -124,7 +124,9 @@ def thin(backups: list[Backup], today: date) -> list[Backup]:
     weeks, then of 9 months (Anki's scheme). Pre-restore copies are always kept."""
     keep: set[Path] = set()
     buckets: list[tuple[int, set[tuple[int, ...]]]] = [
-        (KEEP_DAILY, set()), (KEEP_WEEKLY, set()), (KEEP_MONTHLY, set())
+        (KEEP_DAILY, set()),
+        (KEEP_WEEKLY, set()),
+        (KEEP_MONTHLY, set()),
     ]
     for backup in sorted(backups, key=lambda b: b.taken_at, reverse=True):
         day = backup.taken_at.date()
@@ -160,8 +162,9 @@ def restore(store: Store, source: Path) -> Path:
         try:
             backup.backup(store.conn)
         except sqlite3.Error as exc:
-            raise CollectionError(f"restore failed ({exc}); your collection is unchanged "
-                                  f"and also saved in {saved}") from None
+            raise CollectionError(
+                f"restore failed ({exc}); your collection is unchanged and also saved in {saved}"
+            ) from None
     finally:
         backup.close()
     store.migrate()

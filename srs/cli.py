@@ -123,7 +123,7 @@ def _run_tui(ctx: click.Context, **kwargs: Any) -> None:
 def review(ctx: click.Context, decks: tuple[str, ...]) -> None:
     """Open the study app straight into today's review (of DECKS, or all decks).
 
-        srs review synthetic-data
+    srs review synthetic-data
     """
     _run_tui(ctx, review=list(decks) if decks else None)
 
@@ -164,7 +164,7 @@ def check(paths: tuple[Path, ...]) -> None:
 def import_(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:
     """Import deck files (or folders): all or nothing, keeping every card's history.
 
-        srs import decks/synthetic-data.yaml
+    srs import decks/synthetic-data.yaml
     """
     from srs.backup import automatic_backup
     from srs.deck import DeckError, Problem, deck_files, parse_deck
@@ -221,13 +221,17 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, as_json:
 
 @cli.command()
 @click.argument("deck")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
 @click.pass_context
 def export(ctx: click.Context, deck: str, output: Path | None) -> None:
     """Write a deck back to YAML (importing it again changes nothing).
 
-        srs export synthetic-data -o synthetic-data.yaml
+    srs export synthetic-data -o synthetic-data.yaml
     """
     from srs.importer import deck_from_collection, dump_deck
 
@@ -244,14 +248,18 @@ def export(ctx: click.Context, deck: str, output: Path | None) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Backup file (default: a new file in the backups folder).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Backup file (default: a new file in the backups folder).",
+)
 @click.option("--list", "list_only", is_flag=True, help="List the automatic backups.")
 @click.pass_context
 def backup(ctx: click.Context, output: Path | None, list_only: bool) -> None:
     """Write a verified copy of the collection (SQLite's backup API, never a file copy).
 
-        srs backup -o ~/srs-before-exam.db
+    srs backup -o ~/srs-before-exam.db
     """
     from srs.backup import backup_dir, list_backups, write_backup
 
@@ -274,8 +282,8 @@ def backup(ctx: click.Context, output: Path | None, list_only: bool) -> None:
 def restore(ctx: click.Context, backup_file: Path) -> None:
     """Bring back a backup; the current state is saved first.
 
-        srs backup --list
-        srs restore ~/.local/share/srs/backups/srs-20261124-201500-import.db
+    srs backup --list
+    srs restore ~/.local/share/srs/backups/srs-20261124-201500-import.db
     """
     from srs.backup import restore as restore_backup
 
@@ -290,7 +298,7 @@ def restore(ctx: click.Context, backup_file: Path) -> None:
 def status(ctx: click.Context, as_json: bool) -> None:
     """Per deck: cards, new, learning, review, due today, retired.
 
-        srs status --json
+    srs status --json
     """
     from srs.study import deck_overview
 
@@ -308,8 +316,10 @@ def status(ctx: click.Context, as_json: bool) -> None:
     ]
     widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
     for row in table:
-        cells = [str(v).ljust(w) if i == 0 else str(v).rjust(w)
-                 for i, (v, w) in enumerate(zip(row, widths, strict=True))]
+        cells = [
+            str(v).ljust(w) if i == 0 else str(v).rjust(w)
+            for i, (v, w) in enumerate(zip(row, widths, strict=True))
+        ]
         click.echo("  ".join(cells).rstrip())
 
 
@@ -317,12 +327,11 @@ def status(ctx: click.Context, as_json: bool) -> None:
 def schema() -> None:
     """Print the deck format's JSON Schema (for editor validation and completion).
 
-        srs schema > deck.schema.json
+    srs schema > deck.schema.json
     """
     from importlib.resources import files
 
-    click.echo((files("srs") / "schema" / "deck.schema.json").read_text(encoding="utf-8"),
-               nl=False)
+    click.echo((files("srs") / "schema" / "deck.schema.json").read_text(encoding="utf-8"), nl=False)
 
 
 main: Callable[..., Any] = cli

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 __all__ = [
     "DEFAULT_ROLLOVER_HOUR",
@@ -24,7 +24,7 @@ _DB_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def _system_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _local_zone() -> tzinfo:
@@ -46,7 +46,7 @@ class Clock:
 
     def now(self) -> datetime:
         """The current instant as an aware UTC datetime (the only kind py-fsrs accepts)."""
-        return self.now_fn().astimezone(timezone.utc)
+        return self.now_fn().astimezone(UTC)
 
     def study_day(self, instant: datetime | None = None) -> date:
         """The learner's day that `instant` (default: now) belongs to.
@@ -61,7 +61,7 @@ class Clock:
         """The UTC instant at which the learner's `day` begins."""
         local = datetime(day.year, day.month, day.day, self.rollover_hour, tzinfo=self.zone)
         # Round-trip through UTC so a rollover inside a DST gap resolves to a real instant.
-        return local.astimezone(timezone.utc)
+        return local.astimezone(UTC)
 
     def next_day_start(self, instant: datetime | None = None) -> datetime:
         """When the current study day ends: "due today" means due before this."""
@@ -72,9 +72,9 @@ def to_db(moment: datetime) -> str:
     """Aware datetime -> fixed-width UTC text for storage."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime cannot be stored: times are UTC-aware")
-    return moment.astimezone(timezone.utc).strftime(_DB_FORMAT)
+    return moment.astimezone(UTC).strftime(_DB_FORMAT)
 
 
 def from_db(text: str) -> datetime:
     """Stored UTC text -> aware datetime with `timezone.utc` (py-fsrs refuses any other UTC)."""
-    return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)

@@ -222,7 +222,8 @@ class _Checker:
         for key in node:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(allowed)})"
+                known = f" (known: {', '.join(allowed)})"
+                hint = f"; did you mean '{close[0]}'?" if close else known
                 self.error(self.key(node, key), f"unknown key '{key}' in {what}{hint}")
         return node
 
@@ -255,16 +256,20 @@ class _Checker:
 
     def deck(self, root: Node) -> Deck | None:
         if root is None:
-            self.problems.append(Problem(self.path, 1, 1, "empty file: a deck needs 'deck', "
-                                         "'title' and 'cards'"))
+            self.problems.append(
+                Problem(self.path, 1, 1, "empty file: a deck needs 'deck', 'title' and 'cards'")
+            )
             return None
         top = self.mapping(root, "the deck", DECK_KEYS)
         if top is None:
             return None
         deck_id = self.text(top, "deck", required=True)
         if deck_id is not None and not DECK_ID.fullmatch(deck_id):
-            self.error(top["deck"], f"deck id '{deck_id}' must be a slug: lowercase letters, "
-                       "digits, '-' or '_', at most 64 characters")
+            self.error(
+                top["deck"],
+                f"deck id '{deck_id}' must be a slug: lowercase letters, "
+                "digits, '-' or '_', at most 64 characters",
+            )
         title = self.text(top, "title", required=True)
         description = self.text(top, "description")
         cards = self.cards(top)
@@ -290,8 +295,10 @@ class _Checker:
             card_id = item.get("id") if isinstance(item, dict) else None
             if isinstance(card_id, str):
                 if card_id in first_line:
-                    self.error(card_id, f"duplicate card id '{card_id}' (first at line "
-                               f"{first_line[card_id]})")
+                    self.error(
+                        card_id,
+                        f"duplicate card id '{card_id}' (first at line {first_line[card_id]})",
+                    )
                     continue
                 first_line[card_id] = position(card_id)[0]
             if card is not None:
@@ -305,14 +312,18 @@ class _Checker:
         before = len(self.problems)
         card_id = self.text(entry, "id", required=True)
         if card_id is not None and not CARD_ID.fullmatch(card_id):
-            self.error(entry["id"], f"card id '{card_id}' may hold only letters, digits, '.', "
-                       "'-' and '_' (at most 128 characters)")
+            self.error(
+                entry["id"],
+                f"card id '{card_id}' may hold only letters, digits, '.', "
+                "'-' and '_' (at most 128 characters)",
+            )
         question = self.text(entry, "question", required=True)
         answers = self.answers(entry)
         distractors = self.distractors(entry, answers)
         if len(answers) > 1 and not distractors:
-            self.error(entry["answer"], "a list of answers (select-all) needs distractors to "
-                       "choose from")
+            self.error(
+                entry["answer"], "a list of answers (select-all) needs distractors to choose from"
+            )
         tags = self.tags(entry)
         feedback_correct = feedback_incorrect = None
         if entry.get("feedback") is not None:
@@ -324,8 +335,17 @@ class _Checker:
         explanation = self.text(entry, "explanation")
         if len(self.problems) > before or card_id is None or question is None or not answers:
             return None
-        return Card(card_id, question, answers, distractors, topic, tags, feedback_correct,
-                    feedback_incorrect, explanation)
+        return Card(
+            card_id,
+            question,
+            answers,
+            distractors,
+            topic,
+            tags,
+            feedback_correct,
+            feedback_incorrect,
+            explanation,
+        )
 
     def answers(self, card: dict[str, Any]) -> tuple[str, ...]:
         value = card.get("answer")
@@ -390,20 +410,27 @@ class _Checker:
         choice_cards = [c for c in cards if c.is_multiple_choice]
         questions = self.count(exam, "questions", required=True)
         if questions is not None and cards and questions > len(choice_cards):
-            self.error(exam["questions"], f"the exam asks for {questions} questions but the deck "
-                       f"has {len(choice_cards)} multiple-choice cards")
+            self.error(
+                exam["questions"],
+                f"the exam asks for {questions} questions but the deck "
+                f"has {len(choice_cards)} multiple-choice cards",
+            )
         pass_mark = None
         if (text := self.text(exam, "pass_mark", required=True)) is not None:
             pass_mark = parse_pass_mark(text)
             if pass_mark is None:
-                self.error(exam["pass_mark"], f"pass mark '{text}' must be a percentage in "
-                           "(0%, 100%] such as 70%, or a fraction such as 0.7")
+                self.error(
+                    exam["pass_mark"],
+                    f"pass mark '{text}' must be a percentage in "
+                    "(0%, 100%] such as 70%, or a fraction such as 0.7",
+                )
         time_limit = None
         if (text := self.text(exam, "time_limit")) is not None:
             time_limit = parse_duration(text)
             if time_limit is None:
-                self.error(exam["time_limit"], f"time limit '{text}' must look like 90s, 30m "
-                           "or 1h30m")
+                self.error(
+                    exam["time_limit"], f"time limit '{text}' must look like 90s, 30m or 1h30m"
+                )
         blueprint = self.blueprint(exam, questions, choice_cards)
         if questions is None or pass_mark is None:
             return None
@@ -439,9 +466,12 @@ class _Checker:
             if wanted is None:
                 continue
             if wanted > per_topic.get(topic, 0):
-                self.error(self.key(node, topic), f"blueprint asks for {wanted} '{topic}' "
-                           f"questions but the deck has {per_topic.get(topic, 0)} "
-                           "multiple-choice cards on it")
+                self.error(
+                    self.key(node, topic),
+                    f"blueprint asks for {wanted} '{topic}' "
+                    f"questions but the deck has {per_topic.get(topic, 0)} "
+                    "multiple-choice cards on it",
+                )
             plan.append((str(topic), wanted))
         total = sum(n for _, n in plan)
         if questions is not None and plan and total != questions:

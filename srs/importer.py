@@ -20,14 +20,14 @@ from srs.store import CollectionError, Store
 
 __all__ = [
     "DeckChanges",
-    "fingerprint",
-    "unchanged_since_import",
     "card_from_row",
     "deck_from_collection",
     "dump_deck",
     "exam_from_json",
+    "fingerprint",
     "import_decks",
     "plan_import",
+    "unchanged_since_import",
 ]
 
 
@@ -46,11 +46,15 @@ class DeckChanges:
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.added or self.updated or self.retired or self.restored or self.deck_changed)
+        return bool(
+            self.added or self.updated or self.retired or self.restored or self.deck_changed
+        )
 
     def summary(self) -> str:
-        text = (f"{self.deck_id}: {len(self.added)} added, {len(self.updated)} updated, "
-                f"{len(self.retired)} retired, {self.unchanged} unchanged")
+        text = (
+            f"{self.deck_id}: {len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.retired)} retired, {self.unchanged} unchanged"
+        )
         if self.restored:
             text += f", {len(self.restored)} restored"
         if self.deck_changed and not self.is_new_deck:
@@ -87,23 +91,44 @@ def _content(card: Card, position: int) -> tuple[object, ...]:
     )
 
 
-_CONTENT_COLUMNS = ("position", "question", "answers", "distractors", "topic", "tags",
-                    "feedback_correct", "feedback_incorrect", "explanation")
+_CONTENT_COLUMNS = (
+    "position",
+    "question",
+    "answers",
+    "distractors",
+    "topic",
+    "tags",
+    "feedback_correct",
+    "feedback_incorrect",
+    "explanation",
+)
 
 
 def exam_to_json(exam: ExamSpec | None) -> str | None:
     if exam is None:
         return None
-    return _dumps({"title": exam.title, "questions": exam.questions, "pass_mark": exam.pass_mark,
-                   "time_limit": exam.time_limit, "blueprint": [list(b) for b in exam.blueprint]})
+    return _dumps(
+        {
+            "title": exam.title,
+            "questions": exam.questions,
+            "pass_mark": exam.pass_mark,
+            "time_limit": exam.time_limit,
+            "blueprint": [list(b) for b in exam.blueprint],
+        }
+    )
 
 
 def exam_from_json(text: str | None) -> ExamSpec | None:
     if text is None:
         return None
     data = json.loads(text)
-    return ExamSpec(data["questions"], data["pass_mark"], data["title"], data["time_limit"],
-                    tuple((topic, n) for topic, n in data["blueprint"]))
+    return ExamSpec(
+        data["questions"],
+        data["pass_mark"],
+        data["title"],
+        data["time_limit"],
+        tuple((topic, n) for topic, n in data["blueprint"]),
+    )
 
 
 def card_from_row(row: Sequence[object]) -> Card:
@@ -224,7 +249,8 @@ def import_decks(
                 _write_deck(store, deck, changes, wanted, now, source)
             if deck.id in fingerprints:
                 store.conn.execute(
-                    "UPDATE decks SET fingerprint = ? WHERE id = ?", (fingerprints[deck.id], deck.id)
+                    "UPDATE decks SET fingerprint = ? WHERE id = ?",
+                    (fingerprints[deck.id], deck.id),
                 )
     return [changes for changes, _ in plans]
 
@@ -247,7 +273,8 @@ def _write_deck(
     )
     assignments = ", ".join(f"{c} = ?" for c in _CONTENT_COLUMNS)
     conn.executemany(
-        f"UPDATE cards SET {assignments}, retired = 0, updated_at = ? WHERE deck_id = ? AND key = ?",
+        f"UPDATE cards SET {assignments}, retired = 0, updated_at = ? "
+        "WHERE deck_id = ? AND key = ?",
         [(*wanted[k], now, deck.id, k) for k in changes.updated + changes.restored],
     )
     conn.executemany(
@@ -304,8 +331,11 @@ def dump_deck(deck: Deck) -> str:
     if deck.description is not None:
         data["description"] = deck.description
     if deck.exam is not None:
-        exam: dict[str, object] = {"title": deck.exam.title, "questions": deck.exam.questions,
-                                   "pass_mark": _percent(deck.exam.pass_mark)}
+        exam: dict[str, object] = {
+            "title": deck.exam.title,
+            "questions": deck.exam.questions,
+            "pass_mark": _percent(deck.exam.pass_mark),
+        }
         if deck.exam.time_limit:
             exam["time_limit"] = _duration(deck.exam.time_limit)
         if deck.exam.blueprint:
@@ -329,8 +359,11 @@ def _card_data(card: Card) -> dict[str, object]:
             c.text if c.feedback is None else {"text": c.text, "feedback": c.feedback}
             for c in card.distractors
         ]
-    feedback = {k: v for k, v in (("correct", card.feedback_correct),
-                                  ("incorrect", card.feedback_incorrect)) if v is not None}
+    feedback = {
+        k: v
+        for k, v in (("correct", card.feedback_correct), ("incorrect", card.feedback_incorrect))
+        if v is not None
+    }
     if feedback:
         data["feedback"] = feedback
     if card.explanation is not None:

@@ -165,8 +165,9 @@ class Store:
             except OSError as exc:
                 raise CollectionError(f"cannot create {path.parent}: {exc.strerror}") from None
         try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                                   timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+            )
         except sqlite3.Error as exc:
             raise CollectionError(f"cannot open {path}: {exc}") from None
         store = cls(path, conn, clock or Clock())

@@ -1,4 +1,4 @@
-"""Strict YAML reading for untrusted decks: parser events to plain Python values, text kept as written.
+"""Strict YAML reading for untrusted decks: parser events to plain values, text kept as written.
 
 PyYAML's object loaders convert scalars (`No` becomes False, `3.10` becomes 3.1), let duplicate
 keys overwrite silently, expand alias bombs and build objects at ~8,000 cards/s. Building the
@@ -108,8 +108,15 @@ def decode(data: bytes, path: str) -> str:
     """
     if len(data) > MAX_FILE_BYTES:
         raise YamlProblems(
-            [Problem(path, 1, 1, f"file is {len(data):,} bytes; decks are limited to "
-                     f"{MAX_FILE_BYTES:,} bytes (split it into several decks)")]
+            [
+                Problem(
+                    path,
+                    1,
+                    1,
+                    f"file is {len(data):,} bytes; decks are limited to "
+                    f"{MAX_FILE_BYTES:,} bytes (split it into several decks)",
+                )
+            ]
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -120,11 +127,19 @@ def decode(data: bytes, path: str) -> str:
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
         raise YamlProblems(
-            [Problem(path, line, col, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the deck "
-                     "as UTF-8")]
+            [
+                Problem(
+                    path,
+                    line,
+                    col,
+                    f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the deck as UTF-8",
+                )
+            ]
         ) from None
     tabs = [
-        Problem(path, *_offset_position(text, m.end() - 1), "tab in indentation; indent with spaces")
+        Problem(
+            path, *_offset_position(text, m.end() - 1), "tab in indentation; indent with spaces"
+        )
         for m in _TAB_INDENT.finditer(text)
     ]
     if tabs:
@@ -161,12 +176,18 @@ def parse_values(text: str, path: str, *, located: bool) -> tuple[Any, list[Prob
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblems([*problems, Problem(path, line, col, f"YAML syntax: {message}")]) from None
+        raise YamlProblems(
+            [*problems, Problem(path, line, col, f"YAML syntax: {message}")]
+        ) from None
     except yaml.reader.ReaderError as exc:
         line, col = _offset_position(text, exc.position)
         raise YamlProblems(
-            [*problems, Problem(path, line, col, f"character U+{exc.character:04X} is not "
-                                "allowed in a deck")]
+            [
+                *problems,
+                Problem(
+                    path, line, col, f"character U+{exc.character:04X} is not allowed in a deck"
+                ),
+            ]
         ) from None
     except yaml.YAMLError as exc:
         raise YamlProblems([*problems, Problem(path, 1, 1, f"YAML: {exc}")]) from None
@@ -189,16 +210,15 @@ def _build(parser: yaml.SafeLoader, path: str, problems: list[Problem], located:
     documents = 0
 
     def fail(event: yaml.Event, message: str) -> YamlProblems:
-        mark = event.start_mark
-        return YamlProblems([*problems, Problem(path, mark.line + 1, mark.column + 1, message)])
+        return YamlProblems([*problems, Problem(path, *_where(event), message)])
 
     def note(event: yaml.Event, message: str) -> None:
         if not located:
             raise NeedsPositions
-        mark = event.start_mark
-        problems.append(Problem(path, mark.line + 1, mark.column + 1, message))
+        problems.append(Problem(path, *_where(event), message))
 
-    while (event := get_event()) is not None:
+    value: Any
+    while (event := get_event()) is not None:  # type: ignore[no-untyped-call]
         kind = type(event)
         if kind is scalar_event:
             if event.anchor is not None:
@@ -215,8 +235,7 @@ def _build(parser: yaml.SafeLoader, path: str, problems: list[Problem], located:
                 note(event, f"control character U+{ord(bad.group()):04X} is not allowed in text")
             if located and value is not None:
                 value = Text(value)
-                value.line = event.start_mark.line + 1
-                value.col = event.start_mark.column + 1
+                value.line, value.col = _where(event)
         elif kind is mapping_start or kind is sequence_start:
             if event.anchor is not None:
                 raise fail(event, "anchors (&) and aliases (*) are not allowed in decks")
@@ -226,8 +245,7 @@ def _build(parser: yaml.SafeLoader, path: str, problems: list[Problem], located:
                 raise fail(event, f"nested deeper than {MAX_DEPTH} levels")
             value = new_map() if kind is mapping_start else new_seq()
             if located:
-                value.line = event.start_mark.line + 1
-                value.col = event.start_mark.column + 1
+                value.line, value.col = _where(event)
                 if kind is mapping_start:
                     value.key_texts = {}
         elif kind in ends:
@@ -268,10 +286,14 @@ def _build(parser: yaml.SafeLoader, path: str, problems: list[Problem], located:
     return root
 
 
+def _where(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
 def _located_empty(event: yaml.Event) -> Text:
     text = Text("")
-    text.line = event.start_mark.line + 1
-    text.col = event.start_mark.column + 1
+    text.line, text.col = _where(event)
     return text
 
 

@@ -1,1 +1,1 @@
-"""The Textual study app: a thin shell over the engines in `srs` (the only package using Textual)."""
+"""The Textual study app: a thin shell over the engines in `srs` (the only Textual user)."""

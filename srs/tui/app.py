@@ -22,7 +22,7 @@ class SrsApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
 
-    def __init__(self, store: Store, *, review: list[str] | None | bool = False) -> None:
+    def __init__(self, store: Store, *, review: list[str] | bool | None = False) -> None:
         """Args:
         store: the open collection.
         review: False for the dashboard; a list of deck ids (None: all decks) to open
@@ -51,5 +51,5 @@ class SrsApp(App[None]):
             self.action_show_help_panel()
 
 
-def run_app(store: Store, *, review: list[str] | None | bool = False) -> None:
+def run_app(store: Store, *, review: list[str] | bool | None = False) -> None:
     SrsApp(store, review=review).run()

@@ -77,6 +77,7 @@ class ReviewScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.title = title
+        self.deck_title = title
         self.options: Sequence[ChoiceOption] = ()
         self.picked: set[int] = set()
         self.verdict: Grade | None = None
@@ -129,7 +130,7 @@ class ReviewScreen(Screen[None]):
         if card is None:
             due = self.session.next_due()
             if due is None:
-                self.app.switch_screen(SummaryScreen(self.session.summary(), self.title))
+                self.app.switch_screen(SummaryScreen(self.session.summary(), self.deck_title))
                 return
             self._wait_for(due)
         await self._show(card)

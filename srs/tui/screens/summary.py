@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +21,7 @@ def next_due_text(when: datetime | None, now: datetime | None = None) -> str:
     """ "in 10m (14:32)", "tomorrow at 04:00" style text for the next card, in local time."""
     if when is None:
         return "nothing left to study in these decks"
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     local = when.astimezone()
     if when <= now:
         return "now"
