@@ -324,6 +324,64 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("deck")
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+@click.pass_context
+def config(
+    ctx: click.Context, deck: str, key: str | None, value: str | None, as_json: bool
+) -> None:
+    """Show or change a deck's study settings ('default' resets one).
+
+        srs config synthetic-data
+        srs config synthetic-data new_per_day 30
+        srs config synthetic-data learning_steps "1m 10m 1h"
+
+    The collection-wide hour at which a study day starts: srs config - day_start_hour 4
+    """
+    from srs.scheduling import (
+        DAY_START_KEY,
+        SETTING_KEYS,
+        SettingError,
+        day_start_hour,
+        get_settings,
+        set_day_start_hour,
+        set_setting,
+        setting_texts,
+    )
+
+    with open_store(ctx) as store, _errors_as_messages():
+        try:
+            if key == DAY_START_KEY or deck == "-":
+                if key not in (None, DAY_START_KEY):
+                    _fail(f"'-' takes only {DAY_START_KEY}")
+                hour = set_day_start_hour(store, value) if value else day_start_hour(store)
+                click.echo(f"{DAY_START_KEY} = {hour}")
+                return
+            settings = (
+                set_setting(store, deck, key, value) if key and value else get_settings(store, deck)
+            )
+        except SettingError as exc:
+            _fail(str(exc))
+    texts = setting_texts(settings)
+    if key is not None:
+        name = key.strip().lower().replace("-", "_")
+        if name not in texts:
+            _fail(f"unknown setting '{key}' (known: {', '.join(texts)})")
+        texts = {name: texts[name]}
+    if as_json:
+        _print_json(texts)
+        return
+    width = max(map(len, texts))
+    for name, text in texts.items():
+        hint = SETTING_KEYS.get(name, "")
+        click.echo(
+            f"{name.ljust(width)}  {text:<14}  {hint}" if key is None else f"{name} = {text}"
+        )
+
+
+@cli.command()
 def schema() -> None:
     """Print the deck format's JSON Schema (for editor validation and completion).
 
