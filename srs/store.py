@@ -99,18 +99,28 @@ _V1 = [
     )""",
     "CREATE INDEX reviews_card ON reviews (card_id, reviewed_at)",
     "CREATE INDEX reviews_day ON reviews (day)",
+    # One row per mock-exam attempt, kept forever (history and calibration read them).
+    # deadline is absolute (started_at + time limit), so time runs on while srs is closed;
+    # timed_out says the clock, not the learner, submitted it.
     """CREATE TABLE exam_attempts (
         id INTEGER PRIMARY KEY,
         deck_id TEXT NOT NULL REFERENCES decks(id),
         kind TEXT NOT NULL,
+        retake_of INTEGER REFERENCES exam_attempts(id),
         started_at TEXT NOT NULL,
         deadline TEXT,
         submitted_at TEXT,
+        timed_out INTEGER NOT NULL DEFAULT 0,
         pass_mark REAL NOT NULL,
         predicted_pass REAL,
         predicted_score REAL,
         score INTEGER
     )""",
+    "CREATE INDEX exam_attempts_deck ON exam_attempts (deck_id, submitted_at)",
+    # One row per question of an attempt. choices: the option texts in the order shown (JSON);
+    # chosen: the texts picked (JSON, NULL while unanswered); correct: the verdict frozen at
+    # submission (a later deck edit does not rewrite history); review_id: the review it was
+    # logged as, so a submission interrupted by a crash is finished without logging twice.
     """CREATE TABLE exam_answers (
         attempt_id INTEGER NOT NULL REFERENCES exam_attempts(id),
         position INTEGER NOT NULL,
@@ -119,8 +129,11 @@ _V1 = [
         chosen TEXT,
         flagged INTEGER NOT NULL DEFAULT 0,
         answered_at TEXT,
+        correct INTEGER,
+        review_id INTEGER,
         PRIMARY KEY (attempt_id, position)
     )""",
+    "CREATE INDEX exam_answers_card ON exam_answers (card_id)",
     f"PRAGMA application_id = {APPLICATION_ID}",
 ]
 
