@@ -21,6 +21,7 @@ __all__ = [
     "automatic_backup",
     "backup_dir",
     "list_backups",
+    "new_backup_path",
     "restore",
     "thin",
     "write_backup",
@@ -40,7 +41,7 @@ class Backup:
 
     @property
     def thinnable(self) -> bool:
-        return self.reason != "pre-restore"
+        return not self.reason.startswith("pre-restore")
 
 
 def backup_dir(store: Store) -> Path:
@@ -65,6 +66,8 @@ def write_backup(store: Store, dest: Path) -> Path:
         target = sqlite3.connect(dest)
         try:
             store.conn.backup(target)
+            # A copy is one self-contained file: out of WAL mode, it needs no -wal/-shm.
+            target.execute("PRAGMA journal_mode = DELETE")
             ok = target.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             ok = ok and _counts(target) == _counts(store.conn)
         finally:
@@ -107,15 +110,21 @@ def automatic_backup(store: Store, reason: str) -> Path | None:
     has_cards = store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cards'").fetchone()
     if not has_cards or not store.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone():
         return None
-    now = store.clock.now()
-    path = backup_dir(store) / f"srs-{now.strftime(_STAMP)}-{reason}.db"
+    path = write_backup(store, new_backup_path(store, reason))
+    for old in thin(list_backups(store), store.clock.now().date()):
+        if old.path != path:  # same-second copies tie on time: never thin the one just made
+            old.path.unlink(missing_ok=True)
+    return path
+
+
+def new_backup_path(store: Store, reason: str) -> Path:
+    """A fresh name in the backup folder: srs-YYYYMMDD-HHMMSS-REASON.db (UTC)."""
+    stamp = store.clock.now().strftime(_STAMP)
+    path = backup_dir(store) / f"srs-{stamp}-{reason}.db"
     serial = 1
     while path.exists():
         serial += 1
-        path = backup_dir(store) / f"srs-{now.strftime(_STAMP)}-{reason}{serial}.db"
-    write_backup(store, path)
-    for old in thin(list_backups(store), now.date()):
-        old.path.unlink(missing_ok=True)
+        path = backup_dir(store) / f"srs-{stamp}-{reason}{serial}.db"
     return path
 
 
@@ -150,15 +159,13 @@ def restore(store: Store, source: Path) -> Path:
         CollectionError: the backup is not a valid srs collection, or the copy failed.
     """
     try:
-        backup = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        # immutable: read the file as it is, creating no -wal/-shm beside the learner's copy.
+        backup = sqlite3.connect(f"{source.resolve().as_uri()}?immutable=1", uri=True)
     except sqlite3.Error as exc:
         raise CollectionError(f"cannot open {source}: {exc}") from None
     try:
         _check_restorable(backup, source)
-        now = store.clock.now()
-        saved = write_backup(
-            store, backup_dir(store) / f"srs-{now.strftime(_STAMP)}-pre-restore.db"
-        )
+        saved = write_backup(store, new_backup_path(store, "pre-restore"))
         try:
             backup.backup(store.conn)
         except sqlite3.Error as exc:

@@ -95,7 +95,7 @@ class _DefaultTui(click.Group):
 @click.version_option(__version__, prog_name="srs")
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Collection file (default: $SRS_DB, else collection.db in your data folder).",
 )
 @click.pass_context
@@ -167,49 +167,29 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, as_json:
     srs import decks/synthetic-data.yaml
     """
     from srs.backup import automatic_backup
-    from srs.deck import DeckError, Problem, deck_files, parse_deck
-    from srs.importer import fingerprint, import_decks, plan_import, unchanged_since_import
+    from srs.deck import deck_files
+    from srs.importer import import_files, read_deck_files
 
     files = deck_files(paths)
     if not files:
         _fail("no deck files (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
-    with open_store(ctx) as store:
-        decks, fingerprints, known, problems = [], {}, {}, []
-        for path in files:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                problems.append(Problem(str(path), 0, 0, f"cannot read: {exc.strerror}"))
-                continue
-            file_fingerprint = fingerprint(data)
-            if same := unchanged_since_import(store, file_fingerprint):
-                known[path] = same
-                continue
-            try:
-                deck = parse_deck(data, str(path))
-            except DeckError as exc:
-                problems.extend(exc.problems)
-                continue
-            decks.append(deck)
-            fingerprints[deck.id] = file_fingerprint
+    existed = _db_path(ctx).exists()
+    # A collection that does not exist yet is created only once every file is valid, and a
+    # dry run against it plans against an empty collection in memory.
+    if not existed:
         with _errors_as_messages():
-            if problems:
-                raise DeckError(problems)
+            read = read_deck_files(files, None)
+        if dry_run:
+            ctx.obj["db"] = Path(":memory:")
+    with open_store(ctx) as store, _errors_as_messages():
+        if existed:
+            read = read_deck_files(files, store)
         # The decks live until the command ends and hold no cycles: keep the collector off
         # them (it would rescan 100,000 cards' objects again and again during the import).
         gc.freeze()
-        if dry_run:
-            imported = plan_import(store, decks)
-        else:
-            imported = import_decks(
-                store,
-                decks,
-                source=str(files[0]) if len(files) == 1 else None,
-                before_write=lambda: automatic_backup(store, "import"),
-                fingerprints=fingerprints,
-            )
-    parsed = iter(imported)  # one result per parsed file, in file order
-    changes = [known[p] if p in known else next(parsed) for p in files]
+        changes = import_files(
+            store, read, dry_run=dry_run, before_write=lambda: automatic_backup(store, "import")
+        )
     if as_json:
         _print_json({"dry_run": dry_run, "decks": [c.to_dict() for c in changes]})
         return
@@ -261,7 +241,7 @@ def backup(ctx: click.Context, output: Path | None, list_only: bool) -> None:
 
     srs backup -o ~/srs-before-exam.db
     """
-    from srs.backup import backup_dir, list_backups, write_backup
+    from srs.backup import list_backups, new_backup_path, write_backup
 
     with open_store(ctx) as store:
         if list_only:
@@ -269,8 +249,7 @@ def backup(ctx: click.Context, output: Path | None, list_only: bool) -> None:
                 click.echo(f"{item.taken_at:%Y-%m-%d %H:%M} UTC  {item.reason:<12} {item.path}")
             return
         if output is None:
-            stamp = store.clock.now().strftime("%Y%m%d-%H%M%S")
-            output = backup_dir(store) / f"srs-{stamp}-manual.db"
+            output = new_backup_path(store, "manual")
         with _errors_as_messages():
             write_backup(store, output)
     click.echo(f"backed up to {output}")

@@ -42,7 +42,7 @@ DECK_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 CARD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _DURATION = re.compile(r"(?:([0-9]{1,4})h)?(?:([0-9]{1,6})m)?(?:([0-9]{1,8})s)?")
 _PERCENT = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,6})?)\s*%")
-_FRACTION = re.compile(r"0?\.[0-9]{1,8}|1(?:\.0{1,8})?|0")
+_FRACTION = re.compile(r"0?\.[0-9]{1,17}|1(?:\.0{1,17})?|0")
 _INTEGER = re.compile(r"[0-9]{1,9}")
 _MAX_COUNT = 100_000
 

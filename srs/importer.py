@@ -11,22 +11,26 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import yaml
 
 from srs.clock import to_db
-from srs.deck import Card, Choice, Deck, ExamSpec
+from srs.deck import Card, Choice, Deck, DeckError, ExamSpec, Problem, parse_deck, parse_pass_mark
 from srs.store import CollectionError, Store
 
 __all__ = [
     "DeckChanges",
+    "DeckFile",
     "card_from_row",
     "deck_from_collection",
     "dump_deck",
     "exam_from_json",
     "fingerprint",
     "import_decks",
+    "import_files",
     "plan_import",
+    "read_deck_files",
     "unchanged_since_import",
 ]
 
@@ -40,15 +44,16 @@ class DeckChanges:
     updated: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    """Cards whose text is unchanged but whose place in the file is not (counted unchanged)."""
     unchanged: int = 0
     deck_changed: bool = False
     is_new_deck: bool = False
 
     @property
     def changes_anything(self) -> bool:
-        return bool(
-            self.added or self.updated or self.retired or self.restored or self.deck_changed
-        )
+        cards = self.added or self.updated or self.retired or self.restored or self.moved
+        return bool(cards or self.deck_changed)
 
     def summary(self) -> str:
         text = (
@@ -173,6 +178,88 @@ def unchanged_since_import(store: Store, file_fingerprint: str) -> DeckChanges |
     return DeckChanges(row[0], unchanged=row[1]) if row else None
 
 
+@dataclass(frozen=True)
+class DeckFile:
+    """A deck file read for import: parsed, or recognised as unchanged since its last import."""
+
+    path: Path
+    fingerprint: str
+    deck: Deck | None
+    unchanged: DeckChanges | None
+
+    @property
+    def deck_id(self) -> str:
+        if self.deck is not None:
+            return self.deck.id
+        assert self.unchanged is not None
+        return self.unchanged.deck_id
+
+
+def read_deck_files(paths: Sequence[Path], store: Store | None) -> list[DeckFile]:
+    """Read and validate deck files for import.
+
+    A file whose bytes are those of its deck's last import into `store` is not parsed again.
+
+    Raises:
+        DeckError: every problem of every file, including a deck id given by two files.
+    """
+    files: list[DeckFile] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(str(path), 0, 0, f"cannot read: {exc.strerror or exc}"))
+            continue
+        file_fingerprint = fingerprint(data)
+        if store is not None and (same := unchanged_since_import(store, file_fingerprint)):
+            files.append(DeckFile(path, file_fingerprint, None, same))
+            continue
+        try:
+            files.append(DeckFile(path, file_fingerprint, parse_deck(data, str(path)), None))
+        except DeckError as exc:
+            problems.extend(exc.problems)
+    first: dict[str, Path] = {}
+    for item in files:
+        if item.deck_id in first:
+            problems.append(
+                Problem(
+                    str(item.path),
+                    1,
+                    1,
+                    f"deck id '{item.deck_id}' is given by two files in one import "
+                    f"(also {first[item.deck_id]})",
+                )
+            )
+        first.setdefault(item.deck_id, item.path)
+    if problems:
+        raise DeckError(problems)
+    return files
+
+
+def import_files(
+    store: Store,
+    files: Sequence[DeckFile],
+    *,
+    dry_run: bool = False,
+    before_write: Callable[[], object] | None = None,
+) -> list[DeckChanges]:
+    """Import files read by `read_deck_files` (or only plan it); one result per file, in order."""
+    decks = [f.deck for f in files if f.deck is not None]
+    if dry_run:
+        imported = plan_import(store, decks)
+    else:
+        imported = import_decks(
+            store,
+            decks,
+            source=str(files[0].path) if len(files) == 1 else None,
+            before_write=before_write,
+            fingerprints={f.deck.id: f.fingerprint for f in files if f.deck is not None},
+        )
+    parsed = iter(imported)
+    return [f.unchanged if f.unchanged is not None else next(parsed) for f in files]
+
+
 def plan_import(store: Store, decks: Iterable[Deck]) -> list[DeckChanges]:
     """Compare decks with the collection without writing anything."""
     return [_plan_deck(store, deck)[0] for deck in decks]
@@ -201,10 +288,12 @@ def _plan_deck(store: Store, deck: Deck) -> tuple[DeckChanges, dict[str, tuple[o
             changes.added.append(card.id)
         elif old[0]:
             changes.restored.append(card.id)
-        elif old[1] != content:
+        elif old[1][1:] != content[1:]:
             changes.updated.append(card.id)
         else:
             changes.unchanged += 1
+            if old[1][0] != position:
+                changes.moved.append(card.id)
     changes.retired = [k for k, (retired, _) in existing.items() if not retired and k not in wanted]
     return changes, wanted
 
@@ -247,10 +336,12 @@ def import_decks(
         for deck, (changes, wanted) in zip(decks, plans, strict=True):
             if changes.changes_anything:
                 _write_deck(store, deck, changes, wanted, now, source)
-            if deck.id in fingerprints:
+            # The fingerprint vouches for the deck's content: a change made without one (not
+            # from a file) voids it, so the old file is never mistaken for unchanged.
+            if changes.changes_anything or deck.id in fingerprints:
                 store.conn.execute(
                     "UPDATE decks SET fingerprint = ? WHERE id = ?",
-                    (fingerprints[deck.id], deck.id),
+                    (fingerprints.get(deck.id), deck.id),
                 )
     return [changes for changes, _ in plans]
 
@@ -276,6 +367,10 @@ def _write_deck(
         f"UPDATE cards SET {assignments}, retired = 0, updated_at = ? "
         "WHERE deck_id = ? AND key = ?",
         [(*wanted[k], now, deck.id, k) for k in changes.updated + changes.restored],
+    )
+    conn.executemany(
+        "UPDATE cards SET position = ? WHERE deck_id = ? AND key = ?",
+        [(wanted[k][0], deck.id, k) for k in changes.moved],
     )
     conn.executemany(
         "UPDATE cards SET retired = 1, updated_at = ? WHERE deck_id = ? AND key = ?",
@@ -315,8 +410,10 @@ def deck_from_collection(store: Store, deck_id: str) -> Deck:
     return Deck(deck_id, row[0], cards, row[1], exam_from_json(row[2]))
 
 
-def _percent(fraction: float) -> str:
-    return f"{round(fraction * 100, 4):g}%"
+def _pass_mark_text(fraction: float) -> str:
+    """ "70%" when a percentage reads back as exactly `fraction`, else the fraction itself."""
+    percent = f"{fraction * 100:.10g}%"
+    return percent if parse_pass_mark(percent) == fraction else repr(fraction)
 
 
 def _duration(seconds: int) -> str:
@@ -334,7 +431,7 @@ def dump_deck(deck: Deck) -> str:
         exam: dict[str, object] = {
             "title": deck.exam.title,
             "questions": deck.exam.questions,
-            "pass_mark": _percent(deck.exam.pass_mark),
+            "pass_mark": _pass_mark_text(deck.exam.pass_mark),
         }
         if deck.exam.time_limit:
             exam["time_limit"] = _duration(deck.exam.time_limit)

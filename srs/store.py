@@ -203,12 +203,6 @@ class Store:
         return store
 
     def _check_identity(self, existed: bool) -> int:
-        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise CollectionError(
-                f"{self.path} was written by a newer srs (schema {version}; this one knows "
-                f"{SCHEMA_VERSION}): upgrade srs. The file was not changed."
-            )
         if existed:
             app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
             tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -217,6 +211,12 @@ class Store:
                     f"{self.path} is an SQLite database but not an srs collection; "
                     "choose another path with --db or SRS_DB"
                 )
+        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise CollectionError(
+                f"{self.path} was written by a newer srs (schema {version}; this one knows "
+                f"{SCHEMA_VERSION}): upgrade srs. The file was not changed."
+            )
         return version
 
     def migrate(self) -> None:

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from srs.textsafe import displayable
+
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
@@ -43,7 +45,6 @@ MAX_DEPTH = 16
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
 # C0 and C1 controls except tab and newline, and lone surrogates (unstorable in SQLite's UTF-8).
 _BAD_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -58,7 +59,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        # Messages quote deck text: printed raw, an escape in it would reach the terminal.
+        text = f"{self.path}:{self.line}:{self.col}: {self.message}"
+        return displayable(text).replace("\n", "\u23ce")
 
 
 class YamlProblems(Exception):
@@ -101,7 +104,7 @@ def position(value: object) -> tuple[int, int]:
 
 
 def decode(data: bytes, path: str) -> str:
-    """Bytes to text, refusing oversized and non-UTF-8 files and tab indentation.
+    """Bytes to text, refusing oversized and non-UTF-8 files.
 
     Raises:
         YamlProblems: with the problem's position.
@@ -125,7 +128,7 @@ def decode(data: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise YamlProblems(
             [
                 Problem(
@@ -136,14 +139,6 @@ def decode(data: bytes, path: str) -> str:
                 )
             ]
         ) from None
-    tabs = [
-        Problem(
-            path, *_offset_position(text, m.end() - 1), "tab in indentation; indent with spaces"
-        )
-        for m in _TAB_INDENT.finditer(text)
-    ]
-    if tabs:
-        raise YamlProblems(tabs)
     return text
 
 
@@ -173,12 +168,8 @@ def parse_values(text: str, path: str, *, located: bool) -> tuple[Any, list[Prob
     try:
         root = _build(_Parser(text), path, problems, located)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblems(
-            [*problems, Problem(path, line, col, f"YAML syntax: {message}")]
-        ) from None
+        problems.append(_syntax_problem(exc, text, path))
+        raise YamlProblems(problems) from None
     except yaml.reader.ReaderError as exc:
         line, col = _offset_position(text, exc.position)
         raise YamlProblems(
@@ -192,6 +183,19 @@ def parse_values(text: str, path: str, *, located: bool) -> tuple[Any, list[Prob
     except yaml.YAMLError as exc:
         raise YamlProblems([*problems, Problem(path, 1, 1, f"YAML: {exc}")]) from None
     return root, problems
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    indent = text.split("\n")[line - 1][: max(col, 1)] if line <= text.count("\n") + 1 else ""
+    if "\t" in indent and not indent.strip(" \t"):
+        return Problem(path, line, indent.index("\t") + 1, "tab in indentation; indent with spaces")
+    message = exc.problem or exc.context or "invalid YAML"
+    start = exc.context_mark
+    if exc.context and start is not None and start is not mark and start.line + 1 != line:
+        message += f" ({exc.context} at line {start.line + 1})"
+    return Problem(path, line, col, f"YAML syntax: {message}")
 
 
 def _build(parser: yaml.SafeLoader, path: str, problems: list[Problem], located: bool) -> Any:
@@ -228,12 +232,15 @@ def _build(parser: yaml.SafeLoader, path: str, problems: list[Problem], located:
             value = event.value
             # implicit[0]: untagged plain style, the only style in which `~` or `` means null.
             if event.implicit[0] and value in _NULLS:
-                value = None
+                # In a list, a located null keeps its position (an empty item is an error);
+                # in a mapping the key carries the position.
+                in_list = located and stack and stack[-1].__class__ is Seq
+                value = _located_empty(event) if in_list else None
             elif event.style == '"' and (bad := _BAD_CHAR.search(value)):
                 # Raw control characters are refused by the reader; only escapes in double
                 # quotes ("\x1b") can produce them.
                 note(event, f"control character U+{ord(bad.group()):04X} is not allowed in text")
-            if located and value is not None:
+            if located and value is not None and value.__class__ is str:
                 value = Text(value)
                 value.line, value.col = _where(event)
         elif kind is mapping_start or kind is sequence_start:

@@ -379,11 +379,6 @@ def test_restore_of_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     assert "does not exist" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a second restore within the same second fails with '...-pre-restore.db "
-    "already exists; choose another file' (no serial suffix, unlike automatic backups)",
-)
 def test_two_restores_in_one_second_both_succeed(tmp_path: Path, clock: Any) -> None:
     good = _good_backup(tmp_path)
     with Store.open(db_of(tmp_path), clock) as store:
@@ -392,11 +387,6 @@ def test_two_restores_in_one_second_both_succeed(tmp_path: Path, clock: Any) -> 
     assert first != second and first.exists() and second.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: restore opens the backup read-only while its header says WAL, which leaves "
-    "'-wal' and '-shm' files beside the user's backup",
-)
 def test_restore_leaves_nothing_beside_the_backup_file(tmp_path: Path) -> None:
     import_file(tmp_path, SMALL_DECK)
     kept = tmp_path / "kept"

@@ -171,12 +171,6 @@ def test_folder_given_as_srs_db_is_a_one_line_error(
     assert result.stderr == f"srs: error: {tmp_path} is a folder, not a collection file\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: --db DIR is a click usage error (exit 2, three lines: 'Usage: ... Error: "
-    "Invalid value for --db: File ... is a directory') while SRS_DB=DIR gives the one-line "
-    "collection error with exit 1",
-)
 def test_folder_given_as_db_option_is_a_one_line_error(tmp_path: Path) -> None:
     result = invoke(tmp_path, "import", str(BUNDLED_DECK))
 

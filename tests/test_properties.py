@@ -163,11 +163,6 @@ def test_any_yaml_document_gives_a_deck_or_a_deck_error(
         assert exc.problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (new two-mode reader): problems about a null list item are at line 0, col 0 "
-    "(see test_deck.py::test_null_list_item_is_reported_where_it_is)",
-)
 @settings(SEEDED, phases=[Phase.generate])  # no shrinking while it is known to fail
 @given(documents | decks_like, st.booleans(), st.booleans())
 def test_any_yaml_document_gives_problems_at_real_lines(

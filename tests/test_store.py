@@ -183,11 +183,6 @@ def test_another_apps_sqlite_database_is_refused(tmp_path: Path) -> None:
     assert file_hash(path) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: another app's database that sets user_version is called 'written by a newer "
-    "srs ... upgrade srs' instead of 'not an srs collection' (version checked before app id)",
-)
 def test_another_apps_database_with_a_user_version_is_called_foreign(tmp_path: Path) -> None:
     path = tmp_path / "other.db"
     conn = sqlite3.connect(path)

@@ -1,0 +1,489 @@
+"""Predicted chance to pass a deck's mock exam, and how well past predictions matched results.
+
+Each question is answered right with probability P = R + (1 - R) * g: R is the card's FSRS
+retrievability now (the chance of knowing the answer) and g the chance of guessing it among the
+options shown. The number right on a form is Poisson-binomial over its questions. A form is
+drawn at random from pools of cards (the whole deck, or one pool per blueprint topic), and the
+chance to pass is averaged over every form the exam could draw. That average is computed
+exactly: a form of n questions drawn from a pool of N cards scores like a hypergeometric draw
+from the pool's "would be right" cards, whose number is Poisson-binomial over the pool (see
+docs/exam.md). Only when that costs too much (pools of many thousands of cards) is it estimated
+by Monte Carlo, with its standard error.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import Literal
+
+from srs.deck import ExamSpec
+from srs.importer import exam_from_json
+from srs.scheduling import Memory, MemoryState, get_settings, scheduler_for
+from srs.store import CollectionError, Store
+
+__all__ = [
+    "EXACT_BUDGET",
+    "MONTE_CARLO_SAMPLES",
+    "PRIOR_WEIGHT",
+    "Calibration",
+    "ExamError",
+    "Method",
+    "Pool",
+    "Prediction",
+    "answer_probability",
+    "calibration",
+    "card_probabilities",
+    "deck_readiness",
+    "exam_pools",
+    "exam_spec",
+    "form_prediction",
+    "form_score_distribution",
+    "needed_to_pass",
+    "predict",
+    "prior_retrievability",
+    "required_exam_spec",
+    "score_distribution",
+]
+
+EXACT_BUDGET = 4_000_000
+"""Up to this many arithmetic steps (estimated) the average over forms is always exact; a
+1,000-card pool takes about 300,000 (7 ms). Beyond it, Monte Carlo is used when it is cheaper
+(pools of tens of thousands of cards)."""
+
+MONTE_CARLO_SAMPLES = 1000
+"""Forms drawn by the Monte Carlo estimate: a standard error of at most 1.6 points."""
+
+PRIOR_WEIGHT = 10.0
+"""How many first answers the "knows nothing yet" prior is worth (see `prior_retrievability`)."""
+
+_NEGLIGIBLE = 1e-16
+"""Probability mass at the edges of a pool's distribution dropped as it is built (the total
+dropped stays below 1e-12 for a 10,000-card pool)."""
+
+Method = Literal["auto", "exact", "monte_carlo"]
+
+
+class ExamError(CollectionError):
+    """A mock exam cannot be started, answered or read; the message says why."""
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Cards one part of a form is drawn from: `count` of them, uniformly, without repeats.
+
+    Attributes:
+        topic: the blueprint topic, or None for the whole deck.
+        card_ids: the eligible cards, in deck order.
+        count: questions drawn from them.
+    """
+
+    topic: str | None
+    card_ids: tuple[int, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The chance to pass, and the expected number right.
+
+    Attributes:
+        pass_chance: probability of at least `needed` right answers.
+        expected_score: expected number of right answers.
+        questions: questions on a form.
+        needed: right answers needed to pass.
+        method: 'exact', or 'monte_carlo' for very large decks.
+        standard_error: of `pass_chance` (0.0 when exact).
+    """
+
+    pass_chance: float
+    expected_score: float
+    questions: int
+    needed: int
+    method: Literal["exact", "monte_carlo"] = "exact"
+    standard_error: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Predictions made at the start of submitted attempts, against their results.
+
+    Attributes:
+        attempts: submitted attempts that have a prediction.
+        mean_predicted: their mean predicted chance to pass (None without attempts).
+        pass_rate: the share of them passed (None without attempts).
+        brier: mean squared difference between predicted chance and outcome (1 pass, 0 fail);
+            0 is perfect, 0.25 is what always predicting 50% scores (None without attempts).
+    """
+
+    attempts: int
+    mean_predicted: float | None
+    pass_rate: float | None
+    brier: float | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+# --- the exam's shape -----------------------------------------------------------------------
+
+
+def needed_to_pass(pass_mark: float, total: int) -> int:
+    """Right answers needed to pass: a score equal to the pass mark passes.
+
+    The tolerance keeps 0.7 * 20 (14.000000000000002 in floating point) at 14.
+    """
+    return max(0, math.ceil(pass_mark * total - 1e-9))
+
+
+def exam_spec(store: Store, deck_id: str) -> ExamSpec | None:
+    """The deck's `exam:` block as last imported; None when the deck has none.
+
+    Raises:
+        ExamError: no such deck.
+    """
+    row = store.conn.execute("SELECT exam FROM decks WHERE id = ?", (deck_id,)).fetchone()
+    if row is None:
+        raise ExamError(f"no deck '{deck_id}' in the collection")
+    return exam_from_json(row[0])
+
+
+def required_exam_spec(store: Store, deck_id: str) -> ExamSpec:
+    """The deck's `exam:` block.
+
+    Raises:
+        ExamError: no such deck, or it has no exam.
+    """
+    spec = exam_spec(store, deck_id)
+    if spec is None:
+        raise ExamError(
+            f"deck '{deck_id}' has no mock exam: add an 'exam:' block to its file and import it"
+        )
+    return spec
+
+
+def exam_pools(store: Store, deck_id: str, spec: ExamSpec) -> tuple[Pool, ...]:
+    """What a form of the deck's exam is drawn from: its active (not retired) multiple-choice
+    cards, as one pool or one per blueprint topic.
+
+    Suspended and buried cards are included: they leave the study queue, not the syllabus.
+
+    Raises:
+        ExamError: too few eligible cards for the exam (or for a blueprint topic).
+    """
+    rows = store.conn.execute(
+        "SELECT id, topic FROM cards WHERE deck_id = ? AND retired = 0 AND distractors != '[]' "
+        "ORDER BY position, id",
+        (deck_id,),
+    ).fetchall()
+    if not spec.blueprint:
+        pools = (Pool(None, tuple(card_id for card_id, _ in rows), spec.questions),)
+    else:
+        pools = tuple(
+            Pool(topic, tuple(card_id for card_id, t in rows if t == topic), count)
+            for topic, count in spec.blueprint
+        )
+    for pool in pools:
+        if len(pool.card_ids) < pool.count:
+            where = f" on '{pool.topic}'" if pool.topic is not None else ""
+            raise ExamError(
+                f"the exam needs {pool.count} questions{where} but deck '{deck_id}' has "
+                f"{len(pool.card_ids)} multiple-choice cards{where}"
+            )
+    return pools
+
+
+# --- one question ---------------------------------------------------------------------------
+
+
+def answer_probability(retrievability: float, options: int, answers: int = 1) -> float:
+    """The chance of answering a question right: known (R), or else guessed.
+
+    Args:
+        retrievability: FSRS's chance of recalling the answer now.
+        options: options shown (right ones and distractors).
+        answers: right options among them; a select-all card is right only when exactly those
+            are picked, and the screen says how many to pick, so a guess is one of C(k, m).
+    """
+    guess = 1.0 / math.comb(options, answers)
+    return retrievability + (1.0 - retrievability) * guess
+
+
+def prior_retrievability(store: Store, deck_id: str) -> float:
+    """The R used for cards never answered: what the learner's first answers in this deck show.
+
+    A first answer (a card's first review, in a session or an exam) is right with probability
+    R0 + (1 - R0) * g. Over the deck's first answers to multiple-choice cards, with `right` of
+    them right where guessing alone would give `guessed`, R0 = (right - guessed) /
+    (answered - guessed + PRIOR_WEIGHT): the weight pulls a short record towards R0 = 0
+    (pure guessing), which is also the value before any answer.
+    """
+    rows = store.conn.execute(
+        "SELECT json_array_length(c.answers), json_array_length(c.distractors), count(*), "
+        "sum(r.rating > 1) FROM reviews r JOIN cards c ON c.id = r.card_id "
+        "WHERE c.deck_id = ? AND r.choice IS NOT NULL AND c.distractors != '[]' "
+        "AND json_extract(r.before, '$.state') = 0 GROUP BY 1, 2",
+        (deck_id,),
+    )
+    answered = right = guessed = 0.0
+    for answers, distractors, count, correct in rows:
+        answered += count
+        right += correct
+        guessed += count / math.comb(answers + distractors, answers)
+    return max(0.0, right - guessed) / (answered - guessed + PRIOR_WEIGHT)
+
+
+def card_probabilities(store: Store, deck_id: str) -> dict[int, float]:
+    """For every active multiple-choice card of the deck, the chance of answering it right now.
+
+    R comes from py-fsrs (`Scheduler.get_card_retrievability`, with the deck's parameters);
+    cards never answered get `prior_retrievability`.
+    """
+    scheduler = scheduler_for(get_settings(store, deck_id))
+    prior = prior_retrievability(store, deck_id)
+    now = store.clock.now()
+    columns = ", ".join(f"m.{column}" for column in Memory.COLUMNS)
+    rows = store.conn.execute(
+        f"SELECT c.id, json_array_length(c.answers), json_array_length(c.distractors), {columns} "
+        "FROM cards c JOIN memory m ON m.card_id = c.id "
+        "WHERE c.deck_id = ? AND c.retired = 0 AND c.distractors != '[]'",
+        (deck_id,),
+    )
+    result = {}
+    for card_id, answers, distractors, *memory_row in rows:
+        memory = Memory.from_row(memory_row)
+        if memory.state is MemoryState.New:
+            recall = prior
+        else:
+            recall = scheduler.get_card_retrievability(memory.to_fsrs(card_id, now), now)
+        result[card_id] = answer_probability(recall, answers + distractors, answers)
+    return result
+
+
+# --- the score on a form --------------------------------------------------------------------
+
+
+def score_distribution(probabilities: Iterable[float]) -> list[float]:
+    """The Poisson-binomial distribution: [P(0 right), P(1 right), ...] for independent
+    questions answered right with these probabilities (exact dynamic programming)."""
+    offset, dist = _poisson_binomial(probabilities, trim=False)
+    assert offset == 0
+    return dist
+
+
+def _poisson_binomial(probabilities: Iterable[float], *, trim: bool) -> tuple[int, list[float]]:
+    """(offset, dist): dist[i] = P(offset + i right). With `trim`, negligible tails are dropped
+    as they form, which keeps a large pool's work proportional to its spread, not its size."""
+    dist = [1.0]
+    offset = 0
+    for p in probabilities:
+        q = 1.0 - p
+        dist = [q * a + p * b for a, b in zip(chain(dist, (0.0,)), chain((0.0,), dist))]
+        if trim:
+            while len(dist) > 1 and dist[-1] < _NEGLIGIBLE:
+                dist.pop()
+            start = 0
+            while start < len(dist) - 1 and dist[start] < _NEGLIGIBLE:
+                start += 1
+            if start:
+                dist = dist[start:]
+                offset += start
+    return offset, dist
+
+
+def form_score_distribution(pool: Sequence[float], count: int) -> list[float]:
+    """Right answers on `count` questions drawn at random from a pool of cards, averaged over
+    every draw: [P(0 right), ..., P(count right)].
+
+    Picture each card of the pool as known-or-not before the draw (Poisson-binomial over the
+    pool); a uniform draw of `count` cards then holds a hypergeometric number of the known
+    ones. Summing over the number known gives the exact average over all C(N, count) forms.
+
+    Raises:
+        ValueError: `count` is not between 0 and the pool's size.
+    """
+    size = len(pool)
+    if not 0 <= count <= size:
+        raise ValueError(f"cannot draw {count} questions from {size} cards")
+    if count == size:
+        return score_distribution(pool)
+    offset, known = _poisson_binomial(pool, trim=True)
+    dist = [0.0] * (count + 1)
+    log_forms = _log_comb(size, count)
+    for index, weight in enumerate(known):
+        _add_hypergeometric(dist, weight, size, offset + index, count, log_forms)
+    return dist
+
+
+def _log_comb(n: int, k: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+def _add_hypergeometric(
+    dist: list[float], weight: float, size: int, known: int, count: int, log_forms: float
+) -> None:
+    """Add weight * P(s known cards among `count` drawn from `size`, `known` of them known).
+
+    Starts at the mode (computed from log-gamma, where it cannot underflow) and walks out with
+    the ratio of neighbouring terms.
+    """
+    low, high = max(0, count - (size - known)), min(count, known)
+    mode = min(max((count + 1) * (known + 1) // (size + 2), low), high)
+    others = size - known
+    peak = weight * math.exp(_log_comb(known, mode) + _log_comb(others, count - mode) - log_forms)
+    dist[mode] += peak
+    term = peak
+    for s in range(mode, high):
+        term *= (known - s) * (count - s) / ((s + 1) * (others - count + s + 1))
+        dist[s + 1] += term
+    term = peak
+    for s in range(mode, low, -1):
+        term *= s * (others - count + s) / ((known - s + 1) * (count - s + 1))
+        dist[s - 1] += term
+
+
+def _convolve(first: list[float], second: list[float]) -> list[float]:
+    result = [0.0] * (len(first) + len(second) - 1)
+    for i, a in enumerate(first):
+        for j, b in enumerate(second):
+            result[i + j] += a * b
+    return result
+
+
+def _exact_cost(pools: Sequence[tuple[Sequence[float], int]]) -> float:
+    """Roughly the arithmetic steps of the exact average: pool size times distribution width."""
+    cost = 0.0
+    for probabilities, count in pools:
+        spread = math.sqrt(sum(p * (1.0 - p) for p in probabilities))
+        width = min(len(probabilities) + 1, 20 + 18 * spread)
+        cost += len(probabilities) * width + width * (count + 1)
+    return cost
+
+
+def predict(
+    pools: Sequence[tuple[Sequence[float], int]],
+    needed: int,
+    *,
+    method: Method = "auto",
+    rng: random.Random | None = None,
+    samples: int = MONTE_CARLO_SAMPLES,
+) -> Prediction:
+    """The chance of at least `needed` right answers on a form drawn from these pools.
+
+    Args:
+        pools: per pool, the chance of answering each of its cards right, and how many
+            questions the form draws from it (all of them: that form is certain).
+        needed: right answers needed to pass.
+        method: 'exact', 'monte_carlo', or 'auto' (exact up to `EXACT_BUDGET` steps, and
+            beyond it whenever it is the cheaper of the two).
+        rng: the Monte Carlo draws' source (default: seeded, so the number does not jitter
+            between refreshes).
+        samples: forms drawn by Monte Carlo.
+
+    Raises:
+        ValueError: a pool is smaller than its count.
+    """
+    questions = sum(count for _, count in pools)
+    expected = sum(count * math.fsum(ps) / len(ps) for ps, count in pools if count)
+    if method == "auto":
+        # A Monte Carlo step costs about twice an exact one (measured): compare like with like.
+        monte_carlo_cost = 2 * samples * questions * (questions + 1) / 2
+        cost = _exact_cost(pools)
+        method = "exact" if cost <= max(EXACT_BUDGET, monte_carlo_cost) else "monte_carlo"
+    if method == "monte_carlo":
+        chance, error = _monte_carlo(pools, needed, rng or random.Random(0), samples)
+        return Prediction(chance, expected, questions, needed, "monte_carlo", error)
+    dist = [1.0]
+    for probabilities, count in pools:
+        dist = _convolve(dist, form_score_distribution(probabilities, count))
+    chance = min(1.0, math.fsum(dist[needed:]))
+    return Prediction(chance, expected, questions, needed)
+
+
+def _monte_carlo(
+    pools: Sequence[tuple[Sequence[float], int]], needed: int, rng: random.Random, samples: int
+) -> tuple[float, float]:
+    """Mean and standard error of the exact pass chance of `samples` random forms."""
+    for probabilities, count in pools:
+        if not 0 <= count <= len(probabilities):
+            raise ValueError(f"cannot draw {count} questions from {len(probabilities)} cards")
+    chances = []
+    for _ in range(samples):
+        form = [p for ps, count in pools for p in rng.sample(ps, count)]
+        chances.append(min(1.0, math.fsum(score_distribution(form)[needed:])))
+    mean = math.fsum(chances) / samples
+    if samples < 2:
+        return mean, math.inf
+    variance = math.fsum((c - mean) ** 2 for c in chances) / (samples - 1)
+    return mean, math.sqrt(variance / samples)
+
+
+def deck_readiness(store: Store, deck_id: str, *, rng: random.Random | None = None) -> Prediction:
+    """The chance of passing the deck's exam now, over every form it could draw (dashboard).
+
+    Raises:
+        ExamError: no such deck, no exam, or too few cards for it.
+    """
+    spec = required_exam_spec(store, deck_id)
+    probabilities = card_probabilities(store, deck_id)
+    pools = [
+        ([probabilities[card_id] for card_id in pool.card_ids], pool.count)
+        for pool in exam_pools(store, deck_id, spec)
+    ]
+    return predict(pools, needed_to_pass(spec.pass_mark, spec.questions), rng=rng)
+
+
+def form_prediction(
+    store: Store, deck_id: str, card_ids: Sequence[int], pass_mark: float
+) -> Prediction:
+    """The chance of passing one drawn form (the questions of an attempt), exactly.
+
+    Raises:
+        ExamError: a card is not an active multiple-choice card of the deck.
+    """
+    probabilities = card_probabilities(store, deck_id)
+    missing = [card_id for card_id in card_ids if card_id not in probabilities]
+    if missing:
+        raise ExamError(f"card {missing[0]} is not an active multiple-choice card of '{deck_id}'")
+    form = [probabilities[card_id] for card_id in card_ids]
+    return predict([(form, len(form))], needed_to_pass(pass_mark, len(form)), method="exact")
+
+
+# --- calibration ----------------------------------------------------------------------------
+
+
+def calibration(store: Store, deck_id: str | None = None) -> Calibration:
+    """How the predictions stored at the start of submitted attempts compare with their results.
+
+    Args:
+        store: the collection.
+        deck_id: one deck's attempts, or None for every deck's.
+    """
+    sql = (
+        "SELECT a.predicted_pass, a.pass_mark, a.score, "
+        "(SELECT count(*) FROM exam_answers e WHERE e.attempt_id = a.id) "
+        "FROM exam_attempts a WHERE a.submitted_at IS NOT NULL AND a.predicted_pass IS NOT NULL"
+    )
+    params: tuple[str, ...] = ()
+    if deck_id is not None:
+        sql += " AND a.deck_id = ?"
+        params = (deck_id,)
+    pairs = [
+        (float(predicted), 1.0 if score >= needed_to_pass(pass_mark, total) else 0.0)
+        for predicted, pass_mark, score, total in store.conn.execute(sql, params)
+    ]
+    if not pairs:
+        return Calibration(0, None, None, None)
+    count = len(pairs)
+    return Calibration(
+        count,
+        math.fsum(p for p, _ in pairs) / count,
+        math.fsum(o for _, o in pairs) / count,
+        math.fsum((p - o) ** 2 for p, o in pairs) / count,
+    )
