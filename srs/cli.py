@@ -319,7 +319,7 @@ def config(
 
     The collection-wide hour at which a study day starts: srs config - day_start_hour 4
     """
-    from srs.scheduling import (
+    from srs.settings import (
         DAY_START_KEY,
         SETTING_KEYS,
         SettingError,

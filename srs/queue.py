@@ -19,7 +19,8 @@ from enum import Enum
 from fsrs import Rating
 
 from srs.clock import Clock, from_db, to_db
-from srs.scheduling import DeckSettings, MemoryState, Preview, clock_for, get_settings, preview
+from srs.scheduling import MemoryState, Preview, preview
+from srs.settings import DeckSettings, clock_for, get_settings
 from srs.store import CollectionError, Store
 from srs.study import (
     ACTIVE,

@@ -20,7 +20,8 @@ from fsrs import Rating
 from srs.clock import to_db
 from srs.deck import Card, Choice
 from srs.importer import card_from_row
-from srs.scheduling import DeckSettings, Memory, clock_for, schedule
+from srs.scheduling import Memory, schedule
+from srs.settings import DeckSettings, clock_for
 from srs.store import CollectionError, Store
 
 __all__ = [

@@ -17,7 +17,7 @@ from srs.store import Store
 class FakeClock(Clock):
     """A `Clock` whose time stands still until a test moves it (never sleep in tests).
 
-    Clocks derived from it (`srs.scheduling.clock_for`) share its time.
+    Clocks derived from it (`srs.settings.clock_for`) share its time.
     """
 
     def __init__(

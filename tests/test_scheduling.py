@@ -10,18 +10,14 @@ import pytest
 from conftest import FakeClock, deck_yaml
 from fsrs import Rating
 
-from srs.scheduling import (
+from srs.scheduling import Memory, MemoryState, format_interval, preview, schedule
+from srs.settings import (
     SETTING_KEYS,
     DeckSettings,
-    Memory,
-    MemoryState,
     SettingError,
     clock_for,
     day_start_hour,
-    format_interval,
     get_settings,
-    preview,
-    schedule,
     set_day_start_hour,
     set_setting,
     setting_texts,

@@ -17,7 +17,8 @@ from srs.clock import to_db
 from srs.deck import parse_deck
 from srs.importer import import_decks
 from srs.queue import StudySession, next_study_time
-from srs.scheduling import Memory, MemoryState, set_setting
+from srs.scheduling import Memory, MemoryState
+from srs.settings import set_setting
 from srs.store import CollectionError, Store
 from srs.study import (
     AnswerResult,
