@@ -6,8 +6,10 @@ from textual.app import App
 from textual.binding import Binding
 
 from srs.queue import StudySession
+from srs.readiness import ExamError
 from srs.store import CollectionError, Store
 from srs.tui.screens.dashboard import DashboardScreen
+from srs.tui.screens.exam_start import ExamStartScreen
 from srs.tui.screens.review import ReviewScreen
 
 __all__ = ["SrsApp", "run_app"]
@@ -17,7 +19,12 @@ class SrsApp(App[None]):
     """Spaced repetition for exam preparation."""
 
     TITLE = "srs"
-    CSS_PATH = "srs.tcss"
+    CSS_PATH = [
+        "srs.tcss",
+        "widgets/choices.tcss",
+        "widgets/rating_bar.tcss",
+        "widgets/navigator.tcss",
+    ]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
@@ -42,6 +49,16 @@ class SrsApp(App[None]):
                 self.notify(str(exc), severity="error", markup=False)
                 return
             self.push_screen(ReviewScreen(session, ", ".join(decks) if decks else "All decks"))
+
+    def _open_exam_start(self, deck_id: str) -> None:
+        row = self.store.conn.execute("SELECT title FROM decks WHERE id = ?", (deck_id,)).fetchone()
+        if row is None:
+            self.notify(f"no deck '{deck_id}' in the collection", severity="error", markup=False)
+            return
+        try:
+            self.push_screen(ExamStartScreen(self.store, deck_id, row[0]))
+        except ExamError as exc:
+            self.notify(str(exc), severity="error", markup=False)
 
     def action_toggle_keys(self) -> None:
         """The key panel (`?`): every binding of the current screen."""

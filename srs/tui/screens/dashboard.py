@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,8 +11,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from srs.queue import StudySession
+from srs.readiness import ExamError, deck_readiness, exam_spec
+from srs.store import Store
 from srs.study import DeckOverview, deck_overview, study_streak
 from srs.tui.safe import literal_text
+from srs.tui.screens.exam_start import ExamStartScreen
 from srs.tui.screens.review import ReviewScreen
 
 __all__ = ["DashboardScreen"]
@@ -36,6 +40,13 @@ class DashboardScreen(Screen[None]):
             id="dashboard.study_all",
             tooltip="Review every deck's due cards together",
         ),
+        Binding(
+            "e",
+            "exam",
+            "Mock exam",
+            id="dashboard.exam",
+            tooltip="Sit the selected deck's timed mock exam",
+        ),
         Binding("r", "refresh", "Refresh", id="dashboard.refresh", show=False),
         Binding("question_mark", "app.toggle_keys", "Keys", id="dashboard.keys"),
         Binding("q", "app.quit", "Quit", id="dashboard.quit"),
@@ -51,7 +62,7 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
         table.add_column("Deck", key="deck")
-        for label in ("New", "Learning", "Due", "Today"):
+        for label in ("New", "Learning", "Due", "Today", "Pass chance"):
             table.add_column(label, key=label.lower())
         self.action_refresh()
 
@@ -66,7 +77,7 @@ class DashboardScreen(Screen[None]):
         selected = table.cursor_row
         table.clear()
         for row in rows:
-            table.add_row(*self._cells(row), key=row.deck_id)
+            table.add_row(*self._cells(row), self._pass_chance(store, row), key=row.deck_id)
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
         streak = study_streak(store)
@@ -95,6 +106,29 @@ class DashboardScreen(Screen[None]):
             literal_text(str(row.due_today), "bold green" if row.due_today else "dim"),
             literal_text(str(row.reviewed_today), "dim"),
         )
+
+    @staticmethod
+    def _pass_chance(store: Store, row: DeckOverview) -> Text:
+        """The predicted chance to pass the deck's mock exam now ("—" without an exam)."""
+        if exam_spec(store, row.deck_id) is None:
+            return literal_text("—", "dim")
+        try:
+            chance = deck_readiness(store, row.deck_id).pass_chance
+        except ExamError:
+            return literal_text("—", "dim")
+        return literal_text(f"{chance:.0%}", "bold")
+
+    def action_exam(self) -> None:
+        selected = self._selected_deck()
+        if selected is None:
+            return
+        store = self.app.store  # type: ignore[attr-defined]
+        if exam_spec(store, selected[0]) is None:
+            self.notify(
+                "This deck has no mock exam: add an 'exam:' block to its file.", markup=False
+            )
+            return
+        self.app.push_screen(ExamStartScreen(store, selected[0], selected[1]))
 
     def _selected_deck(self) -> tuple[str, str] | None:
         table = self.query_one("#decks", DataTable)

@@ -1,0 +1,218 @@
+"""Taking a mock exam: exam conditions, every answer and flag stored the moment it is made."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from srs.exam import Attempt, ExamQuestion, answer, expire_if_due, flag, submit
+from srs.store import CollectionError, Store
+from srs.tui.safe import literal
+from srs.tui.screens.submit import SubmitScreen
+from srs.tui.widgets.choices import LETTERS, ChoiceList
+from srs.tui.widgets.navigator import Navigator
+
+__all__ = ["ExamScreen", "time_text"]
+
+WARNINGS = (timedelta(minutes=5), timedelta(minutes=1))
+"""Time left at which the learner is warned, as in a real exam room."""
+
+
+def time_text(left: timedelta) -> str:
+    seconds = int(left.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+class ExamScreen(Screen[Attempt]):
+    """One question at a time; no feedback until the end. Dismisses with the submitted attempt."""
+
+    CSS_PATH = "exam.tcss"
+
+    BINDINGS = [
+        Binding("right,n", "move(1)", "Next", id="exam.next"),
+        Binding("left,p", "move(-1)", "Previous", id="exam.previous"),
+        Binding("f", "flag", "Flag", id="exam.flag", tooltip="Mark for another look"),
+        Binding("ctrl+s", "submit", "Submit", id="exam.submit", priority=True),
+        Binding("question_mark", "app.toggle_keys", "Keys", id="exam.keys"),
+        *(
+            Binding(letter, f"choose({index})", show=False, id=f"exam.choose-{letter}")
+            for index, letter in enumerate(LETTERS)
+        ),
+    ]
+
+    def __init__(self, store: Store, attempt: Attempt, *, resumed: bool = False) -> None:
+        super().__init__()
+        self.store = store
+        self.attempt = attempt
+        self.position = (
+            next((q.position for q in attempt.questions if not q.answered), 0) if resumed else 0
+        )
+        self.resumed = resumed
+        self.warned: set[timedelta] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="exam-status")
+        with VerticalScroll(id="exam-card"):
+            yield Static(id="exam-note")
+            yield Static(id="exam-question")
+            yield Vertical(id="exam-options")
+            yield Static(id="exam-hint")
+        yield Navigator(self.attempt.question_count, id="navigator")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.title = f"Mock exam · {self.attempt.deck_id}"
+        if self.resumed:
+            self.query_one("#exam-note", Static).update(
+                Content.styled(
+                    "Resumed: your answers were kept. The clock kept running while srs was "
+                    "closed, as in a real exam.",
+                    "italic $warning",
+                )
+            )
+        else:
+            self.query_one("#exam-note", Static).display = False
+        self.set_interval(1, self.tick)
+        await self.show_question()
+
+    @property
+    def question(self) -> ExamQuestion:
+        return self.attempt.questions[self.position]
+
+    def tick(self) -> None:
+        """Refresh the header; warn at 5 and 1 minutes; at zero, submit as it stands."""
+        if self.attempt.is_submitted:
+            return
+        now = self.store.clock.now()
+        left = self.attempt.time_left(now)
+        if left is not None:
+            for mark in WARNINGS:
+                if left <= mark and mark not in self.warned:
+                    self.warned.add(mark)
+                    minutes = int(mark.total_seconds() // 60)
+                    self.notify(
+                        f"{minutes} minute{'s' * (minutes != 1)} left.",
+                        title="Time",
+                        severity="warning",
+                        markup=False,
+                    )
+            expired = expire_if_due(self.store, self.attempt)
+            if expired is not None:
+                self.attempt = expired
+                self.notify(
+                    "Time is up: the exam was submitted as it stood.",
+                    severity="warning",
+                    markup=False,
+                )
+                self.dismiss(expired)
+                return
+        self._status(left)
+
+    def _status(self, left: timedelta | None) -> None:
+        a = self.attempt
+        parts: list[Content | str | tuple[str, str]] = [
+            (f"Question {self.position + 1} of {a.question_count}", "bold"),
+            ("  ·  ", "dim"),
+            f"{a.answered_count} of {a.question_count} answered",
+            ("  ·  ", "dim"),
+            f"{a.flagged_count} flagged",
+        ]
+        if left is not None:
+            style = "bold $error" if left <= WARNINGS[0] else "bold"
+            parts += [("  ·  ", "dim"), (f"{time_text(left)} left", style)]
+        self.query_one("#exam-status", Static).update(Content.assemble(*parts))
+
+    async def show_question(self) -> None:
+        question = self.question
+        options = self.query_one("#exam-options", Vertical)
+        await options.remove_children()
+        flag_mark = Content.styled("  ⚑ flagged", "bold $warning") if question.flagged else ""
+        self.query_one("#exam-question", Static).update(
+            Content.assemble(
+                (f"{question.number}. ", "bold"), literal(question.card.question, "bold"), flag_mark
+            )
+        )
+        choices = ChoiceList(list(question.choices))
+        await options.mount(choices)
+        choices.mark_picked({question.choices.index(t) for t in question.chosen})
+        hint = (
+            f"Choose {question.picks} (letters toggle)"
+            if question.is_select_all
+            else f"a-{LETTERS[len(question.choices) - 1]}: choose (you can change it)"
+        )
+        self.query_one("#exam-hint", Static).update(
+            Content.styled(f"{hint} · n/p or arrows: move · f: flag · ctrl+s: submit", "dim")
+        )
+        self.query_one(Navigator).show(self.attempt, self.position)
+        self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
+        self._status(self.attempt.time_left(self.store.clock.now()))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose":
+            index = parameters[0]
+            return isinstance(index, int) and index < len(self.question.choices)
+        return True
+
+    def action_choose(self, index: int) -> None:
+        self.query_one(ChoiceList).post_message(ChoiceList.Chosen(index))
+
+    @on(ChoiceList.Chosen)
+    async def _chosen(self, event: ChoiceList.Chosen) -> None:
+        question = self.question
+        text = question.choices[event.index]
+        if question.is_select_all:
+            chosen: set[str] | str = set(question.chosen) ^ {text}
+        else:
+            chosen = text
+        await self._store(lambda: answer(self.store, self.attempt, self.position, chosen))
+
+    async def action_flag(self) -> None:
+        flagged = not self.question.flagged
+        await self._store(lambda: flag(self.store, self.attempt, self.position, flagged))
+
+    async def _store(self, change: object) -> None:
+        """Apply one stored change (answer or flag); when time is up, submit instead."""
+        assert callable(change)
+        try:
+            self.attempt = change()
+        except CollectionError as exc:
+            expired = expire_if_due(self.store, self.attempt)
+            if expired is not None:
+                self.dismiss(expired)
+                return
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        await self.show_question()
+
+    async def action_move(self, step: int) -> None:
+        position = min(max(self.position + step, 0), self.attempt.question_count - 1)
+        if position != self.position:
+            self.position = position
+            await self.show_question()
+
+    @on(Navigator.Jump)
+    async def _jump(self, event: Navigator.Jump) -> None:
+        self.position = event.position
+        await self.show_question()
+
+    @on(Navigator.SubmitPressed)
+    def _submit_pressed(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.attempt = submit(self.store, self.attempt)
+                self.dismiss(self.attempt)
+
+        self.app.push_screen(SubmitScreen(self.attempt), confirmed)

@@ -1,0 +1,151 @@
+"""The results of a mock exam: the score, topics, and every question with its explanation."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from srs.exam import Attempt, retake_missed, start_exam
+from srs.exam_results import (
+    ExamResult,
+    QuestionReview,
+    RepeatedChoice,
+    exam_result,
+    repeated_wrong_choices,
+)
+from srs.readiness import ExamError
+from srs.store import Store
+from srs.tui.safe import literal, literal_text
+
+__all__ = ["ResultsScreen"]
+
+
+class ResultsScreen(Screen[None]):
+    """Score line, time used, per-topic table, then the question review (all, or missed only)."""
+
+    CSS_PATH = "results.tcss"
+
+    BINDINGS = [
+        Binding("m", "toggle_missed", "Missed only", id="results.missed"),
+        Binding("r", "retake", "Retake missed", id="results.retake"),
+        Binding("N", "new_attempt", "New attempt", id="results.new"),
+        Binding("h", "history", "History", id="results.history"),
+        Binding("escape", "leave", "Dashboard", id="results.leave"),
+    ]
+
+    def __init__(self, store: Store, attempt: Attempt) -> None:
+        super().__init__()
+        self.store = store
+        self.result: ExamResult = exam_result(attempt)
+        self.repeated: dict[int, list[RepeatedChoice]] = {}
+        for item in repeated_wrong_choices(store, attempt):
+            self.repeated.setdefault(item.position, []).append(item)
+        self.missed_only = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="results"):
+            yield Static(id="score")
+            yield DataTable(id="topics", cursor_type="none", zebra_stripes=True)
+            yield Static(id="filter")
+            yield Static(id="questions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        r = self.result
+        self.title = f"Results · {r.attempt.deck_id}"
+        minutes, seconds = divmod(int(r.time_used.total_seconds()), 60)
+        verdict = ("PASS", "bold $success") if r.passed else ("FAIL", "bold $error")
+        lines: list[Content | str | tuple[str, str]] = [
+            (r.score_text.rsplit(" · ", 1)[0] + " · ", "bold"),
+            verdict,
+            "\n",
+            ("Time used ", "dim"),
+            f"{minutes}m {seconds:02d}s",
+        ]
+        if r.attempt.timed_out:
+            lines.append(("  (time ran out)", "$warning"))
+        if r.attempt.predicted_pass is not None:
+            lines += [
+                "\n",
+                ("Predicted chance to pass at the start ", "dim"),
+                f"{r.attempt.predicted_pass:.0%}",
+            ]
+        self.query_one("#score", Static).update(Content.assemble(*lines))
+        table = self.query_one("#topics", DataTable)
+        table.add_columns("Topic", "Right", "Of", "%")
+        for topic in r.topics:
+            percent = 100 * topic.right // topic.total if topic.total else 0
+            table.add_row(
+                literal_text(topic.topic or "(no topic)"),
+                str(topic.right),
+                str(topic.total),
+                f"{percent}%",
+            )
+        self.show_questions()
+
+    def show_questions(self) -> None:
+        shown = self.result.missed if self.missed_only else self.result.questions
+        heading = "Missed questions" if self.missed_only else "All questions"
+        self.query_one("#filter", Static).update(
+            Content.assemble((heading, "bold"), (f"  ({len(shown)}) · m: toggle", "dim"))
+        )
+        blocks = [self._block(q) for q in shown] or [Content("Nothing missed.")]
+        self.query_one("#questions", Static).update(Content("\n\n").join(blocks))
+
+    def _block(self, q: QuestionReview) -> Content:
+        mark = ("✓", "bold $success") if q.correct else ("✗", "bold $error")
+        yours = " · ".join(q.chosen) if q.chosen else "(not answered)"
+        parts: list[Content | str | tuple[str, str]] = [
+            mark,
+            (f" {q.number}. ", "bold"),
+            literal(q.question, "bold"),
+            "\n",
+            ("   Your answer: ", "dim"),
+            literal(yours),
+        ]
+        if not q.correct:
+            parts += ["\n", ("   Correct: ", "dim"), literal(" · ".join(q.answers), "$success")]
+        if q.feedback:
+            parts += ["\n   ", literal(q.feedback)]
+        for option, feedback in q.chosen_feedback:
+            parts += ["\n   ", literal(f"{option}: {feedback}", "italic")]
+        if q.explanation:
+            parts += ["\n   ", literal(q.explanation, "italic dim")]
+        for repeat in self.repeated.get(q.position, []):
+            parts += ["\n   ", literal(repeat.message, "bold $warning")]
+        return Content.assemble(*parts)
+
+    def action_toggle_missed(self) -> None:
+        self.missed_only = not self.missed_only
+        self.show_questions()
+
+    def _start(self, make: object) -> None:
+        from srs.tui.screens.exam_start import open_exam
+
+        assert callable(make)
+        try:
+            attempt = make()
+        except ExamError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.dismiss()
+        open_exam(self.app, self.store, attempt)
+
+    def action_retake(self) -> None:
+        self._start(lambda: retake_missed(self.store, self.result.attempt))
+
+    def action_new_attempt(self) -> None:
+        self._start(lambda: start_exam(self.store, self.result.attempt.deck_id))
+
+    def action_history(self) -> None:
+        from srs.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.store, self.result.attempt.deck_id))
+
+    def action_leave(self) -> None:
+        self.dismiss()

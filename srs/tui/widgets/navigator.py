@@ -1,0 +1,55 @@
+"""The exam's question navigator: one cell per question (answered, flagged, current) and Submit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal
+from textual.message import Message
+from textual.widgets import Button
+
+from srs.exam import Attempt
+
+__all__ = ["Navigator"]
+
+
+class Navigator(Horizontal):
+    """Click a number to jump to it; ✓ answered, ⚑ flagged."""
+
+    @dataclass
+    class Jump(Message):
+        position: int
+
+    @dataclass
+    class SubmitPressed(Message):
+        pass
+
+    def __init__(self, count: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        with Grid(id="cells"):
+            for position in range(self.count):
+                yield Button(str(position + 1), id=f"q-{position}", compact=True)
+        yield Button("Submit", id="submit", variant="primary", compact=True)
+
+    def show(self, attempt: Attempt, current: int) -> None:
+        for question in attempt.questions:
+            cell = self.query_one(f"#q-{question.position}", Button)
+            mark = "⚑" if question.flagged else ("✓" if question.answered else " ")
+            cell.label = f"{question.number}{mark}"
+            cell.set_class(question.answered, "-answered")
+            cell.set_class(question.flagged, "-flagged")
+            cell.set_class(question.position == current, "-current")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button_id = event.button.id or ""
+        if button_id == "submit":
+            self.post_message(self.SubmitPressed())
+        else:
+            self.post_message(self.Jump(int(button_id.removeprefix("q-"))))
