@@ -60,6 +60,11 @@ class SrsApp(App[None]):
         except ExamError as exc:
             self.notify(str(exc), severity="error", markup=False)
 
+    def action_dashboard(self) -> None:
+        """Back to the dashboard from any depth (results, history, start page)."""
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
+            self.pop_screen()
+
     def action_toggle_keys(self) -> None:
         """The key panel (`?`): every binding of the current screen."""
         if self.screen.query("KeyPanel"):

@@ -34,7 +34,7 @@ class ResultsScreen(Screen[None]):
         Binding("r", "retake", "Retake missed", id="results.retake"),
         Binding("N", "new_attempt", "New attempt", id="results.new"),
         Binding("h", "history", "History", id="results.history"),
-        Binding("escape", "leave", "Dashboard", id="results.leave"),
+        Binding("escape", "app.dashboard", "Dashboard", id="results.leave"),
     ]
 
     def __init__(self, store: Store, attempt: Attempt) -> None:
@@ -146,6 +146,3 @@ class ResultsScreen(Screen[None]):
         from srs.tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(self.store, self.result.attempt.deck_id))
-
-    def action_leave(self) -> None:
-        self.dismiss()
