@@ -13,6 +13,7 @@ by Monte Carlo, with its standard error.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from collections.abc import Iterable, Sequence
@@ -22,7 +23,8 @@ from typing import Literal
 
 from srs.deck import ExamSpec
 from srs.importer import exam_from_json
-from srs.scheduling import Memory, MemoryState, get_settings, scheduler_for
+from srs.scheduling import Memory, MemoryState, scheduler_for
+from srs.settings import get_settings
 from srs.store import CollectionError, Store
 
 __all__ = [
@@ -137,7 +139,7 @@ class Calibration:
 def needed_to_pass(pass_mark: float, total: int) -> int:
     """Right answers needed to pass: a score equal to the pass mark passes.
 
-    The tolerance keeps 0.7 * 20 (14.000000000000002 in floating point) at 14.
+    The tolerance keeps 56% of 25 (14.000000000000002 in floating point) at 14.
     """
     return max(0, math.ceil(pass_mark * total - 1e-9))
 
@@ -182,9 +184,8 @@ def exam_pools(store: Store, deck_id: str, spec: ExamSpec) -> tuple[Pool, ...]:
         "ORDER BY position, id",
         (deck_id,),
     ).fetchall()
-    if not spec.blueprint:
-        pools = (Pool(None, tuple(card_id for card_id, _ in rows), spec.questions),)
-    else:
+    pools: tuple[Pool, ...] = (Pool(None, tuple(c for c, _ in rows), spec.questions),)
+    if spec.blueprint:
         pools = tuple(
             Pool(topic, tuple(card_id for card_id, t in rows if t == topic), count)
             for topic, count in spec.blueprint
@@ -239,22 +240,33 @@ def prior_retrievability(store: Store, deck_id: str) -> float:
     return max(0.0, right - guessed) / (answered - guessed + PRIOR_WEIGHT)
 
 
-def card_probabilities(store: Store, deck_id: str) -> dict[int, float]:
-    """For every active multiple-choice card of the deck, the chance of answering it right now.
+def card_probabilities(
+    store: Store, deck_id: str, card_ids: Iterable[int] | None = None
+) -> dict[int, float]:
+    """For each active multiple-choice card of the deck, the chance of answering it right now.
 
     R comes from py-fsrs (`Scheduler.get_card_retrievability`, with the deck's parameters);
     cards never answered get `prior_retrievability`.
+
+    Args:
+        store: the collection.
+        deck_id: the deck.
+        card_ids: only these cards (None: all of the deck's active multiple-choice cards).
     """
     scheduler = scheduler_for(get_settings(store, deck_id))
     prior = prior_retrievability(store, deck_id)
     now = store.clock.now()
     columns = ", ".join(f"m.{column}" for column in Memory.COLUMNS)
-    rows = store.conn.execute(
+    sql = (
         f"SELECT c.id, json_array_length(c.answers), json_array_length(c.distractors), {columns} "
         "FROM cards c JOIN memory m ON m.card_id = c.id "
-        "WHERE c.deck_id = ? AND c.retired = 0 AND c.distractors != '[]'",
-        (deck_id,),
+        "WHERE c.deck_id = ? AND c.retired = 0 AND c.distractors != '[]'"
     )
+    params: tuple[str, ...] = (deck_id,)
+    if card_ids is not None:
+        sql += " AND c.id IN (SELECT value FROM json_each(?))"
+        params = (deck_id, json.dumps(list(card_ids)))
+    rows = store.conn.execute(sql, params)
     result = {}
     for card_id, answers, distractors, *memory_row in rows:
         memory = Memory.from_row(memory_row)
@@ -284,7 +296,9 @@ def _poisson_binomial(probabilities: Iterable[float], *, trim: bool) -> tuple[in
     offset = 0
     for p in probabilities:
         q = 1.0 - p
-        dist = [q * a + p * b for a, b in zip(chain(dist, (0.0,)), chain((0.0,), dist))]
+        dist = [
+            q * a + p * b for a, b in zip(chain(dist, (0.0,)), chain((0.0,), dist), strict=True)
+        ]
         if trim:
             while len(dist) > 1 and dist[-1] < _NEGLIGIBLE:
                 dist.pop()
@@ -447,7 +461,7 @@ def form_prediction(
     Raises:
         ExamError: a card is not an active multiple-choice card of the deck.
     """
-    probabilities = card_probabilities(store, deck_id)
+    probabilities = card_probabilities(store, deck_id, card_ids)
     missing = [card_id for card_id in card_ids if card_id not in probabilities]
     if missing:
         raise ExamError(f"card {missing[0]} is not an active multiple-choice card of '{deck_id}'")
