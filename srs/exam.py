@@ -29,7 +29,7 @@ from enum import StrEnum
 
 from fsrs import Rating
 
-from srs.clock import Clock, from_db, to_db
+from srs.clock import from_db, to_db
 from srs.deck import Card
 from srs.importer import card_from_row
 from srs.readiness import (
@@ -578,37 +578,30 @@ def _log_reviews(store: Store, attempt_id: int) -> None:
     # answer is logged with the attempt's average time per answered question.
     used = from_db(submitted) - from_db(started)
     duration_ms = int(used.total_seconds() * 1000 / answered)
-    at_submission = _as_of(store, from_db(submitted))
+    # Logged when submitted (the deadline if time ran out), even if found days later: FSRS must
+    # see the answers when they were given, or it would credit days of retention.
+    at_submission = from_db(submitted)
     rows = conn.execute(
         "SELECT position, card_id, chosen, correct FROM exam_answers WHERE attempt_id = ? "
         "AND chosen IS NOT NULL AND review_id IS NULL ORDER BY position",
         (attempt_id,),
     ).fetchall()
     for position, card_id, chosen, correct in rows:
-        result = record_answer(
-            at_submission,
-            card_id,
-            Rating.Good if correct else Rating.Again,
-            duration_ms=duration_ms,
-            choice=json.loads(chosen),
-            source="exam",
-        )
+        # The review and its mark go together: a crash between them cannot log one twice.
         with store.write():
+            result = record_answer(
+                store,
+                card_id,
+                Rating.Good if correct else Rating.Again,
+                duration_ms=duration_ms,
+                choice=json.loads(chosen),
+                source="exam",
+                at=at_submission,
+            )
             conn.execute(
                 "UPDATE exam_answers SET review_id = ? WHERE attempt_id = ? AND position = ?",
                 (result.review_id, attempt_id, position),
             )
-
-
-def _as_of(store: Store, moment: datetime) -> Store:
-    """The same collection (same connection) with a clock stopped at `moment`.
-
-    An attempt found expired days later is logged at its deadline: FSRS must see the answers
-    when they were given, or it would credit the learner with days of retention.
-    """
-    clock = store.clock
-    frozen = Clock(now_fn=lambda: moment, zone=clock.zone, rollover_hour=clock.rollover_hour)
-    return Store(store.path, store.conn, frozen)
 
 
 def expire_if_due(store: Store, attempt: Attempt) -> Attempt | None:

@@ -234,7 +234,15 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
-        """One short write transaction: everything inside commits together or not at all."""
+        """One short write transaction: everything inside commits together or not at all.
+
+        Inside another `write()`, it joins that transaction (through a savepoint), so a caller
+        can make several engine calls one atomic change.
+        """
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

@@ -11,7 +11,7 @@ import json
 import random
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
@@ -209,6 +209,7 @@ def record_answer(
     duration_ms: int,
     choice: Sequence[str] | None = None,
     source: Source = "review",
+    at: datetime | None = None,
 ) -> AnswerResult:
     """Schedule an answer and log it, in one transaction. The one way an answer is written.
 
@@ -221,6 +222,7 @@ def record_answer(
         duration_ms: time taken to answer; logged capped at 60 s.
         choice: the option text(s) chosen (None for a free-recall card).
         source: 'review' (a study session) or 'exam' (a mock exam).
+        at: when the answer was given, if not now (an exam is logged at its submission).
 
     Raises:
         CollectionError: no such card, or the collection cannot be written.
@@ -243,7 +245,8 @@ def record_answer(
             raise CollectionError(f"no card {card_id} in the collection")
         before = Memory.from_row(row[:8])
         settings = DeckSettings.from_json(row[9])
-        after = schedule(before, rating, card_id=card_id, now=clock.now(), settings=settings)
+        now = clock.now() if at is None else at
+        after = schedule(before, rating, card_id=card_id, now=now, settings=settings)
         assert after.last_review is not None
         day = clock.study_day(after.last_review)
         conn.execute(_UPDATE_MEMORY, (*after.to_row(), card_id))
