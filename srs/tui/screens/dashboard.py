@@ -14,6 +14,7 @@ from srs.queue import StudySession
 from srs.readiness import ExamError, deck_readiness, exam_spec
 from srs.store import Store
 from srs.study import DeckOverview, deck_overview, study_streak
+from srs.tui.format import chance_text
 from srs.tui.safe import literal_text
 from srs.tui.screens.exam_start import ExamStartScreen
 from srs.tui.screens.review import ReviewScreen
@@ -63,7 +64,7 @@ class DashboardScreen(Screen[None]):
         table = self.query_one("#decks", DataTable)
         table.add_column("Deck", key="deck")
         for label in ("New", "Learning", "Due", "Today", "Pass chance"):
-            table.add_column(label, key=label.lower())
+            table.add_column(Text(label, justify="right"), key=label.lower())
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
@@ -99,24 +100,27 @@ class DashboardScreen(Screen[None]):
 
     @staticmethod
     def _cells(row: DeckOverview) -> tuple[object, ...]:
+        def count(value: int, style: str) -> Text:
+            return Text(str(value), style=style if value else "dim", justify="right")
+
         return (
             literal_text(row.title),
-            literal_text(str(row.new_today), "bold blue" if row.new_today else "dim"),
-            literal_text(str(row.learning), "bold red" if row.learning else "dim"),
-            literal_text(str(row.due_today), "bold green" if row.due_today else "dim"),
-            literal_text(str(row.reviewed_today), "dim"),
+            count(row.new_today, "bold blue"),
+            count(row.learning, "bold red"),
+            count(row.due_today, "bold green"),
+            count(row.reviewed_today, ""),
         )
 
     @staticmethod
     def _pass_chance(store: Store, row: DeckOverview) -> Text:
         """The predicted chance to pass the deck's mock exam now ("—" without an exam)."""
         if exam_spec(store, row.deck_id) is None:
-            return literal_text("—", "dim")
+            return Text("—", style="dim", justify="right")
         try:
             chance = deck_readiness(store, row.deck_id).pass_chance
         except ExamError:
-            return literal_text("—", "dim")
-        return literal_text(f"{chance:.0%}", "bold")
+            return Text("—", style="dim", justify="right")
+        return Text(chance_text(chance), style="bold", justify="right")
 
     def action_exam(self) -> None:
         selected = self._selected_deck()

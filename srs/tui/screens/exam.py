@@ -146,12 +146,12 @@ class ExamScreen(Screen[Attempt]):
         await options.mount(choices)
         choices.mark_picked({question.choices.index(t) for t in question.chosen})
         hint = (
-            f"Choose {question.picks} (letters toggle)"
+            f"choose {question.picks} (letters toggle)"
             if question.is_select_all
-            else f"a-{LETTERS[len(question.choices) - 1]}: choose (you can change it)"
+            else f"a-{LETTERS[len(question.choices) - 1]} choose"
         )
         self.query_one("#exam-hint", Static).update(
-            Content.styled(f"{hint} · n/p or arrows: move · f: flag · ctrl+s: submit", "dim")
+            Content.styled(f"{hint} · n/p move · f flag · ctrl+s submit", "dim")
         )
         self.query_one(Navigator).show(self.attempt, self.position)
         self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)

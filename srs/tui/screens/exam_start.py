@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Static
 from srs.exam import Attempt, start_exam, unfinished_attempt
 from srs.readiness import ExamError, deck_readiness, required_exam_spec
 from srs.store import Store
+from srs.tui.format import chance_text
 from srs.tui.safe import literal
 from srs.tui.screens.exam import ExamScreen, time_text
 from srs.tui.screens.results import ResultsScreen
@@ -74,7 +75,7 @@ class ExamStartScreen(Screen[None]):
             )
         )
         limit = time_text_or_none(spec.time_limit)
-        chance = f"{prediction.pass_chance:.0%}"
+        chance = chance_text(prediction.pass_chance)
         if prediction.method != "exact":
             chance += f" (±{prediction.standard_error:.1%})"
         self.query_one("#start-body", Static).update(

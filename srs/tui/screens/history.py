@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from srs.exam_results import exam_history, exam_trend
 from srs.store import Store
+from srs.tui.format import chance_text
 
 __all__ = ["HistoryScreen"]
 
@@ -56,7 +57,7 @@ class HistoryScreen(Screen[None]):
         table.add_columns("Date", "Kind", "Score", "%", "Result", "Time", "Predicted")
         for entry in reversed(history):
             minutes, seconds = divmod(int(entry.duration.total_seconds()), 60)
-            predicted = "" if entry.predicted_pass is None else f"{entry.predicted_pass:.0%}"
+            predicted = "" if entry.predicted_pass is None else chance_text(entry.predicted_pass)
             table.add_row(
                 entry.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                 str(entry.kind),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -19,6 +19,7 @@ from srs.exam_results import (
 )
 from srs.readiness import ExamError
 from srs.store import Store
+from srs.tui.format import chance_text
 from srs.tui.safe import literal, literal_text
 
 __all__ = ["ResultsScreen"]
@@ -52,10 +53,10 @@ class ResultsScreen(Screen[None]):
             yield Static(id="score")
             yield DataTable(id="topics", cursor_type="none", zebra_stripes=True)
             yield Static(id="filter")
-            yield Static(id="questions")
+            yield Vertical(id="questions")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         r = self.result
         self.title = f"Results · {r.attempt.deck_id}"
         minutes, seconds = divmod(int(r.time_used.total_seconds()), 60)
@@ -73,7 +74,7 @@ class ResultsScreen(Screen[None]):
             lines += [
                 "\n",
                 ("Predicted chance to pass at the start ", "dim"),
-                f"{r.attempt.predicted_pass:.0%}",
+                chance_text(r.attempt.predicted_pass),
             ]
         self.query_one("#score", Static).update(Content.assemble(*lines))
         table = self.query_one("#topics", DataTable)
@@ -86,43 +87,43 @@ class ResultsScreen(Screen[None]):
                 str(topic.total),
                 f"{percent}%",
             )
-        self.show_questions()
+        await self.show_questions()
 
-    def show_questions(self) -> None:
+    async def show_questions(self) -> None:
         shown = self.result.missed if self.missed_only else self.result.questions
         heading = "Missed questions" if self.missed_only else "All questions"
         self.query_one("#filter", Static).update(
             Content.assemble((heading, "bold"), (f"  ({len(shown)}) · m: toggle", "dim"))
         )
-        blocks = [self._block(q) for q in shown] or [Content("Nothing missed.")]
-        self.query_one("#questions", Static).update(Content("\n\n").join(blocks))
+        container = self.query_one("#questions", Vertical)
+        await container.remove_children()
+        widgets = [w for q in shown for w in self._question(q)]
+        await container.mount_all(widgets or [Static("Nothing missed.")])
 
-    def _block(self, q: QuestionReview) -> Content:
-        mark = ("✓", "bold $success") if q.correct else ("✗", "bold $error")
+    def _question(self, q: QuestionReview) -> tuple[Static, Static]:
+        """A heading line (mark, number, question) and an indented body."""
+        mark = ("✓ ", "bold $success") if q.correct else ("✗ ", "bold $error")
+        heading = Content.assemble(mark, (f"{q.number}. ", "bold"), literal(q.question, "bold"))
         yours = " · ".join(q.chosen) if q.chosen else "(not answered)"
-        parts: list[Content | str | tuple[str, str]] = [
-            mark,
-            (f" {q.number}. ", "bold"),
-            literal(q.question, "bold"),
-            "\n",
-            ("   Your answer: ", "dim"),
-            literal(yours),
-        ]
+        parts: list[Content | str | tuple[str, str]] = [("Your answer  ", "dim"), literal(yours)]
         if not q.correct:
-            parts += ["\n", ("   Correct: ", "dim"), literal(" · ".join(q.answers), "$success")]
+            parts += ["\n", ("Correct      ", "dim"), literal(" · ".join(q.answers), "$success")]
         if q.feedback:
-            parts += ["\n   ", literal(q.feedback)]
+            parts += ["\n", literal(q.feedback)]
         for option, feedback in q.chosen_feedback:
-            parts += ["\n   ", literal(f"{option}: {feedback}", "italic")]
+            parts += ["\n", literal(f"{option}: {feedback}", "italic")]
         if q.explanation:
-            parts += ["\n   ", literal(q.explanation, "italic dim")]
+            parts += ["\n", literal(q.explanation, "italic $text-muted")]
         for repeat in self.repeated.get(q.position, []):
-            parts += ["\n   ", literal(repeat.message, "bold $warning")]
-        return Content.assemble(*parts)
+            parts += ["\n", literal(repeat.message, "bold $warning")]
+        return (
+            Static(heading, classes="question-heading"),
+            Static(Content.assemble(*parts), classes="question-body"),
+        )
 
-    def action_toggle_missed(self) -> None:
+    async def action_toggle_missed(self) -> None:
         self.missed_only = not self.missed_only
-        self.show_questions()
+        await self.show_questions()
 
     def _start(self, make: object) -> None:
         from srs.tui.screens.exam_start import open_exam
