@@ -1,0 +1,112 @@
+"""The dashboard: each deck's counts, and the ways into a study session."""
+
+from __future__ import annotations
+
+from conftest import FakeClock, deck_yaml
+from fsrs import Rating
+from textual.widgets import DataTable
+
+from srs.store import Store
+from srs.study import record_answer
+from srs.tui.app import SrsApp
+from srs.tui.screens.dashboard import DashboardScreen
+
+from .conftest import (
+    COUNT_COLUMNS,
+    SIZE,
+    MakeStore,
+    card_id,
+    letter,
+    press,
+    review,
+    screen_text,
+    shown,
+    table_rows,
+)
+
+
+def history(make_store: MakeStore, clock: FakeClock) -> Store:
+    """Deck alpha with a card behind each count; deck beta never studied.
+
+    alpha: free-0 answered Easy 30 days ago (a review card due today), free-1 answered Again
+    just now (learning, due in a minute), free-2 new.
+    """
+    store = make_store(
+        deck_yaml("alpha", free=3, title="Alpha deck"),
+        deck_yaml("beta", choice=2, title="Beta deck"),
+        clock=clock,
+    )
+    clock.advance(days=-30)
+    record_answer(store, card_id(store, "free-0"), Rating.Easy, duration_ms=1000)
+    clock.advance(days=30)
+    record_answer(store, card_id(store, "free-1"), Rating.Again, duration_ms=1000)
+    return store
+
+
+async def test_dashboard_lists_each_decks_counts(make_store: MakeStore, clock: FakeClock) -> None:
+    app = SrsApp(history(make_store, clock))
+    async with app.run_test(size=SIZE):
+        table = app.screen.query_one("#decks", DataTable)
+        labels = {key.value: str(column.label) for key, column in table.columns.items()}
+        assert [labels[key] for key in COUNT_COLUMNS] == ["Deck", "New", "Learning", "Due", "Today"]
+        assert table_rows(app) == [
+            ("Alpha deck", "1", "1", "2", "1"),
+            ("Beta deck", "2", "0", "0", "0"),
+        ]
+        assert "Streak 1 day   Reviewed today 1   To study today 5" in screen_text(app)
+
+
+async def test_empty_collection_says_how_to_import(make_store: MakeStore, clock: FakeClock) -> None:
+    app = SrsApp(make_store(clock=clock))
+    async with app.run_test(size=SIZE) as pilot:
+        assert table_rows(app) == []
+        assert shown(app, "#empty") == (
+            "No decks yet. Import one from a terminal:  srs import DECK.yaml"
+        )
+        await press(pilot, "enter")
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_enter_studies_the_selected_deck_only(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    app = SrsApp(history(make_store, clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "down", "enter")
+        screen = review(app)
+        assert screen.title == "Beta deck"
+        assert "Beta deck" in screen_text(app).splitlines()[0]
+        assert shown(app, "#status").startswith("New 2  Learning 0  Review 0")
+        assert shown(app, "#question") == "Choice question 0?"
+
+
+async def test_a_studies_every_deck(make_store: MakeStore, clock: FakeClock) -> None:
+    app = SrsApp(history(make_store, clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "a")
+        assert review(app).title == "All decks"
+        assert shown(app, "#status").startswith("New 3  Learning 1  Review 1")
+        # The review card due today comes first (the learning card is due in a minute).
+        assert shown(app, "#question") == "Free question 0?"
+
+
+async def test_counts_are_updated_on_return_from_a_session(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    app = SrsApp(history(make_store, clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "down", "enter")
+        await press(pilot, letter(review(app), correct=True), "enter")  # Good: due in 10m
+        await press(pilot, "escape")
+        assert isinstance(app.screen, DashboardScreen)
+        assert table_rows(app)[1] == ("Beta deck", "1", "1", "1", "1")
+        assert "Reviewed today 2" in screen_text(app)
+
+
+async def test_r_rereads_the_counts_on_a_new_day(make_store: MakeStore, clock: FakeClock) -> None:
+    app = SrsApp(history(make_store, clock))
+    async with app.run_test(size=SIZE) as pilot:
+        clock.advance(days=1)
+        await press(pilot, "r")
+        assert table_rows(app)[0] == ("Alpha deck", "1", "1", "2", "0")
+        assert "Streak 1 day   Reviewed today 0" in screen_text(app)

@@ -1,0 +1,100 @@
+"""The study screens' look (pytest-textual-snapshot): a fixed terminal size, the bundled seed deck,
+a seeded option shuffle and clocks that stand still.
+
+Update after a deliberate change of look: `.venv/bin/pytest tests/tui/test_snapshots.py
+--snapshot-update`, then read the SVGs under `__snapshots__/` before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FakeClock, deck_yaml
+from fsrs import Rating
+from textual.pilot import Pilot
+
+import srs
+from srs.store import Store
+from srs.study import record_answer
+from srs.tui.app import SrsApp
+
+from .conftest import MakeStore, letter, press, review, summary_uses_clock
+
+SnapCompare = Callable[..., bool]
+
+SEED_DECK = Path(srs.__file__).parent / "decks" / "synthetic-data.yaml"
+WIDE = (100, 32)
+NARROW = (80, 24)
+
+pytestmark = pytest.mark.usefixtures("seeded_shuffle", "frozen_elapsed", "utc_local_time")
+
+
+@pytest.fixture
+def seed_store(make_store: MakeStore, clock: FakeClock) -> Store:
+    """The seed deck alone (its cards in file order), nothing studied yet."""
+    return make_store(SEED_DECK.read_bytes(), clock=clock)
+
+
+async def open_first_deck(pilot: Pilot[Any]) -> None:
+    await press(pilot, "enter")
+
+
+async def choose_wrong(pilot: Pilot[Any]) -> None:
+    await open_first_deck(pilot)
+    await press(pilot, letter(review(pilot.app), correct=False))
+
+
+def test_dashboard(snap_compare: SnapCompare, make_store: MakeStore, clock: FakeClock) -> None:
+    """Two decks; the seed deck with a card in learning, one due and answers today."""
+    store = make_store(
+        SEED_DECK.read_bytes(), deck_yaml("demo", free=3, choice=2, title="Demo deck"), clock=clock
+    )
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM cards ORDER BY id LIMIT 3")]
+    clock.advance(days=-3)
+    record_answer(store, ids[0], Rating.Good, duration_ms=4000)
+    clock.advance(days=3)
+    record_answer(store, ids[1], Rating.Again, duration_ms=4000)
+    record_answer(store, ids[2], Rating.Easy, duration_ms=4000)
+    assert snap_compare(SrsApp(store), terminal_size=WIDE)
+
+
+def test_question(snap_compare: SnapCompare, seed_store: Store) -> None:
+    """The seed deck's first card, its options lettered, before an answer."""
+    assert snap_compare(SrsApp(seed_store), terminal_size=WIDE, run_before=open_first_deck)
+
+
+def test_feedback_after_a_wrong_choice(snap_compare: SnapCompare, seed_store: Store) -> None:
+    """The verdict, the right answer, the feedback, and the rating bar with only Again enabled."""
+    assert snap_compare(SrsApp(seed_store), terminal_size=WIDE, run_before=choose_wrong)
+
+
+def test_feedback_after_a_wrong_choice_at_80x24(
+    snap_compare: SnapCompare, seed_store: Store
+) -> None:
+    """The same in the smallest usual terminal."""
+    assert snap_compare(SrsApp(seed_store), terminal_size=NARROW, run_before=choose_wrong)
+
+
+def test_session_summary(
+    snap_compare: SnapCompare,
+    make_store: MakeStore,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three answers (one Again, then the learning card again later): 67% correct."""
+    store = make_store(deck_yaml("demo", choice=2, title="Demo deck"), clock=clock)
+    summary_uses_clock(monkeypatch, clock)
+
+    async def study_both(pilot: Pilot[Any]) -> None:
+        await open_first_deck(pilot)
+        screen = review(pilot.app)
+        await press(pilot, letter(screen, correct=False), "enter")  # Again: back in a minute
+        await press(pilot, letter(screen, correct=True), "4")
+        clock.advance(minutes=1)
+        await screen.show_next()
+        await press(pilot, letter(screen, correct=True), "4")
+
+    assert snap_compare(SrsApp(store), terminal_size=WIDE, run_before=study_both)
