@@ -63,13 +63,15 @@ class SessionSummary:
     """The end-of-session screen.
 
     Attributes:
-        cards_reviewed: answers given in the session (undone ones excluded).
+        cards_reviewed: distinct cards answered in the session (undone answers excluded).
+        answers: answers given (a failed card answered again counts twice).
         correct: answers rated above Again.
         time_spent: the answer times added up (each capped at 60 s).
         next_due: when a card is next ready to study (None: nothing left in these decks).
     """
 
     cards_reviewed: int
+    answers: int
     correct: int
     time_spent: timedelta
     next_due: datetime | None
@@ -77,7 +79,7 @@ class SessionSummary:
     @property
     def percent_correct(self) -> float:
         """Answers rated above Again, in percent (0 when nothing was answered)."""
-        return 100.0 * self.correct / self.cards_reviewed if self.cards_reviewed else 0.0
+        return 100.0 * self.correct / self.answers if self.answers else 0.0
 
 
 class _Origin(Enum):
@@ -361,6 +363,7 @@ class StudySession:
         else:
             next_due = self.next_due() or next_study_time(self.store, self.deck_ids)
         return SessionSummary(
+            len({r.card_id for r in results}),
             len(results),
             sum(r.correct for r in results),
             timedelta(milliseconds=sum(r.duration_ms for r in results)),

@@ -37,6 +37,7 @@ __all__ = [
     "bury_card",
     "choices_for",
     "deck_overview",
+    "deck_titles",
     "grade",
     "load_card",
     "record_answer",
@@ -440,6 +441,11 @@ def deck_overview(store: Store) -> list[DeckOverview]:
         values = (deck_id, title, *counts, new_today, reviewed.get(deck_id, 0), streak)
         result.append(DeckOverview(*values))
     return result
+
+
+def deck_titles(store: Store) -> dict[str, str]:
+    """Every deck's title by id (what screens show instead of ids)."""
+    return dict(store.conn.execute("SELECT id, title FROM decks"))
 
 
 def study_streak(store: Store, deck_id: str | None = None) -> int:

@@ -729,6 +729,7 @@ def test_summary_reports_cards_percent_correct_time_and_next_due(
     summary = session.summary()
 
     assert summary.cards_reviewed == 2
+    assert summary.answers == 2
     assert summary.percent_correct == 50.0
     assert summary.time_spent == timedelta(seconds=64)
     assert summary.next_due == clock.now() + timedelta(minutes=1)

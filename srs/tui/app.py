@@ -8,6 +8,7 @@ from textual.binding import Binding
 from srs.queue import StudySession
 from srs.readiness import ExamError
 from srs.store import CollectionError, Store
+from srs.study import deck_titles
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.exam_start import ExamStartScreen
 from srs.tui.screens.review import ReviewScreen
@@ -48,7 +49,9 @@ class SrsApp(App[None]):
             except CollectionError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return
-            self.push_screen(ReviewScreen(session, ", ".join(decks) if decks else "All decks"))
+            titles = deck_titles(self.store)
+            title = ", ".join(titles.get(d, d) for d in decks) if decks else "All decks"
+            self.push_screen(ReviewScreen(session, title))
 
     def _open_exam_start(self, deck_id: str) -> None:
         row = self.store.conn.execute("SELECT title FROM decks WHERE id = ?", (deck_id,)).fetchone()

@@ -20,6 +20,7 @@ import pytest
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 import srs.queue
@@ -64,6 +65,11 @@ def shown(app: App[Any], selector: str) -> str:
     """The text one Static of the current screen displays ('' when it takes no room)."""
     widget = app.screen.query_one(selector, Static)
     return str(widget.visual) if widget.display else ""
+
+
+def option_text(row: Widget) -> str:
+    """The text an option row shows beside its letter."""
+    return str(row.query_one(".text", Static).visual)
 
 
 COUNT_COLUMNS = ("deck", "new", "learning", "due", "today")

@@ -10,14 +10,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from srs.queue import StudySession
+from srs.queue import StudySession, next_study_time
 from srs.readiness import ExamError, deck_readiness, exam_spec
 from srs.store import Store
-from srs.study import DeckOverview, deck_overview, study_streak
+from srs.study import DeckOverview, deck_overview, deck_titles, study_streak
 from srs.tui.format import chance_text
 from srs.tui.safe import literal_text
 from srs.tui.screens.exam_start import ExamStartScreen
 from srs.tui.screens.review import ReviewScreen
+from srs.tui.screens.summary import next_due_text
 
 __all__ = ["DashboardScreen"]
 
@@ -77,8 +78,12 @@ class DashboardScreen(Screen[None]):
         table = self.query_one("#decks", DataTable)
         selected = table.cursor_row
         table.clear()
+        # Long titles are cut so the counts stay on screen (the columns need ~52 cells).
+        width = max(16, self.size.width - 56)
         for row in rows:
-            table.add_row(*self._cells(row), self._pass_chance(store, row), key=row.deck_id)
+            title = row.title if len(row.title) <= width else row.title[: width - 1] + "…"
+            cells = (literal_text(title), *self._counts(row), self._pass_chance(store, row))
+            table.add_row(*cells, key=row.deck_id)
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
         streak = study_streak(store)
@@ -99,12 +104,11 @@ class DashboardScreen(Screen[None]):
         empty.update("No decks yet. Import one from a terminal:  srs import DECK.yaml")
 
     @staticmethod
-    def _cells(row: DeckOverview) -> tuple[object, ...]:
+    def _counts(row: DeckOverview) -> tuple[Text, ...]:
         def count(value: int, style: str) -> Text:
             return Text(str(value), style=style if value else "dim", justify="right")
 
         return (
-            literal_text(row.title),
             count(row.new_today, "bold blue"),
             count(row.learning, "bold red"),
             count(row.due_today, "bold green"),
@@ -135,13 +139,13 @@ class DashboardScreen(Screen[None]):
         self.app.push_screen(ExamStartScreen(store, selected[0], selected[1]))
 
     def _selected_deck(self) -> tuple[str, str] | None:
+        """The selected deck's id and title."""
         table = self.query_one("#decks", DataTable)
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         assert key is not None
-        title = str(table.get_cell(key, "deck"))
-        return key, title
+        return key, deck_titles(self.app.store)[key]  # type: ignore[attr-defined]
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
@@ -156,5 +160,11 @@ class DashboardScreen(Screen[None]):
         self.study(None, "All decks")
 
     def study(self, deck_ids: list[str] | None, title: str) -> None:
-        session = StudySession(self.app.store, deck_ids)  # type: ignore[attr-defined]
+        store = self.app.store  # type: ignore[attr-defined]
+        session = StudySession(store, deck_ids)
+        if session.is_finished:
+            clock = session.clock
+            when = next_due_text(next_study_time(store, deck_ids), clock.now(), clock.zone)
+            self.notify(f"Nothing to study now; the next card is due {when}.", markup=False)
+            return
         self.app.push_screen(ReviewScreen(session, title))

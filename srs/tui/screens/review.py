@@ -20,7 +20,8 @@ from textual.widgets import Footer, Header, Static
 from srs.queue import StudySession
 from srs.scheduling import format_interval
 from srs.store import CollectionError
-from srs.study import CardKind, ChoiceOption, Grade, StudyCard, grade
+from srs.study import CardKind, ChoiceOption, Grade, StudyCard, deck_titles, grade
+from srs.textsafe import displayable
 from srs.tui.safe import literal
 from srs.tui.screens.summary import SummaryScreen
 from srs.tui.widgets.choices import LETTERS, ChoiceList
@@ -43,7 +44,7 @@ class ReviewScreen(Screen[None]):
         Binding(
             "enter,space",
             "accept",
-            "Reveal / accept",
+            "Continue",
             id="review.accept",
             tooltip="Show the answer, or give the suggested rating",
         ),
@@ -76,11 +77,13 @@ class ReviewScreen(Screen[None]):
     def __init__(self, session: StudySession, title: str) -> None:
         super().__init__()
         self.session = session
-        self.title = title
+        self.title = displayable(title)
         self.deck_title = title
         self.options: Sequence[ChoiceOption] = ()
         self.picked: set[int] = set()
         self.verdict: Grade | None = None
+        self.allowed: tuple[Rating, ...] = ()
+        self.deck_titles = deck_titles(session.store)
         self.shown_at = time.monotonic()
         self.duration_ms = 0
         self.started = time.monotonic()
@@ -130,7 +133,7 @@ class ReviewScreen(Screen[None]):
         if card is None:
             due = self.session.next_due()
             if due is None:
-                self.app.switch_screen(SummaryScreen(self.session.summary(), self.deck_title))
+                self.app.switch_screen(SummaryScreen(self.session, self.deck_title))
                 return
             self._wait_for(due)
         await self._show(card)
@@ -166,7 +169,8 @@ class ReviewScreen(Screen[None]):
             self._put("#hint", Content.styled("esc: back to the dashboard", "dim"))
             return
         content = card.content
-        meta = [card.deck_id] + ([content.topic] if content.topic else [])
+        meta = [self.deck_titles.get(card.deck_id, card.deck_id)]
+        meta += [content.topic] if content.topic else []
         self._put("#meta", literal(" · ".join(meta), "dim"))
         self._put("#question", literal(content.question, "bold"))
         if self.options:
@@ -193,7 +197,9 @@ class ReviewScreen(Screen[None]):
             assert isinstance(index, int)
             return card is not None and not self.graded and index < len(self.options)
         if action == "rate":
-            return self.graded
+            return self.graded and parameters[0] in self.allowed
+        if action == "accept":
+            return card is not None and (self.graded or card.kind is not CardKind.MULTIPLE_CHOICE)
         if action in ("bury", "suspend"):
             return card is not None
         if action == "undo":
@@ -233,7 +239,7 @@ class ReviewScreen(Screen[None]):
         assert card is not None
         self.duration_ms = int((time.monotonic() - self.shown_at) * 1000)
         content = card.content
-        allowed: Sequence[Rating] = tuple(Rating)
+        allowed: tuple[Rating, ...] = tuple(Rating)
         suggested = Rating.Good
         if self.options:
             chosen = [self.options[i].text for i in sorted(self.picked)]
@@ -255,6 +261,7 @@ class ReviewScreen(Screen[None]):
         self._put("#hint", "")
         intervals = {r: p.text for r, p in self.session.preview(card).items()}
         self.query_one("#ratings", RatingBar).show(intervals, allowed, suggested)
+        self.allowed = allowed
         self.graded = True
         self.refresh_bindings()
 
@@ -296,6 +303,10 @@ class ReviewScreen(Screen[None]):
                 markup=False,
             )
         await self.show_next()
+
+    @on(RatingBar.Rated)
+    async def _rated(self, event: RatingBar.Rated) -> None:
+        await self.action_rate(int(event.rating))
 
     async def action_undo(self) -> None:
         try:

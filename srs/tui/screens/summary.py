@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,21 +11,21 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from srs.queue import SessionSummary
+from srs.queue import StudySession
 from srs.scheduling import format_interval
+from srs.textsafe import displayable
 
 __all__ = ["SummaryScreen", "next_due_text"]
 
 
-def next_due_text(when: datetime | None, now: datetime | None = None) -> str:
-    """ "in 10m (14:32)", "tomorrow at 04:00" style text for the next card, in local time."""
+def next_due_text(when: datetime | None, now: datetime, zone: tzinfo) -> str:
+    """ "in 10m (14:32)" or "tomorrow at 04:00": when the next card is due, in local time."""
     if when is None:
         return "nothing left to study in these decks"
-    now = now or datetime.now(UTC)
-    local = when.astimezone()
     if when <= now:
         return "now"
-    days = (local.date() - now.astimezone().date()).days
+    local = when.astimezone(zone)
+    days = (local.date() - now.astimezone(zone).date()).days
     clock = local.strftime("%H:%M")
     if days == 0:
         return f"in {format_interval(when - now)} ({clock})"
@@ -35,27 +35,32 @@ def next_due_text(when: datetime | None, now: datetime | None = None) -> str:
 
 
 class SummaryScreen(Screen[None]):
-    """Cards reviewed, percent correct, time spent, next card due."""
+    """Cards reviewed, percent correct, time spent, next card due; `u` takes the last one back."""
+
+    CSS_PATH = "summary.tcss"
 
     BINDINGS = [
         Binding("enter,escape", "app.pop_screen", "Dashboard", id="summary.back"),
+        Binding("u", "undo", "Undo last answer", id="summary.undo"),
     ]
 
-    def __init__(self, summary: SessionSummary, title: str) -> None:
+    def __init__(self, session: StudySession, title: str) -> None:
         super().__init__()
-        self.summary = summary
-        self.title = title
+        self.session = session
+        self.deck_title = title
 
     def compose(self) -> ComposeResult:
-        s = self.summary
+        s = self.session.summary()
+        clock = self.session.clock
         minutes, seconds = divmod(int(s.time_spent.total_seconds()), 60)
+        answers = f" ({s.answers} answers)" if s.answers != s.cards_reviewed else ""
         yield Header()
         with Vertical(id="summary"):
             yield Static(Content.styled("Session complete", "bold $success"), id="summary-title")
             yield Static(
                 Content.assemble(
                     ("Cards reviewed  ", "dim"),
-                    (str(s.cards_reviewed), "bold"),
+                    (f"{s.cards_reviewed}{answers}", "bold"),
                     "\n",
                     ("Correct         ", "dim"),
                     (f"{s.percent_correct:.0f}%", "bold"),
@@ -64,8 +69,21 @@ class SummaryScreen(Screen[None]):
                     (f"{minutes}m {seconds:02d}s", "bold"),
                     "\n",
                     ("Next card due   ", "dim"),
-                    (next_due_text(s.next_due), "bold"),
+                    (next_due_text(s.next_due, clock.now(), clock.zone), "bold"),
                 ),
                 id="summary-body",
             )
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = displayable(self.deck_title)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.session.can_undo if action == "undo" else True
+
+    def action_undo(self) -> None:
+        """Take the last answer back and continue the session with that card."""
+        from srs.tui.screens.review import ReviewScreen
+
+        if self.session.undo() is not None:
+            self.app.switch_screen(ReviewScreen(self.session, self.deck_title))

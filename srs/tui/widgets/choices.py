@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Click
 from textual.message import Message
@@ -21,13 +21,18 @@ LETTERS = string.ascii_lowercase[:20]
 """Option keys a-t: `u` and later letters stay free for commands (no card has 20 options)."""
 
 
-class ChoiceRow(Static):
-    """One option: its letter and its (untrusted) text."""
+class ChoiceRow(Horizontal):
+    """One option: its letter, and its (untrusted) text wrapping beside the letter."""
 
     def __init__(self, index: int, text: str) -> None:
-        letter = LETTERS[index].upper() if index < len(LETTERS) else " "
-        super().__init__(Content.assemble((f" {letter} ", "bold"), " ", literal(text)))
+        super().__init__()
         self.index = index
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        letter = LETTERS[self.index].upper() if self.index < len(LETTERS) else " "
+        yield Static(Content.styled(f" {letter} ", "bold"), classes="letter")
+        yield Static(literal(self.text), classes="text")
 
     @dataclass
     class Pressed(Message):

@@ -35,8 +35,10 @@ class RatingBar(Horizontal):
     ) -> None:
         for rating in Rating:
             button = self.query_one(f"#rate-{int(rating)}", Button)
-            button.label = f" {int(rating)} {_NAMES[rating]} {intervals[rating]} "
-            button.disabled = rating not in allowed
+            enabled = rating in allowed
+            interval = f" {intervals[rating]}" if enabled else ""
+            button.label = f" {int(rating)} {_NAMES[rating]}{interval} "
+            button.disabled = not enabled
             button.set_class(rating == suggested, "-suggested")
         self.display = True
 
