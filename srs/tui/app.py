@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
+from srs.exam import expire_overdue, unfinished_attempt
 from srs.queue import StudySession
-from srs.readiness import ExamError
+from srs.readiness import ExamError, required_exam_spec
 from srs.store import CollectionError, Store
 from srs.study import deck_titles
 from srs.tui.screens.dashboard import DashboardScreen
@@ -30,19 +31,37 @@ class SrsApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
 
-    def __init__(self, store: Store, *, review: list[str] | bool | None = False) -> None:
+    def __init__(
+        self, store: Store, *, review: list[str] | bool | None = False, exam: str | None = None
+    ) -> None:
         """Args:
         store: the open collection.
         review: False for the dashboard; a list of deck ids (None: all decks) to open
             straight into a review session.
+        exam: a deck id to open straight on its mock exam's start page.
         """
         super().__init__()
         self.store = store
         self.start_review = review
+        self.start_exam = exam
 
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
-        if self.start_review is not False:
+        for expired in expire_overdue(self.store):
+            self.notify(
+                f"Your mock exam of {expired.deck_id} ran out of time while srs was closed: it "
+                "was submitted as it stood at the deadline (see its history).",
+                title="Exam",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        # An attempt left open (srs closed or killed mid-exam) is offered first: its clock runs.
+        in_progress = unfinished_attempt(self.store)
+        exam_deck = self.start_exam or (in_progress.deck_id if in_progress else None)
+        if exam_deck is not None:
+            self._open_exam_start(exam_deck)
+        elif self.start_review is not False:
             decks = self.start_review if isinstance(self.start_review, list) else None
             try:
                 session = StudySession(self.store, decks)
@@ -54,14 +73,12 @@ class SrsApp(App[None]):
             self.push_screen(ReviewScreen(session, title))
 
     def _open_exam_start(self, deck_id: str) -> None:
-        row = self.store.conn.execute("SELECT title FROM decks WHERE id = ?", (deck_id,)).fetchone()
-        if row is None:
-            self.notify(f"no deck '{deck_id}' in the collection", severity="error", markup=False)
-            return
         try:
-            self.push_screen(ExamStartScreen(self.store, deck_id, row[0]))
+            required_exam_spec(self.store, deck_id)
         except ExamError as exc:
             self.notify(str(exc), severity="error", markup=False)
+            return
+        self.push_screen(ExamStartScreen(self.store, deck_id, deck_titles(self.store)[deck_id]))
 
     def action_dashboard(self) -> None:
         """Back to the dashboard from any depth (results, history, start page)."""
@@ -76,5 +93,7 @@ class SrsApp(App[None]):
             self.action_show_help_panel()
 
 
-def run_app(store: Store, *, review: list[str] | bool | None = False) -> None:
-    SrsApp(store, review=review).run()
+def run_app(
+    store: Store, *, review: list[str] | bool | None = False, exam: str | None = None
+) -> None:
+    SrsApp(store, review=review, exam=exam).run()

@@ -42,9 +42,16 @@ class ExamScreen(Screen[Attempt]):
         Binding("left,p", "move(-1)", "Previous", id="exam.previous"),
         Binding("f", "flag", "Flag", id="exam.flag", tooltip="Mark for another look"),
         Binding("ctrl+s", "submit", "Submit", id="exam.submit", priority=True),
+        Binding(
+            "escape",
+            "leave",
+            "Leave",
+            id="exam.leave",
+            tooltip="Leave the exam for now: answers are kept and the clock keeps running",
+        ),
         Binding("question_mark", "app.toggle_keys", "Keys", id="exam.keys"),
         *(
-            Binding(letter, f"choose({index})", show=False, id=f"exam.choose-{letter}")
+            Binding(letter, f"choose({index})", "Choose", show=False, id=f"exam.choose-{letter}")
             for index, letter in enumerate(LETTERS)
         ),
     ]
@@ -82,6 +89,8 @@ class ExamScreen(Screen[Attempt]):
             )
         else:
             self.query_one("#exam-note", Static).display = False
+        # Arrow keys move between questions, not the scroll view.
+        self.query_one("#exam-card", VerticalScroll).can_focus = False
         self.set_interval(1, self.tick)
         await self.show_question()
 
@@ -96,27 +105,39 @@ class ExamScreen(Screen[Attempt]):
         now = self.store.clock.now()
         left = self.attempt.time_left(now)
         if left is not None:
-            for mark in WARNINGS:
-                if left <= mark and mark not in self.warned:
-                    self.warned.add(mark)
-                    minutes = int(mark.total_seconds() // 60)
-                    self.notify(
-                        f"{minutes} minute{'s' * (minutes != 1)} left.",
-                        title="Time",
-                        severity="warning",
-                        markup=False,
-                    )
+            self._warn(left)
             expired = expire_if_due(self.store, self.attempt)
             if expired is not None:
-                self.attempt = expired
-                self.notify(
-                    "Time is up: the exam was submitted as it stood.",
-                    severity="warning",
-                    markup=False,
-                )
-                self.dismiss(expired)
+                self._time_up(expired)
                 return
         self._status(left)
+
+    def _warn(self, left: timedelta) -> None:
+        """One warning per mark (5 and 1 minutes), only the most urgent one due, and none for a
+        mark the exam never had (a 2-minute exam is not told "5 minutes left")."""
+        assert self.attempt.deadline is not None
+        limit = self.attempt.deadline - self.attempt.started_at
+        due = [m for m in WARNINGS if left <= m < limit and m not in self.warned]
+        if not due:
+            return
+        self.warned.update(m for m in WARNINGS if m >= due[-1])
+        minutes = int(due[-1].total_seconds() // 60)
+        self.notify(
+            f"{minutes} minute{'s' * (minutes != 1)} left.",
+            title="Time",
+            severity="warning",
+            markup=False,
+        )
+
+    def _time_up(self, submitted: Attempt) -> None:
+        self.attempt = submitted
+        self.notify(
+            "Time is up: the exam was submitted as it stood.",
+            title="Time",
+            severity="warning",
+            markup=False,
+        )
+        self.dismiss(submitted)
 
     def _status(self, left: timedelta | None) -> None:
         a = self.attempt
@@ -188,11 +209,15 @@ class ExamScreen(Screen[Attempt]):
         except CollectionError as exc:
             expired = expire_if_due(self.store, self.attempt)
             if expired is not None:
-                self.dismiss(expired)
+                self._time_up(expired)
                 return
             self.notify(str(exc), severity="error", markup=False)
             return
         await self.show_question()
+
+    def action_leave(self) -> None:
+        self.notify("Left the exam: your answers are kept, the clock keeps running.", markup=False)
+        self.dismiss(None)
 
     async def action_move(self, step: int) -> None:
         position = min(max(self.position + step, 0), self.attempt.question_count - 1)

@@ -39,7 +39,7 @@ class ExamStartScreen(Screen[None]):
     CSS_PATH = "exam_start.tcss"
 
     BINDINGS = [
-        Binding("enter", "begin", "Begin", id="exam_start.begin", priority=True),
+        Binding("enter", "begin", "Begin / resume", id="exam_start.begin", priority=True),
         Binding("h", "history", "History", id="exam_start.history"),
         Binding("escape", "app.pop_screen", "Back", id="exam_start.back"),
     ]
@@ -127,8 +127,13 @@ class ExamStartScreen(Screen[None]):
 
 
 def time_text_or_none(seconds: int | None) -> str:
+    """A time limit as the start page shows it: "none", "90 seconds", "30 minutes", "1h 30m"."""
     if seconds is None:
         return "none"
     hours, rest = divmod(seconds, 3600)
-    minutes = rest // 60
-    return f"{hours}h {minutes:02d}m" if hours else f"{minutes} minutes"
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes and not secs:
+        return f"{minutes} minute{'s' * (minutes != 1)}"
+    return f"{minutes * 60 + secs} seconds"

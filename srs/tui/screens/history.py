@@ -59,7 +59,7 @@ class HistoryScreen(Screen[None]):
             minutes, seconds = divmod(int(entry.duration.total_seconds()), 60)
             predicted = "" if entry.predicted_pass is None else chance_text(entry.predicted_pass)
             table.add_row(
-                entry.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                entry.started_at.astimezone(self.store.clock.zone).strftime("%Y-%m-%d %H:%M"),
                 str(entry.kind),
                 f"{entry.score} / {entry.total}",
                 f"{entry.percent:.0f}%",

@@ -64,7 +64,7 @@ class ReviewScreen(Screen[None]):
         Binding("question_mark", "app.toggle_keys", "Keys", id="review.keys"),
         Binding("escape", "leave", "Back", id="review.leave", tooltip="Back to the dashboard"),
         *(
-            Binding(letter, f"choose({index})", show=False, id=f"review.choose-{letter}")
+            Binding(letter, f"choose({index})", "Choose", show=False, id=f"review.choose-{letter}")
             for index, letter in enumerate(LETTERS)
         ),
     ]

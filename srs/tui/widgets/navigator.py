@@ -39,8 +39,8 @@ class Navigator(Horizontal):
     def show(self, attempt: Attempt, current: int) -> None:
         for question in attempt.questions:
             cell = self.query_one(f"#q-{question.position}", Button)
-            mark = "⚑" if question.flagged else ("✓" if question.answered else " ")
-            cell.label = f"{question.number}{mark}"
+            answered = "✓" if question.answered else ""
+            cell.label = f"{question.number}{answered}{'⚑' if question.flagged else ''}"
             cell.set_class(question.answered, "-answered")
             cell.set_class(question.flagged, "-flagged")
             cell.set_class(question.position == current, "-current")
