@@ -399,8 +399,8 @@ def exam_start(ctx: click.Context, deck: str) -> None:
 @click.pass_context
 def exam_history_command(ctx: click.Context, deck: str, as_json: bool) -> None:
     """Every submitted attempt at DECK's exam: date, score, pass or fail, duration, trend."""
+    from srs.exam_form import required_exam_spec
     from srs.exam_results import exam_history, exam_trend
-    from srs.readiness import required_exam_spec
 
     with open_store(ctx) as store, _errors_as_messages():
         required_exam_spec(store, deck)
@@ -433,7 +433,8 @@ def exam_history_command(ctx: click.Context, deck: str, as_json: bool) -> None:
 @click.pass_context
 def exam_calibration_command(ctx: click.Context, deck: str, as_json: bool) -> None:
     """How the predicted chances to pass compare with DECK's exam results (Brier score)."""
-    from srs.readiness import calibration, required_exam_spec
+    from srs.exam_form import required_exam_spec
+    from srs.readiness import calibration
 
     with open_store(ctx) as store, _errors_as_messages():
         required_exam_spec(store, deck)

@@ -22,39 +22,31 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from fsrs import Rating
 
+from srs.attempt import Attempt, AttemptKind, ExamQuestion, card_contents, load_attempt
 from srs.clock import from_db, to_db
-from srs.deck import Card
-from srs.importer import card_from_row
-from srs.readiness import (
+from srs.exam_form import (
     ExamError,
-    Pool,
+    draw_form,
     exam_pools,
     exam_spec,
-    form_prediction,
-    needed_to_pass,
     required_exam_spec,
 )
+from srs.importer import CARD_COLUMNS, card_from_row
+from srs.readiness import form_prediction
 from srs.store import Store
 from srs.study import choices_for, grade, record_answer
 
 __all__ = [
-    "Attempt",
-    "AttemptKind",
-    "ExamError",
-    "ExamQuestion",
     "answer",
-    "draw_form",
     "expire_if_due",
     "expire_overdue",
     "flag",
-    "load_attempt",
     "retake_missed",
     "start_exam",
     "submit",
@@ -62,148 +54,7 @@ __all__ = [
 ]
 
 
-class AttemptKind(StrEnum):
-    """What an attempt asks."""
-
-    FULL = "full"
-    """A fresh form drawn from the whole deck (or its blueprint)."""
-    RETAKE = "retake"
-    """The questions missed in an earlier attempt."""
-
-
-@dataclass(frozen=True)
-class ExamQuestion:
-    """One question of an attempt.
-
-    Attributes:
-        position: its place in the attempt, from 0 (shown as `number`).
-        card_id: the card asked.
-        card: the card's content.
-        choices: the option texts, in the order shown (kept, so a resumed attempt shows the
-            same order).
-        chosen: the texts picked, in shown order; empty while unanswered.
-        flagged: marked for another look before submitting.
-        correct: the verdict, frozen at submission (None before).
-    """
-
-    position: int
-    card_id: int
-    card: Card
-    choices: tuple[str, ...]
-    chosen: tuple[str, ...] = ()
-    flagged: bool = False
-    correct: bool | None = None
-
-    @property
-    def number(self) -> int:
-        """The question's number as shown, from 1."""
-        return self.position + 1
-
-    @property
-    def answered(self) -> bool:
-        return bool(self.chosen)
-
-    @property
-    def picks(self) -> int:
-        """Options to pick: 1, or a select-all card's number of right options (the screen says
-        "choose 2", as real exams do)."""
-        return len(self.card.answers)
-
-    @property
-    def is_select_all(self) -> bool:
-        return self.picks > 1
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One attempt at a deck's mock exam, as stored.
-
-    Attributes:
-        id: the attempt's row id.
-        deck_id: the deck examined.
-        kind: a full form or a retake of missed questions.
-        started_at: when it began.
-        deadline: when time runs out (None: untimed).
-        pass_mark: the fraction of questions to get right, e.g. 0.7.
-        questions: the questions, in order.
-        submitted_at: when it was submitted (None while in progress); the deadline when time
-            ran out.
-        timed_out: time ran out before the learner submitted.
-        score: right answers (None while in progress).
-        predicted_pass: the chance of passing this form, predicted at the start.
-        predicted_score: the number right expected at the start.
-        retake_of: for a retake, the attempt whose missed questions it asks.
-    """
-
-    id: int
-    deck_id: str
-    kind: AttemptKind
-    started_at: datetime
-    deadline: datetime | None
-    pass_mark: float
-    questions: tuple[ExamQuestion, ...]
-    submitted_at: datetime | None = None
-    timed_out: bool = False
-    score: int | None = None
-    predicted_pass: float | None = None
-    predicted_score: float | None = None
-    retake_of: int | None = None
-
-    @property
-    def question_count(self) -> int:
-        return len(self.questions)
-
-    @property
-    def answered_count(self) -> int:
-        return sum(q.answered for q in self.questions)
-
-    @property
-    def flagged_count(self) -> int:
-        return sum(q.flagged for q in self.questions)
-
-    @property
-    def unanswered_positions(self) -> tuple[int, ...]:
-        """Positions (from 0) of the questions not answered: the summary before submitting."""
-        return tuple(q.position for q in self.questions if not q.answered)
-
-    @property
-    def flagged_positions(self) -> tuple[int, ...]:
-        """Positions (from 0) of the flagged questions."""
-        return tuple(q.position for q in self.questions if q.flagged)
-
-    @property
-    def needed(self) -> int:
-        """Right answers needed to pass."""
-        return needed_to_pass(self.pass_mark, self.question_count)
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.submitted_at is not None
-
-    @property
-    def passed(self) -> bool | None:
-        """Whether the score reaches the pass mark (None while in progress)."""
-        return None if self.score is None else self.score >= self.needed
-
-    def time_left(self, now: datetime) -> timedelta | None:
-        """Time until the deadline, never below zero (None: untimed)."""
-        if self.deadline is None:
-            return None
-        return max(self.deadline - now, timedelta(0))
-
-    def is_overdue(self, now: datetime) -> bool:
-        """Time has run out and the attempt is still open."""
-        return self.submitted_at is None and self.deadline is not None and now >= self.deadline
-
-
 # --- starting -------------------------------------------------------------------------------
-
-
-def draw_form(pools: Sequence[Pool], rng: random.Random) -> list[int]:
-    """Card ids of a fresh form: `count` cards at random from each pool, in random order."""
-    drawn = [card_id for pool in pools for card_id in rng.sample(pool.card_ids, pool.count)]
-    rng.shuffle(drawn)
-    return drawn
 
 
 def start_exam(store: Store, deck_id: str, *, rng: random.Random | None = None) -> Attempt:
@@ -290,7 +141,7 @@ def _create(
     retake_of: int | None,
 ) -> Attempt:
     expire_overdue(store)
-    cards = _contents(store, card_ids)
+    cards = card_contents(store, card_ids)
     shown = [json.dumps([o.text for o in choices_for(cards[c], rng)]) for c in card_ids]
     prediction = form_prediction(store, deck_id, card_ids, pass_mark)
     now = store.clock.now()
@@ -327,67 +178,7 @@ def _create(
     return load_attempt(store, attempt_id)
 
 
-_CONTENT = (
-    "c.key, c.position, c.question, c.answers, c.distractors, c.topic, c.tags, "
-    "c.feedback_correct, c.feedback_incorrect, c.explanation"
-)
-
-
-def _contents(store: Store, card_ids: Iterable[int]) -> dict[int, Card]:
-    rows = store.conn.execute(
-        f"SELECT c.id, {_CONTENT} FROM cards c WHERE c.id IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(card_ids)),),
-    )
-    return {row[0]: card_from_row(row[1:]) for row in rows}
-
-
 # --- reading --------------------------------------------------------------------------------
-
-
-def load_attempt(store: Store, attempt_id: int) -> Attempt:
-    """The attempt as stored, with its questions, answers, flags and option order.
-
-    Raises:
-        ExamError: no such attempt.
-    """
-    conn = store.conn
-    row = conn.execute(
-        "SELECT deck_id, kind, started_at, deadline, pass_mark, submitted_at, timed_out, score, "
-        "predicted_pass, predicted_score, retake_of FROM exam_attempts WHERE id = ?",
-        (attempt_id,),
-    ).fetchone()
-    if row is None:
-        raise ExamError(f"no exam attempt {attempt_id} in the collection")
-    deck_id, kind, started, deadline, pass_mark, submitted, timed_out, *rest = row
-    questions = tuple(
-        ExamQuestion(
-            position,
-            card_id,
-            card_from_row(content),
-            tuple(json.loads(choices)),
-            tuple(json.loads(chosen)) if chosen else (),
-            bool(flagged),
-            None if correct is None else bool(correct),
-        )
-        for position, card_id, choices, chosen, flagged, correct, *content in conn.execute(
-            "SELECT e.position, e.card_id, e.choices, e.chosen, e.flagged, e.correct, "
-            f"{_CONTENT} FROM exam_answers e JOIN cards c ON c.id = e.card_id "
-            "WHERE e.attempt_id = ? ORDER BY e.position",
-            (attempt_id,),
-        )
-    )
-    return Attempt(
-        attempt_id,
-        deck_id,
-        AttemptKind(kind),
-        from_db(started),
-        None if deadline is None else from_db(deadline),
-        pass_mark,
-        questions,
-        None if submitted is None else from_db(submitted),
-        bool(timed_out),
-        *rest,
-    )
 
 
 def _open_attempt_id(store: Store, deck_id: str | None) -> int | None:
@@ -546,7 +337,7 @@ def _freeze_result(store: Store, attempt_id: int, submitted_at: datetime, timed_
             position,
         )
         for position, chosen, *content in conn.execute(
-            f"SELECT e.position, e.chosen, {_CONTENT} FROM exam_answers e "
+            f"SELECT e.position, e.chosen, {CARD_COLUMNS} FROM exam_answers e "
             "JOIN cards c ON c.id = e.card_id WHERE e.attempt_id = ?",
             (attempt_id,),
         )

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from srs.attempt import Attempt, AttemptKind, ExamQuestion
 from srs.clock import from_db
-from srs.exam import Attempt, AttemptKind, ExamError, ExamQuestion
-from srs.readiness import exam_spec, needed_to_pass
+from srs.exam_form import ExamError, exam_spec, needed_to_pass
 from srs.settings import clock_for
 from srs.store import Store
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _string
 from pathlib import Path
 
 import yaml
@@ -20,6 +21,7 @@ from srs.deck import Card, Choice, Deck, DeckError, ExamSpec, Problem, parse_dec
 from srs.store import CollectionError, Store
 
 __all__ = [
+    "CARD_COLUMNS",
     "DeckChanges",
     "DeckFile",
     "card_from_row",
@@ -81,15 +83,32 @@ class DeckChanges:
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+# The JSON columns of a card are lists of strings: joining the C string encoder's output writes
+# exactly what `_dumps` writes, at a third of the cost (it ran 3 times per card per import).
+def _strings(texts: Sequence[str]) -> str:
+    return "[" + ",".join(map(_string, texts)) + "]"
+
+
+def _choices(choices: Sequence[Choice]) -> str:
+    return (
+        "["
+        + ",".join(
+            f"[{_string(c.text)},{'null' if c.feedback is None else _string(c.feedback)}]"
+            for c in choices
+        )
+        + "]"
+    )
+
+
 def _content(card: Card, position: int) -> tuple[object, ...]:
     """A card's stored columns, in the order `_CONTENT_COLUMNS` names them."""
     return (
         position,
         card.question,
-        _dumps(card.answers),
-        _dumps([[c.text, c.feedback] for c in card.distractors]),
+        _strings(card.answers),
+        _choices(card.distractors),
         card.topic,
-        _dumps(card.tags),
+        _strings(card.tags),
         card.feedback_correct,
         card.feedback_incorrect,
         card.explanation,
@@ -153,6 +172,9 @@ def card_from_row(row: Sequence[object]) -> Card:
 
 
 _CARD_SELECT = "SELECT key, " + ", ".join(_CONTENT_COLUMNS) + " FROM cards"
+
+CARD_COLUMNS = "c.key, " + ", ".join(f"c.{column}" for column in _CONTENT_COLUMNS)
+"""SQL: the columns `card_from_row` reads, from the `cards` table aliased `c`."""
 
 
 # Part of every fingerprint: change it whenever the same bytes would import differently.

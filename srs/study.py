@@ -19,7 +19,7 @@ from fsrs import Rating
 
 from srs.clock import to_db
 from srs.deck import Card, Choice
-from srs.importer import card_from_row
+from srs.importer import CARD_COLUMNS, card_from_row
 from srs.scheduling import Memory, schedule
 from srs.settings import DeckSettings, clock_for
 from srs.store import CollectionError, Store
@@ -89,10 +89,6 @@ class StudyCard:
         return CardKind.MULTIPLE_CHOICE
 
 
-_CARD_COLUMNS = (
-    "c.key, c.position, c.question, c.answers, c.distractors, c.topic, c.tags, "
-    "c.feedback_correct, c.feedback_incorrect, c.explanation"
-)
 _MEMORY_COLUMNS = ", ".join(f"m.{column}" for column in Memory.COLUMNS)
 
 
@@ -103,7 +99,7 @@ def load_card(store: Store, card_id: int) -> StudyCard:
         CollectionError: no such card.
     """
     row = store.conn.execute(
-        f"SELECT c.deck_id, {_CARD_COLUMNS}, {_MEMORY_COLUMNS} FROM cards c "
+        f"SELECT c.deck_id, {CARD_COLUMNS}, {_MEMORY_COLUMNS} FROM cards c "
         "JOIN memory m ON m.card_id = c.id WHERE c.id = ?",
         (card_id,),
     ).fetchone()

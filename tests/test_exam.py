@@ -16,23 +16,20 @@ from conftest import FakeClock, deck_yaml
 from helpers import BUNDLED_DECK
 
 import srs.exam
+from srs.attempt import Attempt, AttemptKind, ExamQuestion, load_attempt
 from srs.clock import from_db
 from srs.deck import Deck, ExamSpec, load_deck, parse_deck
 from srs.exam import (
-    Attempt,
-    AttemptKind,
-    ExamError,
-    ExamQuestion,
     answer,
     expire_if_due,
     expire_overdue,
     flag,
-    load_attempt,
     retake_missed,
     start_exam,
     submit,
     unfinished_attempt,
 )
+from srs.exam_form import ExamError
 from srs.exam_results import (
     exam_history,
     exam_result,

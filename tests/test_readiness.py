@@ -20,16 +20,14 @@ from helpers import BUNDLED_DECK
 from srs.clock import to_db
 from srs.deck import ExamSpec, load_deck, parse_deck
 from srs.exam import answer, start_exam, submit
+from srs.exam_form import ExamError, exam_pools, needed_to_pass
 from srs.importer import import_decks
 from srs.readiness import (
-    ExamError,
     answer_probability,
     calibration,
     card_probabilities,
     deck_readiness,
-    exam_pools,
     form_score_distribution,
-    needed_to_pass,
     predict,
     prior_retrievability,
     score_distribution,

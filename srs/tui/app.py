@@ -6,8 +6,8 @@ from textual.app import App
 from textual.binding import Binding
 
 from srs.exam import expire_overdue, unfinished_attempt
+from srs.exam_form import ExamError, required_exam_spec
 from srs.queue import StudySession
-from srs.readiness import ExamError, required_exam_spec
 from srs.store import CollectionError, Store
 from srs.study import deck_titles
 from srs.tui.screens.dashboard import DashboardScreen

@@ -22,7 +22,8 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Static
 
-from srs.exam import Attempt, AttemptKind, ExamQuestion, answer, load_attempt, start_exam
+from srs.attempt import Attempt, AttemptKind, ExamQuestion, load_attempt
+from srs.exam import answer, start_exam
 from srs.store import Store
 from srs.tui.app import SrsApp
 from srs.tui.screens.dashboard import DashboardScreen

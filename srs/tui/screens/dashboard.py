@@ -10,8 +10,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from srs.exam_form import ExamError, exam_spec
 from srs.queue import StudySession, next_study_time
-from srs.readiness import ExamError, deck_readiness, exam_spec
+from srs.readiness import deck_readiness
 from srs.store import Store
 from srs.study import DeckOverview, deck_overview, deck_titles, study_streak
 from srs.tui.format import chance_text

@@ -12,7 +12,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from srs.exam import Attempt, ExamQuestion, answer, expire_if_due, flag, submit
+from srs.attempt import Attempt, ExamQuestion
+from srs.exam import answer, expire_if_due, flag, submit
 from srs.store import CollectionError, Store
 from srs.tui.safe import literal
 from srs.tui.screens.submit import SubmitScreen

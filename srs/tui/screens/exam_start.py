@@ -9,8 +9,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from srs.exam import Attempt, start_exam, unfinished_attempt
-from srs.readiness import ExamError, deck_readiness, required_exam_spec
+from srs.attempt import Attempt
+from srs.exam import start_exam, unfinished_attempt
+from srs.exam_form import ExamError, required_exam_spec
+from srs.readiness import deck_readiness
 from srs.store import Store
 from srs.tui.format import chance_text
 from srs.tui.safe import literal

@@ -9,7 +9,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from srs.exam import Attempt, retake_missed, start_exam
+from srs.attempt import Attempt
+from srs.exam import retake_missed, start_exam
+from srs.exam_form import ExamError
 from srs.exam_results import (
     ExamResult,
     QuestionReview,
@@ -17,7 +19,6 @@ from srs.exam_results import (
     exam_result,
     repeated_wrong_choices,
 )
-from srs.readiness import ExamError
 from srs.store import Store
 from srs.tui.format import chance_text
 from srs.tui.safe import literal, literal_text

@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from srs.exam import Attempt
+from srs.attempt import Attempt
 
 __all__ = ["SubmitScreen"]
 

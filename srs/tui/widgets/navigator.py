@@ -10,7 +10,7 @@ from textual.containers import Grid, Horizontal
 from textual.message import Message
 from textual.widgets import Button
 
-from srs.exam import Attempt
+from srs.attempt import Attempt
 
 __all__ = ["Navigator"]
 
