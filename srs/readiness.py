@@ -132,9 +132,12 @@ def prior_retrievability(store: Store, deck_id: str) -> float:
     (answered - guessed + PRIOR_WEIGHT): the weight pulls a short record towards R0 = 0
     (pure guessing), which is also the value before any answer.
     """
+    # Each card's first answer through the (card_id, reviewed_at) index: a scan of the whole
+    # log instead took ~3 s at 1,000,000 reviews.
     rows = store.conn.execute(
         "SELECT json_array_length(c.answers), json_array_length(c.distractors), count(*), "
-        "sum(r.rating > 1) FROM reviews r JOIN cards c ON c.id = r.card_id "
+        "sum(r.rating > 1) FROM cards c JOIN reviews r ON r.id = (SELECT f.id FROM reviews f "
+        "WHERE f.card_id = c.id ORDER BY f.reviewed_at, f.id LIMIT 1) "
         "WHERE c.deck_id = ? AND r.choice IS NOT NULL AND c.distractors != '[]' "
         "AND json_extract(r.before, '$.state') = 0 GROUP BY 1, 2",
         (deck_id,),

@@ -255,6 +255,18 @@ class Store:
             raise
         self.conn.execute("COMMIT")
 
+    def reader(self) -> Store:
+        """A read-only connection of its own to the same collection (for a worker thread:
+        WAL lets it read while this one writes). Close it when done."""
+        try:
+            conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise CollectionError(f"cannot open {self.path}: {exc}") from None
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return Store(self.path, conn, self.clock)
+
     def data_version(self) -> int:
         """Changes whenever another connection commits (SQLite's PRAGMA data_version)."""
         version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]

@@ -96,6 +96,12 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
     await pilot.pause()
 
 
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let background work finish (the dashboard's pass chances) and its results show."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def review(app: App[Any]) -> ReviewScreen:
     """The current screen, which must be the review screen."""
     screen = app.screen

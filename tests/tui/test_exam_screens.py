@@ -34,7 +34,7 @@ from srs.tui.screens.results import ResultsScreen
 from srs.tui.screens.submit import SubmitScreen
 from srs.tui.widgets.choices import LETTERS, ChoiceRow
 
-from .conftest import SIZE, collapse, db_rows, press, screen_text, shown
+from .conftest import SIZE, collapse, db_rows, press, screen_text, settle, shown
 
 MakeStore = Callable[..., Store]
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
@@ -675,6 +675,7 @@ async def test_dashboard_e_opens_the_start_page_with_the_exam_shape_and_chance(
 ) -> None:
     app = SrsApp(seed)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         cell = str(app.screen.query_one("#decks", DataTable).get_cell(SEED, "pass chance"))
         assert PERCENT.match(cell.strip()), cell
 

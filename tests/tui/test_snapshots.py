@@ -21,7 +21,7 @@ from srs.store import Store
 from srs.study import record_answer
 from srs.tui.app import SrsApp
 
-from .conftest import MakeStore, letter, press, review, summary_uses_clock
+from .conftest import MakeStore, letter, press, review, settle, summary_uses_clock
 
 SnapCompare = Callable[..., bool]
 
@@ -58,7 +58,7 @@ def test_dashboard(snap_compare: SnapCompare, make_store: MakeStore, clock: Fake
     clock.advance(days=3)
     record_answer(store, ids[1], Rating.Again, duration_ms=4000)
     record_answer(store, ids[2], Rating.Easy, duration_ms=4000)
-    assert snap_compare(SrsApp(store), terminal_size=WIDE)
+    assert snap_compare(SrsApp(store), terminal_size=WIDE, run_before=settle)
 
 
 def test_question(snap_compare: SnapCompare, seed_store: Store) -> None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from srs.exam_form import ExamError, exam_spec
 from srs.queue import StudySession, next_study_time
 from srs.readiness import deck_readiness
-from srs.store import Store
 from srs.study import DeckOverview, deck_overview, deck_titles, study_streak
 from srs.tui.format import chance_text
 from srs.tui.safe import literal_text
@@ -67,9 +70,9 @@ class DashboardScreen(Screen[None]):
         table.add_column("Deck", key="deck")
         for label in ("New", "Learning", "Due", "Today", "Pass chance"):
             table.add_column(Text(label, justify="right"), key=label.lower())
-        self.action_refresh()
 
     def on_screen_resume(self) -> None:
+        """Also runs when the dashboard is first shown."""
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -81,12 +84,13 @@ class DashboardScreen(Screen[None]):
         table.clear()
         # Long titles are cut so the counts stay on screen (the columns need ~52 cells).
         width = max(16, self.size.width - 56)
+        pending = Text("…", style="dim", justify="right")
         for row in rows:
             title = row.title if len(row.title) <= width else row.title[: width - 1] + "…"
-            cells = (literal_text(title), *self._counts(row), self._pass_chance(store, row))
-            table.add_row(*cells, key=row.deck_id)
+            table.add_row(literal_text(title), *self._counts(row), pending, key=row.deck_id)
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
+            self.load_pass_chances([row.deck_id for row in rows])
         streak = study_streak(store)
         reviewed = sum(r.reviewed_today for r in rows)
         due = sum(r.due_today + r.new_today for r in rows)
@@ -116,16 +120,36 @@ class DashboardScreen(Screen[None]):
             count(row.reviewed_today, ""),
         )
 
-    @staticmethod
-    def _pass_chance(store: Store, row: DeckOverview) -> Text:
-        """The predicted chance to pass the deck's mock exam now ("—" without an exam)."""
-        if exam_spec(store, row.deck_id) is None:
-            return Text("—", style="dim", justify="right")
-        try:
-            chance = deck_readiness(store, row.deck_id).pass_chance
-        except ExamError:
-            return Text("—", style="dim", justify="right")
-        return Text(chance_text(chance), style="bold", justify="right")
+    @dataclass
+    class PassChance(Message):
+        """A deck's predicted chance to pass, computed off the UI thread."""
+
+        deck_id: str
+        text: str
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pass-chance")
+    def load_pass_chances(self, deck_ids: list[str]) -> None:
+        """Predict each deck's chance to pass on a connection of its own: a deck of 100,000
+        cards takes about a second, which the dashboard must not wait for."""
+        with self.app.store.reader() as store:  # type: ignore[attr-defined]
+            for deck_id in deck_ids:
+                if get_current_worker().is_cancelled:
+                    return
+                try:
+                    has_exam = exam_spec(store, deck_id) is not None
+                    chance = deck_readiness(store, deck_id).pass_chance if has_exam else None
+                except ExamError:
+                    chance = None
+                text = "—" if chance is None else chance_text(chance)
+                self.post_message(self.PassChance(deck_id, text))
+
+    @on(PassChance)
+    def _show_pass_chance(self, event: PassChance) -> None:
+        table = self.query_one("#decks", DataTable)
+        if event.deck_id in table.rows:
+            style = "dim" if event.text == "—" else "bold"
+            cell = Text(event.text, style=style, justify="right")
+            table.update_cell(event.deck_id, "pass chance", cell)
 
     def action_exam(self) -> None:
         selected = self._selected_deck()
