@@ -7,7 +7,7 @@ from datetime import timedelta
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -73,7 +73,7 @@ class ExamScreen(Screen[Attempt]):
         with VerticalScroll(id="exam-card"):
             yield Static(id="exam-note")
             yield Static(id="exam-question")
-            yield Vertical(id="exam-options")
+            yield ChoiceList(id="exam-options")
             yield Static(id="exam-hint")
         yield Navigator(self.attempt.question_count, id="navigator")
         yield Footer()
@@ -156,16 +156,14 @@ class ExamScreen(Screen[Attempt]):
 
     async def show_question(self) -> None:
         question = self.question
-        options = self.query_one("#exam-options", Vertical)
-        await options.remove_children()
         flag_mark = Content.styled("  ⚑ flagged", "bold $warning") if question.flagged else ""
         self.query_one("#exam-question", Static).update(
             Content.assemble(
                 (f"{question.number}. ", "bold"), literal(question.card.question, "bold"), flag_mark
             )
         )
-        choices = ChoiceList(list(question.choices))
-        await options.mount(choices)
+        choices = self.query_one(ChoiceList)
+        await choices.show(list(question.choices))
         choices.mark_picked({question.choices.index(t) for t in question.chosen})
         hint = (
             f"choose {question.picks} (letters toggle)"

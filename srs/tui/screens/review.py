@@ -10,7 +10,7 @@ from fsrs import Rating
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -95,7 +95,7 @@ class ReviewScreen(Screen[None]):
         with VerticalScroll(id="card"):
             yield Static(id="meta")
             yield Static(id="question")
-            yield Vertical(id="options")
+            yield ChoiceList(id="options")
             yield Static(id="hint")
             yield Static(id="verdict")
             yield Static(id="answer")
@@ -148,8 +148,7 @@ class ReviewScreen(Screen[None]):
         self.verdict = None
         self.picked = set()
         self.options = self.session.choices(card) if card else ()
-        options = self.query_one("#options", Vertical)
-        await options.remove_children()
+        await self.query_one(ChoiceList).show([o.text for o in self.options])
         for name in ("#verdict", "#answer", "#feedback", "#explanation"):
             self._put(name, "")
         self.query_one("#ratings", RatingBar).display = False
@@ -173,8 +172,6 @@ class ReviewScreen(Screen[None]):
         meta += [content.topic] if content.topic else []
         self._put("#meta", literal(" · ".join(meta), "dim"))
         self._put("#question", literal(content.question, "bold"))
-        if self.options:
-            await options.mount(ChoiceList([o.text for o in self.options]))
         hints = {
             CardKind.FREE_RECALL: "space: show the answer",
             CardKind.MULTIPLE_CHOICE: f"a-{LETTERS[len(self.options) - 1]}: choose",
@@ -183,6 +180,8 @@ class ReviewScreen(Screen[None]):
         self._put("#hint", Content.styled(hints[card.kind], "dim"))
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.shown_at = time.monotonic()
+        # Lay out now, not a frame later: parts shown or hidden change the layout.
+        self.refresh(layout=True)
 
     def _put(self, selector: str, content: Content | str) -> None:
         """Fill one part of the card; an empty part takes no room."""
@@ -262,8 +261,8 @@ class ReviewScreen(Screen[None]):
         intervals = {r: p.text for r, p in self.session.preview(card).items()}
         self.query_one("#ratings", RatingBar).show(intervals, allowed, suggested)
         self.allowed = allowed
-        self.graded = True
-        self.refresh_bindings()
+        self.graded = True  # its watcher refreshes the footer's bindings
+        self.refresh(layout=True)
 
     def _show_verdict(self, verdict: Grade) -> None:
         content = self.card.content if self.card else None

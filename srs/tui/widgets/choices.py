@@ -34,6 +34,11 @@ class ChoiceRow(Horizontal):
         yield Static(Content.styled(f" {letter} ", "bold"), classes="letter")
         yield Static(literal(self.text), classes="text")
 
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self.query_one(".text", Static).update(literal(text))
+        self.remove_class("-picked", "-correct", "-wrong")
+
     @dataclass
     class Pressed(Message):
         index: int
@@ -52,14 +57,25 @@ class ChoiceList(Vertical):
 
         index: int
 
-    def __init__(self, texts: list[str], *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.texts = texts
         self.locked = False
 
-    def compose(self) -> ComposeResult:
-        for index, text in enumerate(self.texts):
-            yield ChoiceRow(index, text)
+    async def show(self, texts: list[str]) -> None:
+        """Show a card's options, ready to choose.
+
+        Rows are reused when the count is unchanged (the usual case), so the next card costs
+        no mounting: the keypress-to-card time is what a learner feels on every card.
+        """
+        self.locked = False
+        rows = self.rows()
+        if len(rows) == len(texts):
+            for row, text in zip(rows, texts, strict=True):
+                row.set_text(text)
+        else:
+            await self.remove_children()
+            await self.mount_all(ChoiceRow(index, text) for index, text in enumerate(texts))
+        self.display = bool(texts)
 
     @on(ChoiceRow.Pressed)
     def _pressed(self, event: ChoiceRow.Pressed) -> None:
