@@ -22,10 +22,10 @@ from fsrs import Rating
 
 from bench.collection import ANSWER_RATINGS
 from srs.exam_form import exam_spec
+from srs.overview import deck_overview, study_streak
 from srs.queue import StudySession
 from srs.readiness import deck_readiness
 from srs.store import Store
-from srs.study import deck_overview, study_streak
 
 __all__ = ["measure"]
 

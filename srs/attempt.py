@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from srs.card_rows import CARD_COLUMNS, card_from_row
 from srs.clock import from_db
 from srs.deck import Card
 from srs.exam_form import ExamError, needed_to_pass
-from srs.importer import CARD_COLUMNS, card_from_row
 from srs.store import Store
 
 __all__ = [

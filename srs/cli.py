@@ -216,7 +216,7 @@ def export(ctx: click.Context, deck: str, output: Path | None) -> None:
 
     srs export synthetic-data -o synthetic-data.yaml
     """
-    from srs.importer import deck_from_collection, dump_deck
+    from srs.export import deck_from_collection, dump_deck
 
     with open_store(ctx) as store:
         text = dump_deck(deck_from_collection(store, deck))
@@ -282,7 +282,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
     srs status --json
     """
-    from srs.study import deck_overview
+    from srs.overview import deck_overview
 
     with open_store(ctx) as store:
         rows = deck_overview(store)

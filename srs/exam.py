@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from fsrs import Rating
 
 from srs.attempt import Attempt, AttemptKind, ExamQuestion, card_contents, load_attempt
+from srs.card_rows import CARD_COLUMNS, card_from_row
 from srs.clock import from_db, to_db
 from srs.exam_form import (
     ExamError,
@@ -37,7 +38,6 @@ from srs.exam_form import (
     exam_spec,
     required_exam_spec,
 )
-from srs.importer import CARD_COLUMNS, card_from_row
 from srs.readiness import form_prediction
 from srs.store import Store
 from srs.study import choices_for, grade, record_answer

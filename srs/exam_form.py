@@ -11,8 +11,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from srs.card_rows import exam_from_json
 from srs.deck import ExamSpec
-from srs.importer import exam_from_json
 from srs.store import CollectionError, Store
 
 __all__ = [

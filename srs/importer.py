@@ -1,4 +1,4 @@
-"""Import decks into the collection (idempotent, all or nothing) and export them back to YAML.
+"""Import decks into the collection: idempotent, all or nothing, history kept.
 
 Cards are matched by (deck id, card id): an edited card keeps its memory state and review log, a
 card gone from the file is retired (kept with its history, out of every queue) and comes back if
@@ -8,26 +8,18 @@ it reappears.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring as _string
 from pathlib import Path
 
-import yaml
-
+from srs.card_rows import CONTENT_COLUMNS, card_content, exam_to_json
 from srs.clock import to_db
-from srs.deck import Card, Choice, Deck, DeckError, ExamSpec, Problem, parse_deck, parse_pass_mark
+from srs.deck import Deck, DeckError, Problem, parse_deck
 from srs.store import CollectionError, Store
 
 __all__ = [
-    "CARD_COLUMNS",
     "DeckChanges",
     "DeckFile",
-    "card_from_row",
-    "deck_from_collection",
-    "dump_deck",
-    "exam_from_json",
     "fingerprint",
     "import_decks",
     "import_files",
@@ -77,104 +69,6 @@ class DeckChanges:
             "restored": len(self.restored),
             "unchanged": self.unchanged,
         }
-
-
-# One encoder for every call: json.dumps with options builds a new encoder each time.
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-# The JSON columns of a card are lists of strings: joining the C string encoder's output writes
-# exactly what `_dumps` writes, at a third of the cost (it ran 3 times per card per import).
-def _strings(texts: Sequence[str]) -> str:
-    return "[" + ",".join(map(_string, texts)) + "]"
-
-
-def _choices(choices: Sequence[Choice]) -> str:
-    return (
-        "["
-        + ",".join(
-            f"[{_string(c.text)},{'null' if c.feedback is None else _string(c.feedback)}]"
-            for c in choices
-        )
-        + "]"
-    )
-
-
-def _content(card: Card, position: int) -> tuple[object, ...]:
-    """A card's stored columns, in the order `_CONTENT_COLUMNS` names them."""
-    return (
-        position,
-        card.question,
-        _strings(card.answers),
-        _choices(card.distractors),
-        card.topic,
-        _strings(card.tags),
-        card.feedback_correct,
-        card.feedback_incorrect,
-        card.explanation,
-    )
-
-
-_CONTENT_COLUMNS = (
-    "position",
-    "question",
-    "answers",
-    "distractors",
-    "topic",
-    "tags",
-    "feedback_correct",
-    "feedback_incorrect",
-    "explanation",
-)
-
-
-def exam_to_json(exam: ExamSpec | None) -> str | None:
-    if exam is None:
-        return None
-    return _dumps(
-        {
-            "title": exam.title,
-            "questions": exam.questions,
-            "pass_mark": exam.pass_mark,
-            "time_limit": exam.time_limit,
-            "blueprint": [list(b) for b in exam.blueprint],
-        }
-    )
-
-
-def exam_from_json(text: str | None) -> ExamSpec | None:
-    if text is None:
-        return None
-    data = json.loads(text)
-    return ExamSpec(
-        data["questions"],
-        data["pass_mark"],
-        data["title"],
-        data["time_limit"],
-        tuple((topic, n) for topic, n in data["blueprint"]),
-    )
-
-
-def card_from_row(row: Sequence[object]) -> Card:
-    """Build a `Card` from (key, *content columns) as selected by `_CARD_SELECT`."""
-    key, _position, question, answers, distractors, topic, tags, fc, fi, explanation = row
-    return Card(
-        str(key),
-        str(question),
-        tuple(json.loads(str(answers))),
-        tuple(Choice(text, feedback) for text, feedback in json.loads(str(distractors))),
-        topic if topic is None else str(topic),
-        tuple(json.loads(str(tags))),
-        fc if fc is None else str(fc),
-        fi if fi is None else str(fi),
-        explanation if explanation is None else str(explanation),
-    )
-
-
-_CARD_SELECT = "SELECT key, " + ", ".join(_CONTENT_COLUMNS) + " FROM cards"
-
-CARD_COLUMNS = "c.key, " + ", ".join(f"c.{column}" for column in _CONTENT_COLUMNS)
-"""SQL: the columns `card_from_row` reads, from the `cards` table aliased `c`."""
 
 
 # Part of every fingerprint: change it whenever the same bytes would import differently.
@@ -297,13 +191,13 @@ def _plan_deck(store: Store, deck: Deck) -> tuple[DeckChanges, dict[str, tuple[o
     existing = {
         key: (retired, tuple(rest))
         for key, retired, *rest in store.conn.execute(
-            "SELECT key, retired, " + ", ".join(_CONTENT_COLUMNS) + " FROM cards WHERE deck_id = ?",
+            "SELECT key, retired, " + ", ".join(CONTENT_COLUMNS) + " FROM cards WHERE deck_id = ?",
             (deck.id,),
         )
     }
     wanted: dict[str, tuple[object, ...]] = {}
     for position, card in enumerate(deck.cards):
-        content = _content(card, position)
+        content = card_content(card, position)
         wanted[card.id] = content
         old = existing.get(card.id)
         if old is None:
@@ -384,7 +278,7 @@ def _write_deck(
         "source = coalesce(excluded.source, source), imported_at = excluded.imported_at",
         (deck.id, deck.title, deck.description, exam_to_json(deck.exam), source, now),
     )
-    assignments = ", ".join(f"{c} = ?" for c in _CONTENT_COLUMNS)
+    assignments = ", ".join(f"{c} = ?" for c in CONTENT_COLUMNS)
     conn.executemany(
         f"UPDATE cards SET {assignments}, retired = 0, updated_at = ? "
         "WHERE deck_id = ? AND key = ?",
@@ -399,9 +293,9 @@ def _write_deck(
         [(now, deck.id, k) for k in changes.retired],
     )
     if changes.added:
-        placeholders = ", ".join("?" * (len(_CONTENT_COLUMNS) + 4))
+        placeholders = ", ".join("?" * (len(CONTENT_COLUMNS) + 4))
         conn.executemany(
-            f"INSERT INTO cards (deck_id, key, {', '.join(_CONTENT_COLUMNS)}, created_at, "
+            f"INSERT INTO cards (deck_id, key, {', '.join(CONTENT_COLUMNS)}, created_at, "
             f"updated_at) VALUES ({placeholders})",
             [(deck.id, k, *wanted[k], now, now) for k in changes.added],
         )
@@ -410,81 +304,3 @@ def _write_deck(
             "NOT EXISTS (SELECT 1 FROM memory m WHERE m.card_id = c.id)",
             (deck.id,),
         )
-
-
-def deck_from_collection(store: Store, deck_id: str) -> Deck:
-    """Rebuild a deck as the collection holds it (active cards, in file order).
-
-    Raises:
-        CollectionError: no such deck.
-    """
-    row = store.conn.execute(
-        "SELECT title, description, exam FROM decks WHERE id = ?", (deck_id,)
-    ).fetchone()
-    if row is None:
-        raise CollectionError(f"no deck '{deck_id}' in the collection")
-    cards = tuple(
-        card_from_row(r)
-        for r in store.conn.execute(
-            _CARD_SELECT + " WHERE deck_id = ? AND retired = 0 ORDER BY position", (deck_id,)
-        )
-    )
-    return Deck(deck_id, row[0], cards, row[1], exam_from_json(row[2]))
-
-
-def _pass_mark_text(fraction: float) -> str:
-    """ "70%" when a percentage reads back as exactly `fraction`, else the fraction itself."""
-    percent = f"{fraction * 100:.10g}%"
-    return percent if parse_pass_mark(percent) == fraction else repr(fraction)
-
-
-def _duration(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return "".join(f"{n}{u}" for n, u in ((hours, "h"), (minutes, "m"), (secs, "s")) if n)
-
-
-def dump_deck(deck: Deck) -> str:
-    """The deck as YAML in the v1 format; loading it gives back an equal deck."""
-    data: dict[str, object] = {"deck": deck.id, "title": deck.title}
-    if deck.description is not None:
-        data["description"] = deck.description
-    if deck.exam is not None:
-        exam: dict[str, object] = {
-            "title": deck.exam.title,
-            "questions": deck.exam.questions,
-            "pass_mark": _pass_mark_text(deck.exam.pass_mark),
-        }
-        if deck.exam.time_limit:
-            exam["time_limit"] = _duration(deck.exam.time_limit)
-        if deck.exam.blueprint:
-            exam["blueprint"] = dict(deck.exam.blueprint)
-        data["exam"] = exam
-    data["cards"] = [_card_data(card) for card in deck.cards]
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
-
-
-def _card_data(card: Card) -> dict[str, object]:
-    data: dict[str, object] = {"id": card.id}
-    if card.topic is not None:
-        data["topic"] = card.topic
-    if card.tags:
-        data["tags"] = list(card.tags)
-    data["question"] = card.question
-    data["answer"] = card.answers[0] if len(card.answers) == 1 else list(card.answers)
-    if card.distractors:
-        data["distractors"] = [
-            c.text if c.feedback is None else {"text": c.text, "feedback": c.feedback}
-            for c in card.distractors
-        ]
-    feedback = {
-        k: v
-        for k, v in (("correct", card.feedback_correct), ("incorrect", card.feedback_incorrect))
-        if v is not None
-    }
-    if feedback:
-        data["feedback"] = feedback
-    if card.explanation is not None:
-        data["explanation"] = card.explanation
-    return data

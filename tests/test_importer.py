@@ -22,7 +22,8 @@ from helpers import (
 
 import srs.importer
 from srs.deck import Deck, load_deck, parse_deck
-from srs.importer import deck_from_collection, dump_deck, import_decks
+from srs.export import deck_from_collection, dump_deck
+from srs.importer import import_decks
 from srs.store import CollectionError, Store
 
 RICH_DECK = """\

@@ -27,7 +27,8 @@ from srs.deck import (
     parse_deck,
     parse_pass_mark,
 )
-from srs.importer import deck_from_collection, dump_deck, import_decks, plan_import
+from srs.export import deck_from_collection, dump_deck
+from srs.importer import import_decks, plan_import
 from srs.store import Store
 
 SEEDED = settings(

@@ -16,6 +16,7 @@ from fsrs import Rating
 from srs.clock import to_db
 from srs.deck import parse_deck
 from srs.importer import import_decks
+from srs.overview import deck_overview, study_streak
 from srs.queue import StudySession, next_study_time
 from srs.scheduling import Memory, MemoryState
 from srs.settings import set_setting
@@ -26,11 +27,9 @@ from srs.study import (
     StudyCard,
     bury_card,
     choices_for,
-    deck_overview,
     grade,
     load_card,
     record_answer,
-    study_streak,
     suspend_card,
     unsuspend_card,
 )

@@ -7,9 +7,9 @@ from textual.binding import Binding
 
 from srs.exam import expire_overdue, unfinished_attempt
 from srs.exam_form import ExamError, required_exam_spec
+from srs.overview import deck_titles
 from srs.queue import StudySession
 from srs.store import CollectionError, Store
-from srs.study import deck_titles
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.exam_start import ExamStartScreen
 from srs.tui.screens.review import ReviewScreen

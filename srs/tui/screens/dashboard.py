@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from srs.exam_form import ExamError, exam_spec
+from srs.overview import DeckOverview, deck_overview, deck_titles, study_streak
 from srs.queue import StudySession, next_study_time
 from srs.readiness import deck_readiness
-from srs.study import DeckOverview, deck_overview, deck_titles, study_streak
 from srs.tui.format import chance_text
 from srs.tui.safe import literal_text
 from srs.tui.screens.exam_start import ExamStartScreen
