@@ -27,7 +27,7 @@ def _sentence(rng: random.Random, words: int) -> str:
 
 @dataclass(frozen=True)
 class GeneratedCard:
-    """One multiple-choice card's text (~300 bytes as YAML)."""
+    """One multiple-choice card's text (~530 bytes as YAML)."""
 
     id: str
     topic: str
@@ -53,7 +53,7 @@ def generate_cards(cards: int, *, seed: int = 1) -> Iterator[GeneratedCard]:
 
 
 def write_deck(path: Path, cards: int, *, seed: int = 1, deck_id: str = "bench") -> Path:
-    """Write a multiple-choice deck of `cards` cards (~300 bytes each) to `path`."""
+    """Write a multiple-choice deck of `cards` cards (~530 bytes each) to `path`."""
     lines = [
         f"deck: {deck_id}",
         f"title: Benchmark deck of {cards} cards",
