@@ -30,14 +30,33 @@ class ChoiceRow(Horizontal):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        letter = LETTERS[self.index].upper() if self.index < len(LETTERS) else " "
-        yield Static(Content.styled(f" {letter} ", "bold"), classes="letter")
+        yield Static(self._letter(" "), classes="letter")
         yield Static(literal(self.text), classes="text")
+
+    def _letter(self, mark: str) -> Content:
+        """The option's letter after a mark: • picked, ✓ right, ✗ wrongly chosen (readable
+        without colour)."""
+        letter = LETTERS[self.index].upper() if self.index < len(LETTERS) else " "
+        return Content.styled(f"{mark}{letter} ", "bold")
 
     def set_text(self, text: str) -> None:
         self.text = text
         self.query_one(".text", Static).update(literal(text))
+        self.query_one(".letter", Static).update(self._letter(" "))
         self.remove_class("-picked", "-correct", "-wrong")
+
+    def pick(self, picked: bool) -> None:
+        self.set_class(picked, "-picked")
+        self.query_one(".letter", Static).update(self._letter("•" if picked else " "))
+
+    def mark(self, correct: bool, chosen: bool) -> None:
+        wrong = chosen and not correct
+        self.set_class(correct, "-correct")
+        self.set_class(wrong, "-wrong")
+        self.set_class(chosen, "-picked")
+        self.query_one(".letter", Static).update(
+            self._letter("✓" if correct else "✗" if wrong else " ")
+        )
 
     @dataclass
     class Pressed(Message):
@@ -87,13 +106,12 @@ class ChoiceList(Vertical):
         return list(self.query(ChoiceRow))
 
     def mark_picked(self, picked: set[int]) -> None:
+        """Options picked so far (select-all in progress, or an exam answer): marked •."""
         for row in self.rows():
-            row.set_class(row.index in picked, "-picked")
+            row.pick(row.index in picked)
 
     def reveal(self, correct: set[int], chosen: set[int]) -> None:
         """Show the verdict: right options marked, wrong chosen ones marked; no more choosing."""
         self.locked = True
         for row in self.rows():
-            row.set_class(row.index in correct, "-correct")
-            row.set_class(row.index in chosen and row.index not in correct, "-wrong")
-            row.set_class(row.index in chosen, "-picked")
+            row.mark(row.index in correct, row.index in chosen)
