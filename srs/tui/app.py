@@ -87,7 +87,7 @@ class SrsApp(App[None]):
 
     def action_toggle_keys(self) -> None:
         """The key panel (`?`): every binding of the current screen."""
-        if self.screen.query("KeyPanel"):
+        if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()

@@ -780,3 +780,23 @@ async def test_markup_in_deck_text_shows_literally_on_the_exam_and_results_and_r
             assert text in review
         assert await click_each(pilot, "[@click") >= 6
         on(app, ResultsScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20), (40, 12)])
+async def test_the_key_panel_beside_the_navigator_keeps_every_cell_visible(
+    seed: Store, size: tuple[int, int]
+) -> None:
+    # A fixed 10-column navigator once collapsed to zero-width cells here and crashed the app.
+    app = SrsApp(seed)
+    async with app.run_test(size=size) as pilot:
+        await begin(pilot)
+        await press(pilot, "question_mark")
+        assert app.screen.query("HelpPanel")
+        cells = list(app.screen.query("#cells Button"))
+        assert len(cells) == 20
+        assert all(cell.size.width >= 4 for cell in cells if cell.region)
+        await press(pilot, "b", "n")
+        assert app.is_running
+        assert db_rows(seed, "SELECT count(*) FROM exam_answers WHERE chosen IS NOT NULL") == [(1,)]
+        await press(pilot, "question_mark")
+        assert not app.screen.query("HelpPanel")

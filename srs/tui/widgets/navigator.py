@@ -36,6 +36,12 @@ class Navigator(Horizontal):
                 yield Button(str(position + 1), id=f"q-{position}", compact=True)
         yield Button("Submit", id="submit", variant="primary", compact=True)
 
+    def on_resize(self) -> None:
+        """As many 6-cell columns as fit beside Submit: a fixed 10 collapsed to zero-width
+        cells (and crashed Textual's layout) once the key panel took half of 80 columns."""
+        columns = max(1, min(10, (self.size.width - 12) // 6))
+        self.query_one("#cells", Grid).styles.grid_size_columns = columns
+
     def show(self, attempt: Attempt, current: int) -> None:
         for question in attempt.questions:
             cell = self.query_one(f"#q-{question.position}", Button)
