@@ -34,10 +34,12 @@ __all__ = [
     "StudyCard",
     "bury_card",
     "choices_for",
+    "find_cards",
     "grade",
     "load_card",
     "record_answer",
     "suspend_card",
+    "suspended_cards",
     "unbury_card",
     "undo_answer",
     "unsuspend_card",
@@ -333,6 +335,48 @@ def suspend_card(store: Store, card_id: int) -> None:
 def unsuspend_card(store: Store, card_id: int) -> None:
     """Put a suspended card back in the queues, with the memory it had."""
     _set_card(store, card_id, "suspended", 0)
+
+
+def find_cards(store: Store, deck_id: str, keys: Sequence[str]) -> dict[str, int]:
+    """Card ids by card id as written in the deck file (`srs suspend DECK CARD`).
+
+    Raises:
+        CollectionError: no such deck, or a key that is not one of its cards.
+    """
+    _require_deck(store, deck_id)
+    found = dict(
+        store.conn.execute(
+            "SELECT key, id FROM cards WHERE deck_id = ? AND key IN (SELECT value FROM "
+            "json_each(?))",
+            (deck_id, json.dumps(list(keys))),
+        )
+    )
+    missing = [key for key in keys if key not in found]
+    if missing:
+        raise CollectionError(f"no card '{missing[0]}' in deck '{deck_id}'")
+    return found
+
+
+def _require_deck(store: Store, deck_id: str) -> None:
+    if store.conn.execute("SELECT 1 FROM decks WHERE id = ?", (deck_id,)).fetchone() is None:
+        raise CollectionError(f"no deck '{deck_id}' in the collection")
+
+
+def suspended_cards(store: Store, deck_id: str) -> list[str]:
+    """The deck's suspended cards (card ids as in the deck file), in file order.
+
+    Raises:
+        CollectionError: no such deck.
+    """
+    _require_deck(store, deck_id)
+    return [
+        key
+        for (key,) in store.conn.execute(
+            "SELECT key FROM cards WHERE deck_id = ? AND suspended = 1 AND retired = 0 "
+            "ORDER BY position",
+            (deck_id,),
+        )
+    ]
 
 
 def used_today(store: Store, day: date) -> dict[str, tuple[int, int]]:

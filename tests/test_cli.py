@@ -195,7 +195,6 @@ def test_collection_in_a_folder_that_cannot_be_created_is_a_one_line_error(
 
 
 def test_status_of_an_empty_collection_says_how_to_start(tmp_path: Path) -> None:
-    pytest.importorskip("srs.study")
 
     result = invoke(tmp_path / "c.db", "status")
 
@@ -204,7 +203,6 @@ def test_status_of_an_empty_collection_says_how_to_start(tmp_path: Path) -> None
 
 
 def test_status_lists_each_deck_with_its_card_count(tmp_path: Path) -> None:
-    pytest.importorskip("srs.study")
     invoke(tmp_path / "c.db", "import", str(BUNDLED_DECK))
     invoke(tmp_path / "c.db", "import", str(write_deck(tmp_path, SMALL_DECK)))
 
@@ -220,7 +218,6 @@ def test_status_lists_each_deck_with_its_card_count(tmp_path: Path) -> None:
 
 
 def test_status_json_parses(tmp_path: Path) -> None:
-    pytest.importorskip("srs.study")
     invoke(tmp_path / "c.db", "import", str(write_deck(tmp_path, SMALL_DECK)))
 
     result = invoke(tmp_path / "c.db", "status", "--json")
@@ -239,3 +236,39 @@ def test_schema_prints_json(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert json.loads(result.stdout)["type"] == "object"
     assert not (tmp_path / "c.db").exists()
+
+
+def test_suspend_takes_cards_out_of_the_queue_and_unsuspend_brings_them_back(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "c.db"
+    invoke(db, "import", str(write_deck(tmp_path, SMALL_DECK)))
+
+    suspended = invoke(db, "suspend", "capitals", "france", "spain")
+    listed = invoke(db, "unsuspend", "capitals")
+    status = json.loads(invoke(db, "status", "--json").stdout)[0]
+
+    assert suspended.exit_code == 0
+    assert suspended.stdout == "suspended capitals/france\nsuspended capitals/spain\n"
+    assert listed.stdout == "france\nspain\n"
+    assert (status["suspended"], status["new"]) == (2, 1)
+
+    back = invoke(db, "unsuspend", "capitals", "--all")
+
+    assert back.stdout == "unsuspended capitals/france\nunsuspended capitals/spain\n"
+    assert json.loads(invoke(db, "status", "--json").stdout)[0]["new"] == 3
+    assert invoke(db, "unsuspend", "capitals").stdout == "no suspended cards in capitals\n"
+
+
+def test_suspend_of_an_unknown_card_changes_nothing_and_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    invoke(db, "import", str(write_deck(tmp_path, SMALL_DECK)))
+
+    result = invoke(db, "suspend", "capitals", "france", "atlantis")
+
+    assert result.exit_code == 1
+    assert result.stderr == "srs: error: no card 'atlantis' in deck 'capitals'\n"
+    assert json.loads(invoke(db, "status", "--json").stdout)[0]["suspended"] == 0
+    assert invoke(db, "unsuspend", "nowhere").stderr == (
+        "srs: error: no deck 'nowhere' in the collection\n"
+    )
