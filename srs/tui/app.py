@@ -10,6 +10,7 @@ from srs.exam_form import ExamError, required_exam_spec
 from srs.overview import deck_titles
 from srs.queue import StudySession
 from srs.store import CollectionError, Store
+from srs.tui.commands import DeckCommands
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.exam_start import ExamStartScreen
 from srs.tui.screens.review import ReviewScreen
@@ -21,6 +22,7 @@ class SrsApp(App[None]):
     """Spaced repetition for exam preparation."""
 
     TITLE = "srs"
+    COMMANDS = App.COMMANDS | {DeckCommands}
     CSS_PATH = [
         "srs.tcss",
         "widgets/choices.tcss",

@@ -153,15 +153,18 @@ class DashboardScreen(Screen[None]):
 
     def action_exam(self) -> None:
         selected = self._selected_deck()
-        if selected is None:
-            return
+        if selected is not None:
+            self.open_exam(selected[0])
+
+    def open_exam(self, deck_id: str) -> None:
+        """The deck's mock-exam start page (or why there is none)."""
         store = self.app.store  # type: ignore[attr-defined]
-        if exam_spec(store, selected[0]) is None:
+        if exam_spec(store, deck_id) is None:
             self.notify(
                 "This deck has no mock exam: add an 'exam:' block to its file.", markup=False
             )
             return
-        self.app.push_screen(ExamStartScreen(store, selected[0], selected[1]))
+        self.app.push_screen(ExamStartScreen(store, deck_id, deck_titles(store)[deck_id]))
 
     def _selected_deck(self) -> tuple[str, str] | None:
         """The selected deck's id and title."""
