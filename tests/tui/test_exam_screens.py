@@ -677,7 +677,9 @@ async def test_dashboard_e_opens_the_start_page_with_the_exam_shape_and_chance(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         cell = str(app.screen.query_one("#decks", DataTable).get_cell(SEED, "pass chance"))
-        assert PERCENT.match(cell.strip()), cell
+        chance, score = cell.strip().split(" · ")
+        assert PERCENT.match(chance), cell
+        assert score == "5.0/20", cell  # never studied: a 1-in-4 guess on each of 20 questions
 
         await open_start_page(pilot)
 

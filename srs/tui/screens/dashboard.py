@@ -68,8 +68,10 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
         table.add_column("Deck", key="deck")
-        for label in ("New", "Learning", "Due", "Today", "Pass chance"):
+        for label in ("New", "Learning", "Due", "Today"):
             table.add_column(Text(label, justify="right"), key=label.lower())
+        # The mock exam: predicted chance to pass, and the expected score.
+        table.add_column(Text("Exam: pass · score", justify="right"), key="pass chance")
 
     def on_screen_resume(self) -> None:
         """Also runs when the dashboard is first shown."""
@@ -82,7 +84,7 @@ class DashboardScreen(Screen[None]):
         table = self.query_one("#decks", DataTable)
         selected = table.cursor_row
         table.clear()
-        # Long titles are cut so the counts stay on screen (the columns need ~52 cells).
+        # Long titles are cut so the counts stay on screen (the other columns need ~56 cells).
         width = max(16, self.size.width - 56)
         pending = Text("…", style="dim", justify="right")
         for row in rows:
@@ -137,10 +139,13 @@ class DashboardScreen(Screen[None]):
                     return
                 try:
                     has_exam = exam_spec(store, deck_id) is not None
-                    chance = deck_readiness(store, deck_id).pass_chance if has_exam else None
+                    prediction = deck_readiness(store, deck_id) if has_exam else None
                 except ExamError:
-                    chance = None
-                text = "—" if chance is None else chance_text(chance)
+                    prediction = None
+                text = "—"
+                if prediction is not None:
+                    score = f"{prediction.expected_score:.1f}/{prediction.questions}"
+                    text = f"{chance_text(prediction.pass_chance)} · {score}"
                 self.post_message(self.PassChance(deck_id, text))
 
     @on(PassChance)
