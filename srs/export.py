@@ -9,7 +9,7 @@ import yaml
 
 from srs.card_rows import CARD_COLUMNS, card_from_row, exam_from_json
 from srs.deck import Card, Deck, parse_pass_mark
-from srs.store import CollectionError, Store
+from srs.store import Store
 
 __all__ = ["deck_from_collection", "dump_deck"]
 
@@ -20,11 +20,7 @@ def deck_from_collection(store: Store, deck_id: str) -> Deck:
     Raises:
         CollectionError: no such deck.
     """
-    row = store.conn.execute(
-        "SELECT title, description, exam FROM decks WHERE id = ?", (deck_id,)
-    ).fetchone()
-    if row is None:
-        raise CollectionError(f"no deck '{deck_id}' in the collection")
+    row = store.deck_row(deck_id, "title", "description", "exam")
     cards = tuple(
         card_from_row(r)
         for r in store.conn.execute(

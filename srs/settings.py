@@ -21,7 +21,7 @@ from fsrs import Scheduler
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from srs.clock import DEFAULT_ROLLOVER_HOUR, Clock
-from srs.store import CollectionError, Store
+from srs.store import Store
 
 __all__ = [
     "DAY_START_KEY",
@@ -229,10 +229,7 @@ def _settings_from_json(text: str) -> DeckSettings:
 
 
 def _stored_settings(store: Store, deck_id: str) -> str:
-    row = store.conn.execute("SELECT settings FROM decks WHERE id = ?", (deck_id,)).fetchone()
-    if row is None:
-        raise CollectionError(f"no deck '{deck_id}' in the collection")
-    return str(row[0])
+    return str(store.deck_row(deck_id, "settings")[0])
 
 
 def get_settings(store: Store, deck_id: str) -> DeckSettings:

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -266,6 +267,19 @@ class Store:
             raise CollectionError(f"cannot open {self.path}: {exc}") from None
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return Store(self.path, conn, self.clock)
+
+    def deck_row(self, deck_id: str, *columns: str) -> tuple[Any, ...]:
+        """Columns of one deck's row.
+
+        Raises:
+            CollectionError: no such deck.
+        """
+        row = self.conn.execute(
+            f"SELECT {', '.join(columns)} FROM decks WHERE id = ?", (deck_id,)
+        ).fetchone()
+        if row is None:
+            raise CollectionError(f"no deck '{deck_id}' in the collection")
+        return tuple(row)
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (SQLite's PRAGMA data_version)."""

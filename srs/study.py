@@ -343,7 +343,7 @@ def find_cards(store: Store, deck_id: str, keys: Sequence[str]) -> dict[str, int
     Raises:
         CollectionError: no such deck, or a key that is not one of its cards.
     """
-    _require_deck(store, deck_id)
+    store.deck_row(deck_id, "id")
     found = dict(
         store.conn.execute(
             "SELECT key, id FROM cards WHERE deck_id = ? AND key IN (SELECT value FROM "
@@ -357,18 +357,13 @@ def find_cards(store: Store, deck_id: str, keys: Sequence[str]) -> dict[str, int
     return found
 
 
-def _require_deck(store: Store, deck_id: str) -> None:
-    if store.conn.execute("SELECT 1 FROM decks WHERE id = ?", (deck_id,)).fetchone() is None:
-        raise CollectionError(f"no deck '{deck_id}' in the collection")
-
-
 def suspended_cards(store: Store, deck_id: str) -> list[str]:
     """The deck's suspended cards (card ids as in the deck file), in file order.
 
     Raises:
         CollectionError: no such deck.
     """
-    _require_deck(store, deck_id)
+    store.deck_row(deck_id, "id")
     return [
         key
         for (key,) in store.conn.execute(
