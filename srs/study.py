@@ -40,7 +40,6 @@ __all__ = [
     "record_answer",
     "suspend_card",
     "suspended_cards",
-    "unbury_card",
     "undo_answer",
     "unsuspend_card",
     "used_today",
@@ -320,11 +319,6 @@ def bury_card(store: Store, card_id: int) -> date:
     tomorrow = clock_for(store).study_day() + timedelta(days=1)
     _set_card(store, card_id, "buried_until", tomorrow.isoformat())
     return tomorrow
-
-
-def unbury_card(store: Store, card_id: int) -> None:
-    """Bring a buried card back today."""
-    _set_card(store, card_id, "buried_until", None)
 
 
 def suspend_card(store: Store, card_id: int) -> None:
