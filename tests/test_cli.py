@@ -272,3 +272,116 @@ def test_suspend_of_an_unknown_card_changes_nothing_and_says_so(tmp_path: Path) 
     assert invoke(db, "unsuspend", "nowhere").stderr == (
         "srs: error: no deck 'nowhere' in the collection\n"
     )
+
+
+def test_config_shows_every_setting_with_anki_defaults(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    invoke(db, "import", str(write_deck(tmp_path, SMALL_DECK)))
+
+    result = invoke(db, "config", "capitals", "--json")
+
+    assert result.exit_code == 0
+    settings = json.loads(result.stdout)
+    assert settings["desired_retention"] == "0.9"
+    assert settings["learning_steps"] == "1m 10m"
+    assert settings["new_per_day"] == "20"
+
+
+def test_config_sets_a_setting_and_reads_it_back(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    invoke(db, "import", str(write_deck(tmp_path, SMALL_DECK)))
+
+    changed = invoke(db, "config", "capitals", "learning-steps", "1m 10m 1h")
+    read = invoke(db, "config", "capitals", "learning_steps")
+
+    assert changed.stdout == "learning_steps = 1m 10m 1h\n"
+    assert read.stdout == "learning_steps = 1m 10m 1h\n"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("capitals", "desired_retention", "2"), "desired_retention must be"),
+        (("capitals", "new_per_dy", "5"), "did you mean 'new_per_day'?"),
+        (("atlantis",), "no deck 'atlantis' in the collection"),
+        (("-", "day_start_hour", "25"), "the day start must be an hour from 0 to 23"),
+    ],
+)
+def test_config_refuses_bad_input_in_one_line_and_writes_nothing(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    db = tmp_path / "c.db"
+    invoke(db, "import", str(write_deck(tmp_path, SMALL_DECK)))
+    before = invoke(db, "config", "capitals", "--json").stdout
+
+    result = invoke(db, "config", *args)
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("srs: error: ") and message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert invoke(db, "config", "capitals", "--json").stdout == before
+
+
+def test_config_sets_the_hour_the_study_day_starts(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+
+    assert invoke(db, "config", "-", "day_start_hour").stdout == "day_start_hour = 4\n"
+    assert invoke(db, "config", "-", "day_start_hour", "6").stdout == "day_start_hour = 6\n"
+    assert invoke(db, "config", "-", "day_start_hour").stdout == "day_start_hour = 6\n"
+
+
+def _sit_exam(db: Path, right: int) -> None:
+    """Answer the seed exam with `right` right answers (the rest wrong) and submit it."""
+    from srs.exam import answer, start_exam, submit
+    from srs.store import Store
+
+    with Store.open(db) as store:
+        attempt = start_exam(store, "synthetic-data")
+        for question in attempt.questions:
+            is_right = question.position < right
+            text = next(t for t in question.choices if (t in question.card.answers) == is_right)
+            attempt = answer(store, attempt, question.position, text)
+        submit(store, attempt)
+
+
+def test_exam_history_lists_each_attempt_with_its_score_and_verdict(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    invoke(db, "import", str(BUNDLED_DECK))
+    assert invoke(db, "exam", "history", "synthetic-data").stdout == (
+        "no submitted attempts at synthetic-data's exam yet: srs exam synthetic-data\n"
+    )
+    _sit_exam(db, right=14)
+    _sit_exam(db, right=13)
+
+    text = invoke(db, "exam", "history", "synthetic-data")
+    data = json.loads(invoke(db, "exam", "history", "synthetic-data", "--json").stdout)
+
+    lines = text.stdout.splitlines()
+    assert " 14 / 20    70%  PASS" in lines[0]
+    assert " 13 / 20    65%  FAIL" in lines[1]
+    assert lines[2] == "trend: -5.0 points per attempt over the last 2 full attempts"
+    assert [(a["score"], a["passed"]) for a in data["attempts"]] == [(14, True), (13, False)]
+    assert data["trend"]["change"] == -5.0
+
+
+def test_exam_calibration_compares_predictions_with_results(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    invoke(db, "import", str(BUNDLED_DECK))
+    _sit_exam(db, right=14)
+
+    data = json.loads(invoke(db, "exam", "calibration", "synthetic-data", "--json").stdout)
+
+    assert data["attempts"] == 1
+    assert data["pass_rate"] == 1.0
+    # Never studied: the predicted chance was near 0, so the one pass costs almost a full 1.
+    assert data["brier"] == pytest.approx((1 - data["mean_predicted"]) ** 2)
+
+
+def test_exam_commands_refuse_a_deck_without_an_exam(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    invoke(db, "import", str(write_deck(tmp_path, SMALL_DECK)))
+
+    for command in ("history", "calibration"):
+        result = invoke(db, "exam", command, "capitals")
+        assert result.exit_code == 1
+        assert "deck 'capitals' has no mock exam" in result.stderr
