@@ -22,7 +22,7 @@ from itertools import chain
 from typing import Literal
 
 from srs.exam_form import ExamError, exam_pools, needed_to_pass, required_exam_spec
-from srs.scheduling import Memory, MemoryState, scheduler_for
+from srs.scheduling import MEMORY_COLUMNS, Memory, MemoryState, scheduler_for
 from srs.settings import get_settings
 from srs.store import Store
 
@@ -166,9 +166,9 @@ def card_probabilities(
     scheduler = scheduler_for(get_settings(store, deck_id))
     prior = prior_retrievability(store, deck_id)
     now = store.clock.now()
-    columns = ", ".join(f"m.{column}" for column in Memory.COLUMNS)
     sql = (
-        f"SELECT c.id, json_array_length(c.answers), json_array_length(c.distractors), {columns} "
+        "SELECT c.id, json_array_length(c.answers), json_array_length(c.distractors), "
+        f"{MEMORY_COLUMNS} "
         "FROM cards c JOIN memory m ON m.card_id = c.id "
         "WHERE c.deck_id = ? AND c.retired = 0 AND c.distractors != '[]'"
     )

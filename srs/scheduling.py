@@ -27,6 +27,7 @@ from srs.clock import from_db, to_db
 from srs.settings import DeckSettings
 
 __all__ = [
+    "MEMORY_COLUMNS",
     "Memory",
     "MemoryState",
     "Preview",
@@ -127,6 +128,10 @@ class Memory:
             due=self.due or now,
             last_review=self.last_review,
         )
+
+
+MEMORY_COLUMNS = ", ".join(f"m.{column}" for column in Memory.COLUMNS)
+"""SQL: the columns `Memory.from_row` reads, from the `memory` table aliased `m`."""
 
 
 # --- scheduling -----------------------------------------------------------------------------

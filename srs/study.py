@@ -19,7 +19,7 @@ from fsrs import Rating
 
 from srs.card_rows import CARD_COLUMNS, card_from_row
 from srs.deck import Card, Choice
-from srs.scheduling import Memory, schedule
+from srs.scheduling import MEMORY_COLUMNS, Memory, schedule
 from srs.settings import DeckSettings, clock_for
 from srs.store import CollectionError, Store
 
@@ -85,9 +85,6 @@ class StudyCard:
         return CardKind.MULTIPLE_CHOICE
 
 
-_MEMORY_COLUMNS = ", ".join(f"m.{column}" for column in Memory.COLUMNS)
-
-
 def load_card(store: Store, card_id: int) -> StudyCard:
     """The card with its memory.
 
@@ -95,7 +92,7 @@ def load_card(store: Store, card_id: int) -> StudyCard:
         CollectionError: no such card.
     """
     row = store.conn.execute(
-        f"SELECT c.deck_id, {CARD_COLUMNS}, {_MEMORY_COLUMNS} FROM cards c "
+        f"SELECT c.deck_id, {CARD_COLUMNS}, {MEMORY_COLUMNS} FROM cards c "
         "JOIN memory m ON m.card_id = c.id WHERE c.id = ?",
         (card_id,),
     ).fetchone()
@@ -229,7 +226,7 @@ def record_answer(
     conn = store.conn
     with store.write():
         row = conn.execute(
-            f"SELECT {_MEMORY_COLUMNS}, c.leech, d.settings FROM memory m "
+            f"SELECT {MEMORY_COLUMNS}, c.leech, d.settings FROM memory m "
             "JOIN cards c ON c.id = m.card_id JOIN decks d ON d.id = c.deck_id "
             "WHERE m.card_id = ?",
             (card_id,),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from textual import on
@@ -200,9 +201,8 @@ class ExamScreen(Screen[Attempt]):
         flagged = not self.question.flagged
         await self._store(lambda: flag(self.store, self.attempt, self.position, flagged))
 
-    async def _store(self, change: object) -> None:
+    async def _store(self, change: Callable[[], Attempt]) -> None:
         """Apply one stored change (answer or flag); when time is up, submit instead."""
-        assert callable(change)
         try:
             self.attempt = change()
         except CollectionError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
@@ -22,11 +22,8 @@ from srs.tui.screens.results import ResultsScreen
 __all__ = ["ExamStartScreen", "open_exam"]
 
 
-def open_exam(app: object, store: Store, attempt: Attempt, *, resumed: bool = False) -> None:
+def open_exam(app: App[object], store: Store, attempt: Attempt, *, resumed: bool = False) -> None:
     """Push the exam screen; when it is submitted (or time runs out), show the results."""
-    from textual.app import App
-
-    assert isinstance(app, App)
 
     def finished(result: Attempt | None) -> None:
         if result is not None and result.is_submitted:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -126,10 +128,9 @@ class ResultsScreen(Screen[None]):
         self.missed_only = not self.missed_only
         await self.show_questions()
 
-    def _start(self, make: object) -> None:
+    def _start(self, make: Callable[[], Attempt]) -> None:
         from srs.tui.screens.exam_start import open_exam
 
-        assert callable(make)
         try:
             attempt = make()
         except ExamError as exc:
