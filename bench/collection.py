@@ -34,10 +34,10 @@ from pathlib import Path
 
 from bench.gen import deck_cards
 from srs.clock import Clock
-from srs.deck import Card, Deck, ExamSpec
-from srs.importer import import_decks
-from srs.scheduling import Memory
-from srs.store import Store
+from srs.collection.store import Store
+from srs.decks.importer import import_decks
+from srs.model.deck import Card, Deck, ExamSpec
+from srs.model.memory import Memory
 
 __all__ = [
     "ANSWER_RATINGS",

@@ -21,11 +21,11 @@ from typing import Any
 from fsrs import Rating
 
 from bench.collection import ANSWER_RATINGS
-from srs.exam_form import exam_spec
-from srs.overview import deck_overview, study_streak
-from srs.queue import StudySession
-from srs.readiness import deck_readiness
-from srs.store import Store
+from srs.collection.store import Store
+from srs.exam.form import exam_spec
+from srs.exam.readiness import deck_readiness
+from srs.study.overview import deck_overview, study_streak
+from srs.study.session import StudySession
 
 __all__ = ["measure"]
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from srs.deck import Card, Choice
+from srs.model.deck import Card, Choice
 
 __all__ = ["GeneratedCard", "deck_cards", "generate_cards", "write_deck"]
 

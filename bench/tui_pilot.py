@@ -31,7 +31,7 @@ from typing import Any
 from textual import events
 from textual._compositor import CompositorUpdate
 
-from srs.store import Store
+from srs.collection.store import Store
 from srs.textsafe import displayable
 from srs.tui.app import SrsApp
 from srs.tui.screens.review import ReviewScreen

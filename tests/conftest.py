@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from srs.clock import Clock
-from srs.deck import parse_deck
-from srs.importer import import_decks
-from srs.store import Store
+from srs.collection.store import Store
+from srs.decks.importer import import_decks
+from srs.decks.validate import parse_deck
 
 
 class FakeClock(Clock):
     """A `Clock` whose time stands still until a test moves it (never sleep in tests).
 
-    Clocks derived from it (`srs.settings.clock_for`) share its time.
+    Clocks derived from it (`srs.collection.settings.clock_for`) share its time.
     """
 
     def __init__(

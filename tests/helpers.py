@@ -124,7 +124,7 @@ def hammer(db: str, transactions: int, barrier: Any, results: Any) -> None:
 
     Puts the number of failed transactions on the `results` queue.
     """
-    from srs.store import Store
+    from srs.collection.store import Store
 
     failures = 0
     store = Store.open(Path(db))

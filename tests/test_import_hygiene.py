@@ -63,9 +63,13 @@ def loaded_by(code: str, cwd: Path | None = None) -> tuple[list[str], dict[str, 
 
 
 def test_core_modules_are_found() -> None:
-    assert {"srs.deck", "srs.yamltree", "srs.store", "srs.importer", "srs.backup"} <= set(
-        CORE_MODULES
-    )
+    assert {
+        "srs.decks.validate",
+        "srs.decks.yamltree",
+        "srs.collection.store",
+        "srs.decks.importer",
+        "srs.collection.backup",
+    } <= set(CORE_MODULES)
 
 
 @pytest.mark.parametrize("module", CORE_MODULES)

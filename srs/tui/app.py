@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
-from srs.exam import expire_overdue, unfinished_attempt
-from srs.exam_form import ExamError, required_exam_spec
-from srs.overview import deck_titles
-from srs.queue import StudySession
-from srs.store import CollectionError, Store
+from srs.collection.store import CollectionError, Store
+from srs.exam.engine import expire_overdue, unfinished_attempt
+from srs.exam.form import ExamError, required_exam_spec
+from srs.study.overview import deck_titles
+from srs.study.session import StudySession
 from srs.tui.commands import DeckCommands
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.exam_start import ExamStartScreen

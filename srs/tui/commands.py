@@ -8,8 +8,8 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from srs.exam_form import exam_spec
-from srs.overview import deck_titles
+from srs.exam.form import exam_spec
+from srs.study.overview import deck_titles
 from srs.tui.safe import literal
 
 __all__ = ["DeckCommands"]

@@ -23,11 +23,11 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-import srs.queue
+import srs.study.session
 import srs.tui.screens.review
 import srs.tui.screens.summary
 from srs.clock import Clock
-from srs.store import Store
+from srs.collection.store import Store
 from srs.tui.screens.review import ReviewScreen
 from srs.tui.widgets.choices import LETTERS
 
@@ -158,7 +158,9 @@ def seeded_shuffle(monkeypatch: pytest.MonkeyPatch) -> None:
     The app builds `StudySession(store, decks)` without an rng; the session module's
     `random` is replaced by a namespace whose `Random()` is seeded.
     """
-    monkeypatch.setattr(srs.queue, "random", SimpleNamespace(Random=lambda: random.Random(1)))
+    monkeypatch.setattr(
+        srs.study.session, "random", SimpleNamespace(Random=lambda: random.Random(1))
+    )
 
 
 @pytest.fixture

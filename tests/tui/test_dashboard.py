@@ -6,8 +6,8 @@ from conftest import FakeClock, deck_yaml
 from fsrs import Rating
 from textual.widgets import DataTable
 
-from srs.store import Store
-from srs.study import record_answer
+from srs.collection.store import Store
+from srs.study.answers import record_answer
 from srs.tui.app import SrsApp
 from srs.tui.screens.dashboard import DashboardScreen
 

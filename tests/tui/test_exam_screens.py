@@ -22,9 +22,9 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Static
 
-from srs.attempt import Attempt, AttemptKind, ExamQuestion, load_attempt
-from srs.exam import answer, start_exam
-from srs.store import Store
+from srs.collection.store import Store
+from srs.exam.attempt import Attempt, AttemptKind, ExamQuestion, load_attempt
+from srs.exam.engine import answer, start_exam
 from srs.tui.app import SrsApp
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.exam import ExamScreen

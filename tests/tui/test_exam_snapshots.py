@@ -21,9 +21,9 @@ from conftest import FakeClock
 from helpers import BUNDLED_DECK
 from textual.pilot import Pilot
 
-import srs.exam
-from srs.exam import answer, start_exam
-from srs.store import Store
+import srs.exam.engine
+from srs.collection.store import Store
+from srs.exam.engine import answer, start_exam
 from srs.tui.app import SrsApp
 from srs.tui.screens.exam_start import ExamStartScreen
 
@@ -42,7 +42,7 @@ pytestmark = pytest.mark.usefixtures("seeded_exam", "utc_local_time")
 @pytest.fixture
 def seeded_exam(monkeypatch: pytest.MonkeyPatch) -> None:
     """Attempts the app starts (it passes no rng) draw and shuffle with `random.Random(1)`."""
-    monkeypatch.setattr(srs.exam, "random", SimpleNamespace(Random=lambda: random.Random(1)))
+    monkeypatch.setattr(srs.exam.engine, "random", SimpleNamespace(Random=lambda: random.Random(1)))
 
 
 @pytest.fixture

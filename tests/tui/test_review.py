@@ -11,8 +11,8 @@ from conftest import FakeClock, deck_yaml
 from textual.pilot import Pilot
 from textual.widgets import Button
 
-from srs.scheduling import MemoryState
-from srs.settings import set_setting
+from srs.collection.settings import set_setting
+from srs.model.memory import MemoryState
 from srs.tui.app import SrsApp
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.review import ReviewScreen

@@ -17,15 +17,15 @@ from fsrs import Rating
 from textual.pilot import Pilot
 
 import srs
-from srs.store import Store
-from srs.study import record_answer
+from srs.collection.store import Store
+from srs.study.answers import record_answer
 from srs.tui.app import SrsApp
 
 from .conftest import MakeStore, letter, press, review, settle, summary_uses_clock
 
 SnapCompare = Callable[..., bool]
 
-SEED_DECK = Path(srs.__file__).parent / "decks" / "synthetic-data.yaml"
+SEED_DECK = Path(srs.__file__).parent / "bundled" / "synthetic-data.yaml"
 WIDE = (100, 32)
 NARROW = (80, 24)
 

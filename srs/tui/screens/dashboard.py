@@ -14,10 +14,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from srs.exam_form import ExamError, exam_spec
-from srs.overview import DeckOverview, deck_overview, deck_titles, study_streak
-from srs.queue import StudySession, next_study_time
-from srs.readiness import deck_readiness
+from srs.exam.form import ExamError, exam_spec
+from srs.exam.readiness import deck_readiness
+from srs.study.overview import DeckOverview, deck_overview, deck_titles, study_streak
+from srs.study.session import StudySession, next_study_time
 from srs.tui.format import chance_text
 from srs.tui.safe import literal_text
 from srs.tui.screens.exam_start import ExamStartScreen

@@ -13,9 +13,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from srs.attempt import Attempt, ExamQuestion
-from srs.exam import answer, expire_if_due, flag, submit
-from srs.store import CollectionError, Store
+from srs.collection.store import CollectionError, Store
+from srs.exam.attempt import Attempt, ExamQuestion
+from srs.exam.engine import answer, expire_if_due, flag, submit
 from srs.tui.safe import literal
 from srs.tui.screens.submit import SubmitScreen
 from srs.tui.widgets.choices import LETTERS, ChoiceList

@@ -9,11 +9,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from srs.attempt import Attempt
-from srs.exam import start_exam, unfinished_attempt
-from srs.exam_form import ExamError, required_exam_spec
-from srs.readiness import deck_readiness
-from srs.store import Store
+from srs.collection.store import Store
+from srs.exam.attempt import Attempt
+from srs.exam.engine import start_exam, unfinished_attempt
+from srs.exam.form import ExamError, required_exam_spec
+from srs.exam.readiness import deck_readiness
 from srs.tui.format import chance_text
 from srs.tui.safe import literal
 from srs.tui.screens.exam import ExamScreen, time_text

@@ -8,8 +8,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from srs.exam_results import exam_history, exam_trend
-from srs.store import Store
+from srs.collection.store import Store
+from srs.exam.results import exam_history, exam_trend
 from srs.tui.format import chance_text
 
 __all__ = ["HistoryScreen"]

@@ -11,17 +11,17 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from srs.attempt import Attempt
-from srs.exam import retake_missed, start_exam
-from srs.exam_form import ExamError
-from srs.exam_results import (
+from srs.collection.store import Store
+from srs.exam.attempt import Attempt
+from srs.exam.engine import retake_missed, start_exam
+from srs.exam.form import ExamError
+from srs.exam.results import (
     ExamResult,
     QuestionReview,
     RepeatedChoice,
     exam_result,
     repeated_wrong_choices,
 )
-from srs.store import Store
 from srs.tui.format import chance_text
 from srs.tui.safe import literal, literal_text
 

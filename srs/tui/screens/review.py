@@ -17,11 +17,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from srs.overview import deck_titles
-from srs.queue import StudySession
-from srs.scheduling import format_interval
-from srs.store import CollectionError
-from srs.study import CardKind, ChoiceOption, Grade, StudyCard, grade
+from srs.collection.store import CollectionError
+from srs.study.answers import CardKind, ChoiceOption, Grade, StudyCard, grade
+from srs.study.overview import deck_titles
+from srs.study.scheduling import format_interval
+from srs.study.session import StudySession
 from srs.textsafe import displayable
 from srs.tui.safe import literal
 from srs.tui.screens.summary import SummaryScreen

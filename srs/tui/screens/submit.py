@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from srs.attempt import Attempt
+from srs.exam.attempt import Attempt
 
 __all__ = ["SubmitScreen"]
 

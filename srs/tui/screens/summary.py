@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from srs.queue import StudySession
-from srs.scheduling import format_interval
+from srs.study.scheduling import format_interval
+from srs.study.session import StudySession
 from srs.textsafe import displayable
 
 __all__ = ["SummaryScreen", "next_due_text"]

@@ -10,7 +10,7 @@ from textual.containers import Grid, Horizontal
 from textual.message import Message
 from textual.widgets import Button
 
-from srs.attempt import Attempt
+from srs.exam.attempt import Attempt
 
 __all__ = ["Navigator"]
 

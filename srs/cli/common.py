@@ -1,0 +1,90 @@
+"""What every command shares: opening the collection, errors as one line, JSON output, the app."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from srs.collection.store import Store
+
+__all__ = ["db_path", "errors_as_messages", "fail", "open_store", "print_json", "run_tui"]
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"srs: error: {message}", err=True)
+    sys.exit(1)
+
+
+def print_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@contextmanager
+def errors_as_messages() -> Iterator[None]:
+    """Turn errors a user can cause into one line and exit status 1 (a traceback is a bug)."""
+    from srs.collection.store import CollectionError
+    from srs.decks.validate import DeckError
+
+    try:
+        yield
+    except DeckError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    except CollectionError as exc:
+        fail(str(exc))
+    except sqlite3.Error as exc:  # a damaged or foreign collection; never a traceback
+        fail(f"the collection could not be read or written: {exc}")
+
+
+def db_path(ctx: click.Context) -> Path:
+    from srs.collection.paths import default_db_path
+
+    given: Path | None = ctx.obj["db"]
+    return given if given is not None else default_db_path()
+
+
+@contextmanager
+def open_store(ctx: click.Context, *, first_run_decks: bool = False) -> Iterator[Store]:
+    """Open the collection for one command.
+
+    With `first_run_decks`, a collection created now gets the bundled decks (the study app's
+    first run); scripted commands never add decks they were not given.
+    """
+    from srs.collection.backup import automatic_backup
+    from srs.collection.store import Store
+
+    with errors_as_messages():
+        path = db_path(ctx)
+        is_new = not path.exists()
+        store = Store.open(path, before_migration=lambda s: automatic_backup(s, "migration"))
+        try:
+            if is_new and first_run_decks:
+                import_bundled(store)
+            yield store
+        finally:
+            store.close()
+
+
+def import_bundled(store: Store) -> None:
+    from srs.collection.paths import bundled_decks_dir
+    from srs.decks.importer import import_decks
+    from srs.decks.validate import deck_files, load_deck
+
+    decks = [load_deck(p) for p in deck_files([bundled_decks_dir()])]
+    import_decks(store, decks, source="bundled")
+
+
+def run_tui(ctx: click.Context, **kwargs: Any) -> None:
+    from srs.tui.app import run_app
+
+    with open_store(ctx, first_run_decks=True) as store:
+        run_app(store, **kwargs)

@@ -1,0 +1,125 @@
+"""Deck files: check, import, export, and the format's JSON Schema."""
+
+from __future__ import annotations
+
+import gc
+import sys
+from pathlib import Path
+
+import click
+
+from srs.cli.common import db_path, errors_as_messages, fail, open_store, print_json
+
+__all__ = ["check", "export", "import_", "schema"]
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Validate deck files (or folders of them) without importing.
+
+    Prints every problem as `file:line:col: message` and exits 1 if there are any.
+
+        srs check decks/
+    """
+    from srs.decks.validate import DeckError, deck_files, load_deck
+
+    files = deck_files(paths)
+    if not files:
+        fail("no deck files (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
+    failed = 0
+    cards = 0
+    for path in files:
+        try:
+            cards += len(load_deck(path).cards)
+        except DeckError as exc:
+            failed += 1
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+    if failed:
+        sys.exit(1)
+    click.echo(f"{len(files)} deck{'s' * (len(files) != 1)} OK, {cards} cards")
+
+
+@click.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@click.pass_context
+def import_(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:
+    """Import deck files (or folders): all or nothing, keeping every card's history.
+
+    srs import decks/synthetic-data.yaml
+    """
+    from srs.collection.backup import automatic_backup
+    from srs.decks.importer import import_files, read_deck_files
+    from srs.decks.validate import deck_files
+
+    files = deck_files(paths)
+    if not files:
+        fail("no deck files (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
+    existed = db_path(ctx).exists()
+    # A collection that does not exist yet is created only once every file is valid, and a
+    # dry run against it plans against an empty collection in memory.
+    if not existed:
+        with errors_as_messages():
+            read = read_deck_files(files, None)
+        if dry_run:
+            ctx.obj["db"] = Path(":memory:")
+    with open_store(ctx) as store, errors_as_messages():
+        if existed:
+            read = read_deck_files(files, store)
+        # The decks live until the command ends and hold no cycles: keep the collector off
+        # them (it would rescan 100,000 cards' objects again and again during the import).
+        gc.freeze()
+        changes = import_files(
+            store, read, dry_run=dry_run, before_write=lambda: automatic_backup(store, "import")
+        )
+    if as_json:
+        print_json({"dry_run": dry_run, "decks": [c.to_dict() for c in changes]})
+        return
+    for change in changes:
+        click.echo(change.summary() + ("" if change.changes_anything else " (no changes)"))
+    if dry_run:
+        click.echo("dry run: nothing was written")
+
+
+@click.command()
+@click.argument("deck")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.pass_context
+def export(ctx: click.Context, deck: str, output: Path | None) -> None:
+    """Write a deck back to YAML (importing it again changes nothing).
+
+    srs export synthetic-data -o synthetic-data.yaml
+    """
+    from srs.decks.export import deck_from_collection, dump_deck
+
+    with open_store(ctx) as store:
+        text = dump_deck(deck_from_collection(store, deck))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    click.echo(f"wrote {output}")
+
+
+@click.command()
+def schema() -> None:
+    """Print the deck format's JSON Schema (for editor validation and completion).
+
+    srs schema > deck.schema.json
+    """
+    from importlib.resources import files
+
+    click.echo(
+        (files("srs.decks") / "schema" / "deck.schema.json").read_text(encoding="utf-8"), nl=False
+    )

@@ -1,0 +1,22 @@
+"""Where things live: the default collection and the decks bundled with srs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["bundled_decks_dir", "default_db_path"]
+
+
+def default_db_path() -> Path:
+    """`SRS_DB` if set, else `collection.db` in the user's data folder (platformdirs)."""
+    if env := os.environ.get("SRS_DB"):
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("srs", appauthor=False) / "collection.db"
+
+
+def bundled_decks_dir() -> Path:
+    """The decks shipped with srs (the seed exam first), imported into a new collection."""
+    return Path(__file__).parent.parent / "bundled"

@@ -1,0 +1,120 @@
+"""The collection's schema: every table, and the numbered migrations that build it.
+
+`MIGRATIONS[n]` takes a collection from schema version n to n + 1 (`PRAGMA user_version`). A
+learner's collection outlives every release: a change to the schema is a new step appended here,
+never an edit of an old one, and is tested on a collection made by the code before it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION"]
+
+APPLICATION_ID = 0x53525331  # "SRS1": marks the file as ours in the SQLite header
+
+_V1 = [
+    """CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE decks (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        description TEXT,
+        exam TEXT,
+        settings TEXT NOT NULL DEFAULT '{}',
+        source TEXT,
+        fingerprint TEXT,
+        imported_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE cards (
+        id INTEGER PRIMARY KEY,
+        deck_id TEXT NOT NULL REFERENCES decks(id),
+        key TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        question TEXT NOT NULL,
+        answers TEXT NOT NULL,
+        distractors TEXT NOT NULL,
+        topic TEXT,
+        tags TEXT NOT NULL,
+        feedback_correct TEXT,
+        feedback_incorrect TEXT,
+        explanation TEXT,
+        retired INTEGER NOT NULL DEFAULT 0,
+        suspended INTEGER NOT NULL DEFAULT 0,
+        buried_until TEXT,
+        leech INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (deck_id, key)
+    )""",
+    # state: 0 new, 1 learning, 2 review, 3 relearning (py-fsrs's State, plus "new").
+    """CREATE TABLE memory (
+        card_id INTEGER PRIMARY KEY REFERENCES cards(id),
+        state INTEGER NOT NULL DEFAULT 0,
+        step INTEGER,
+        stability REAL,
+        difficulty REAL,
+        due TEXT,
+        last_review TEXT,
+        reps INTEGER NOT NULL DEFAULT 0,
+        lapses INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX memory_queue ON memory (state, due)",
+    "CREATE INDEX cards_deck ON cards (deck_id, retired)",
+    # before/after hold the memory row as JSON, so undo restores the exact prior state.
+    """CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        card_id INTEGER NOT NULL REFERENCES cards(id),
+        reviewed_at TEXT NOT NULL,
+        day TEXT NOT NULL,
+        rating INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        choice TEXT,
+        before TEXT NOT NULL,
+        after TEXT NOT NULL
+    )""",
+    "CREATE INDEX reviews_card ON reviews (card_id, reviewed_at)",
+    "CREATE INDEX reviews_day ON reviews (day)",
+    # One row per mock-exam attempt, kept forever (history and calibration read them).
+    # deadline is absolute (started_at + time limit), so time runs on while srs is closed;
+    # timed_out says the clock, not the learner, submitted it.
+    """CREATE TABLE exam_attempts (
+        id INTEGER PRIMARY KEY,
+        deck_id TEXT NOT NULL REFERENCES decks(id),
+        kind TEXT NOT NULL,
+        retake_of INTEGER REFERENCES exam_attempts(id),
+        started_at TEXT NOT NULL,
+        deadline TEXT,
+        submitted_at TEXT,
+        timed_out INTEGER NOT NULL DEFAULT 0,
+        pass_mark REAL NOT NULL,
+        predicted_pass REAL,
+        predicted_score REAL,
+        score INTEGER
+    )""",
+    "CREATE INDEX exam_attempts_deck ON exam_attempts (deck_id, submitted_at)",
+    # One row per question of an attempt. choices: the option texts in the order shown (JSON);
+    # chosen: the texts picked (JSON, NULL while unanswered); correct: the verdict frozen at
+    # submission (a later deck edit does not rewrite history); review_id: the review it was
+    # logged as, so a submission interrupted by a crash is finished without logging twice.
+    """CREATE TABLE exam_answers (
+        attempt_id INTEGER NOT NULL REFERENCES exam_attempts(id),
+        position INTEGER NOT NULL,
+        card_id INTEGER NOT NULL REFERENCES cards(id),
+        choices TEXT NOT NULL,
+        chosen TEXT,
+        flagged INTEGER NOT NULL DEFAULT 0,
+        answered_at TEXT,
+        correct INTEGER,
+        review_id INTEGER,
+        PRIMARY KEY (attempt_id, position)
+    )""",
+    "CREATE INDEX exam_answers_card ON exam_answers (card_id)",
+    f"PRAGMA application_id = {APPLICATION_ID}",
+]
+
+MIGRATIONS: list[list[str]] = [_V1]
+"""Forward migrations: MIGRATIONS[n] takes the schema from version n to n + 1."""
+
+SCHEMA_VERSION = len(MIGRATIONS)

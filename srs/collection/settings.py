@@ -1,0 +1,100 @@
+"""Stored settings: each deck's study settings and the learner's day start.
+
+Settings are stored as the text the learner typed (`decks.settings` JSON, the `meta` table for the
+day start) and parsed by the same functions that validate `srs config` (`srs.model.settings`),
+so what is stored always reads back.
+"""
+
+from __future__ import annotations
+
+import json
+
+from srs.clock import DEFAULT_ROLLOVER_HOUR, Clock
+from srs.collection.store import Store
+from srs.model.settings import DeckSettings, SettingError, normalize_setting
+
+__all__ = [
+    "DAY_START_KEY",
+    "clock_for",
+    "day_start_hour",
+    "get_settings",
+    "set_day_start_hour",
+    "set_setting",
+]
+
+DAY_START_KEY = "day_start_hour"
+"""The `meta` key holding the collection-wide hour (0-23, local) at which a study day begins."""
+
+
+def _stored_settings(store: Store, deck_id: str) -> str:
+    return str(store.deck_row(deck_id, "settings")[0])
+
+
+def get_settings(store: Store, deck_id: str) -> DeckSettings:
+    """The deck's settings: what was set, and Anki's defaults for the rest.
+
+    Raises:
+        CollectionError: no such deck.
+    """
+    return DeckSettings.from_json(_stored_settings(store, deck_id))
+
+
+def set_setting(store: Store, deck_id: str, key: str, text: str) -> DeckSettings:
+    """Change one setting of a deck from the text the learner typed; 'default' resets it.
+
+    Example: `set_setting(store, "aws", "learning_steps", "1m 10m 1h")`.
+
+    Returns:
+        The deck's settings after the change.
+
+    Raises:
+        SettingError: unknown key or invalid value (nothing was written).
+        CollectionError: no such deck.
+    """
+    name, value = normalize_setting(key, text)
+    with store.write():
+        stored = json.loads(_stored_settings(store, deck_id) or "{}")
+        stored = stored if isinstance(stored, dict) else {}
+        if value is None:
+            stored.pop(name, None)
+        else:
+            stored[name] = value
+        updated = json.dumps(stored, sort_keys=True, separators=(",", ":"))
+        store.conn.execute("UPDATE decks SET settings = ? WHERE id = ?", (updated, deck_id))
+    return DeckSettings.from_json(updated)
+
+
+# --- the learner's day ----------------------------------------------------------------------
+
+
+def day_start_hour(store: Store) -> int:
+    """The collection's "day starts at" hour (local, 0-23); the clock's own hour when unset."""
+    text = store.meta(DAY_START_KEY)
+    if text is not None and text.isdigit() and 0 <= int(text) <= 23:
+        return int(text)
+    return store.clock.rollover_hour
+
+
+def set_day_start_hour(store: Store, text: str) -> int:
+    """Set the hour (local, 0-23) at which every study day begins; 4 by default, as in Anki.
+
+    Raises:
+        SettingError: not a whole hour from 0 to 23.
+    """
+    value = text.strip().removesuffix(":00")
+    if not value.isdigit() or not 0 <= int(value) <= 23:
+        raise SettingError(
+            f"the day start must be an hour from 0 to 23 (default "
+            f"{DEFAULT_ROLLOVER_HOUR}), not '{text}'"
+        )
+    store.set_meta(DAY_START_KEY, str(int(value)))
+    return int(value)
+
+
+def clock_for(store: Store) -> Clock:
+    """The store's clock with the collection's day start: every "today" is computed with it."""
+    hour = day_start_hour(store)
+    clock = store.clock
+    if hour == clock.rollover_hour:
+        return clock
+    return Clock(now_fn=clock.now_fn, zone=clock.zone, rollover_hour=hour)

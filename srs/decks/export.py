@@ -1,0 +1,90 @@
+"""Export: a deck back from the collection, and as YAML in the deck format.
+
+Exporting and importing again changes nothing.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from srs.collection.cards import CARD_COLUMNS, card_from_row, exam_from_json
+from srs.collection.store import Store
+from srs.model.deck import Card, Deck, parse_pass_mark
+
+__all__ = ["deck_from_collection", "dump_deck"]
+
+
+def deck_from_collection(store: Store, deck_id: str) -> Deck:
+    """Rebuild a deck as the collection holds it (active cards, in file order).
+
+    Raises:
+        CollectionError: no such deck.
+    """
+    row = store.deck_row(deck_id, "title", "description", "exam")
+    cards = tuple(
+        card_from_row(r)
+        for r in store.conn.execute(
+            f"SELECT {CARD_COLUMNS} FROM cards c WHERE c.deck_id = ? AND c.retired = 0 "
+            "ORDER BY c.position",
+            (deck_id,),
+        )
+    )
+    return Deck(deck_id, row[0], cards, row[1], exam_from_json(row[2]))
+
+
+def _pass_mark_text(fraction: float) -> str:
+    """ "70%" when a percentage reads back as exactly `fraction`, else the fraction itself."""
+    percent = f"{fraction * 100:.10g}%"
+    return percent if parse_pass_mark(percent) == fraction else repr(fraction)
+
+
+def _duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "".join(f"{n}{u}" for n, u in ((hours, "h"), (minutes, "m"), (secs, "s")) if n)
+
+
+def dump_deck(deck: Deck) -> str:
+    """The deck as YAML in the v1 format; loading it gives back an equal deck."""
+    data: dict[str, object] = {"deck": deck.id, "title": deck.title}
+    if deck.description is not None:
+        data["description"] = deck.description
+    if deck.exam is not None:
+        exam: dict[str, object] = {
+            "title": deck.exam.title,
+            "questions": deck.exam.questions,
+            "pass_mark": _pass_mark_text(deck.exam.pass_mark),
+        }
+        if deck.exam.time_limit:
+            exam["time_limit"] = _duration(deck.exam.time_limit)
+        if deck.exam.blueprint:
+            exam["blueprint"] = dict(deck.exam.blueprint)
+        data["exam"] = exam
+    data["cards"] = [_card_data(card) for card in deck.cards]
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _card_data(card: Card) -> dict[str, object]:
+    data: dict[str, object] = {"id": card.id}
+    if card.topic is not None:
+        data["topic"] = card.topic
+    if card.tags:
+        data["tags"] = list(card.tags)
+    data["question"] = card.question
+    data["answer"] = card.answers[0] if len(card.answers) == 1 else list(card.answers)
+    if card.distractors:
+        data["distractors"] = [
+            c.text if c.feedback is None else {"text": c.text, "feedback": c.feedback}
+            for c in card.distractors
+        ]
+    feedback = {
+        k: v
+        for k, v in (("correct", card.feedback_correct), ("incorrect", card.feedback_incorrect))
+        if v is not None
+    }
+    if feedback:
+        data["feedback"] = feedback
+    if card.explanation is not None:
+        data["explanation"] = card.explanation
+    return data

@@ -1,0 +1,109 @@
+"""A card's memory: where it stands in the FSRS schedule, as stored and as py-fsrs sees it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from fsrs import Card as FsrsCard
+from fsrs import State
+
+from srs.clock import from_db, to_db
+
+__all__ = ["Memory", "MemoryState"]
+
+
+class MemoryState(IntEnum):
+    """A card's place in the schedule: py-fsrs's `State`, plus New (never answered)."""
+
+    New = 0
+    Learning = 1
+    Review = 2
+    Relearning = 3
+
+
+@dataclass(frozen=True)
+class Memory:
+    """One `memory` row: what the scheduler knows about a card.
+
+    Attributes:
+        state: New, Learning, Review or Relearning.
+        step: the (re)learning step, None outside the learning states.
+        stability: FSRS stability in days (None while New).
+        difficulty: FSRS difficulty, 1-10 (None while New).
+        due: when the card is next due (None while New).
+        last_review: when it was last answered (None while New).
+        reps: answers given so far.
+        lapses: times a Review card was answered Again.
+    """
+
+    state: MemoryState = MemoryState.New
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+    COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+    """The `memory` columns, in the order `from_row` and `to_row` use."""
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Memory:
+        """Build from the `COLUMNS` values of a `memory` row."""
+        state, step, stability, difficulty, due, last_review, reps, lapses = row
+        return cls(
+            MemoryState(state),
+            step,
+            stability,
+            difficulty,
+            None if due is None else from_db(due),
+            None if last_review is None else from_db(last_review),
+            reps,
+            lapses,
+        )
+
+    def to_row(
+        self,
+    ) -> tuple[int, int | None, float | None, float | None, str | None, str | None, int, int]:
+        """The `COLUMNS` values to store (times as fixed-width UTC text)."""
+        return (
+            int(self.state),
+            self.step,
+            self.stability,
+            self.difficulty,
+            None if self.due is None else to_db(self.due),
+            None if self.last_review is None else to_db(self.last_review),
+            self.reps,
+            self.lapses,
+        )
+
+    def to_json(self) -> str:
+        """The row as JSON (as logged in `reviews.before`/`after`); floats round-trip exactly."""
+        return json.dumps(
+            dict(zip(self.COLUMNS, self.to_row(), strict=True)), separators=(",", ":")
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Memory:
+        data = json.loads(text)
+        return cls.from_row([data[column] for column in cls.COLUMNS])
+
+    def to_fsrs(self, card_id: int, now: datetime) -> FsrsCard:
+        """The py-fsrs Card for this memory (built directly: `Card.from_dict` loses a 0.0)."""
+        if self.state is MemoryState.New:
+            return FsrsCard(card_id=card_id, state=State.Learning, step=0, due=now)
+        return FsrsCard(
+            card_id=card_id,
+            state=State(int(self.state)),
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due or now,
+            last_review=self.last_review,
+        )

@@ -1,0 +1,1 @@
+"""Daily study: scheduling with FSRS (pure), answering and undo, today's queue, the overview."""

@@ -1,0 +1,381 @@
+"""Answering cards: grading choices, the one function that writes an answer, undo, bury and
+suspend, leeches, and the daily limits.
+
+Today's queue (the study session) is in `srs.queue`; both the session and the exam engine write
+answers through `record_answer`, so every answer is scheduled and logged the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Literal
+
+from fsrs import Rating
+
+from srs.collection.cards import CARD_COLUMNS, card_from_row
+from srs.collection.memory import MEMORY_COLUMNS
+from srs.collection.settings import clock_for
+from srs.collection.store import CollectionError, Store
+from srs.model.deck import Card, Choice
+from srs.model.memory import Memory
+from srs.model.settings import DeckSettings
+from srs.study.scheduling import schedule
+
+__all__ = [
+    "ACTIVE",
+    "MAX_DURATION_MS",
+    "AnswerResult",
+    "CardKind",
+    "ChoiceOption",
+    "Grade",
+    "Source",
+    "StudyCard",
+    "bury_card",
+    "choices_for",
+    "find_cards",
+    "grade",
+    "load_card",
+    "record_answer",
+    "suspend_card",
+    "suspended_cards",
+    "undo_answer",
+    "unsuspend_card",
+    "used_today",
+]
+
+MAX_DURATION_MS = 60_000
+"""Answer times are capped at 60 s, as Anki does: a learner who walked away is not slow."""
+
+Source = Literal["review", "exam"]
+
+ACTIVE = (
+    "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :today)"
+)
+"""SQL: the card (alias `c`) can be studied on the study day `:today` (ISO date)."""
+
+
+class CardKind(StrEnum):
+    """How a card is asked and graded."""
+
+    FREE_RECALL = "free_recall"
+    """No options: the answer is revealed and the learner rates recall 1-4."""
+    MULTIPLE_CHOICE = "multiple_choice"
+    """One right option among distractors."""
+    SELECT_ALL = "select_all"
+    """Several right options: right only when exactly those are chosen."""
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    """A card as the study screen needs it: what the deck says, and where it is in memory."""
+
+    id: int
+    deck_id: str
+    content: Card
+    memory: Memory
+
+    @property
+    def kind(self) -> CardKind:
+        if not self.content.distractors:
+            return CardKind.FREE_RECALL
+        if len(self.content.answers) > 1:
+            return CardKind.SELECT_ALL
+        return CardKind.MULTIPLE_CHOICE
+
+
+def load_card(store: Store, card_id: int) -> StudyCard:
+    """The card with its memory.
+
+    Raises:
+        CollectionError: no such card.
+    """
+    row = store.conn.execute(
+        f"SELECT c.deck_id, {CARD_COLUMNS}, {MEMORY_COLUMNS} FROM cards c "
+        "JOIN memory m ON m.card_id = c.id WHERE c.id = ?",
+        (card_id,),
+    ).fetchone()
+    if row is None:
+        raise CollectionError(f"no card {card_id} in the collection")
+    return StudyCard(card_id, row[0], card_from_row(row[1:11]), Memory.from_row(row[11:]))
+
+
+@dataclass(frozen=True)
+class ChoiceOption:
+    """One option as shown: its text, whether it is right, and feedback for choosing it."""
+
+    text: str
+    is_correct: bool
+    feedback: str | None
+
+
+def choices_for(card: Card, rng: random.Random | None = None) -> list[ChoiceOption]:
+    """The options of a multiple-choice or select-all card, shuffled anew on every call.
+
+    Args:
+        card: the card's content; a free-recall card has no options (empty list).
+        rng: the shuffle's source (tests pass a seeded one).
+    """
+    if not card.distractors:
+        return []
+    options = [ChoiceOption(text, True, card.feedback_correct) for text in card.answers]
+    options += [_wrong_option(card, choice) for choice in card.distractors]
+    (rng or random.Random()).shuffle(options)
+    return options
+
+
+def _wrong_option(card: Card, choice: Choice) -> ChoiceOption:
+    return ChoiceOption(choice.text, False, choice.feedback or card.feedback_incorrect)
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The verdict on the options chosen, and the ratings the learner may then give.
+
+    Attributes:
+        correct: exactly the right option(s) were chosen.
+        suggested: Good when right, Again when wrong.
+        allowed: the ratings to offer: only Again when wrong; Hard, Good or Easy when right.
+        missed: right options not chosen.
+        wrongly_chosen: wrong options chosen.
+    """
+
+    correct: bool
+    suggested: Rating
+    allowed: tuple[Rating, ...]
+    missed: tuple[str, ...]
+    wrongly_chosen: tuple[str, ...]
+
+
+def grade(card: Card, chosen: Collection[str]) -> Grade:
+    """Grade the option texts chosen for a multiple-choice or select-all card."""
+    picked = set(chosen)
+    missed = tuple(text for text in card.answers if text not in picked)
+    wrong = tuple(text for text in chosen if text not in card.answers)
+    if missed or wrong:
+        return Grade(False, Rating.Again, (Rating.Again,), missed, wrong)
+    return Grade(True, Rating.Good, (Rating.Hard, Rating.Good, Rating.Easy), (), ())
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """What one answer did; the session keeps it to undo the answer.
+
+    Attributes:
+        review_id: the row written to the review log.
+        card_id: the card answered.
+        rating: the rating given.
+        day: the study day the answer counts for.
+        duration_ms: the time taken, as logged (capped at 60 s).
+        before: the card's memory before the answer (undo restores it).
+        after: the card's memory after it.
+        leech: the learner should be told the card is a leech: this lapse reached the deck's
+            leech threshold (or another half of it past the threshold, as Anki warns).
+        leech_flagged: this answer set the card's leech flag (undo clears it again).
+    """
+
+    review_id: int
+    card_id: int
+    rating: Rating
+    day: date
+    duration_ms: int
+    before: Memory
+    after: Memory
+    leech: bool = False
+    leech_flagged: bool = False
+
+    @property
+    def correct(self) -> bool:
+        """Recalled: any rating above Again."""
+        return self.rating > Rating.Again
+
+
+def record_answer(
+    store: Store,
+    card_id: int,
+    rating: Rating,
+    *,
+    duration_ms: int,
+    choice: Sequence[str] | None = None,
+    source: Source = "review",
+    at: datetime | None = None,
+) -> AnswerResult:
+    """Schedule an answer and log it, in one transaction. The one way an answer is written.
+
+    Example: `record_answer(store, 42, Rating.Good, duration_ms=5300, choice=["Paris"])`.
+
+    Args:
+        store: the collection.
+        card_id: the card answered.
+        rating: Again, Hard, Good or Easy.
+        duration_ms: time taken to answer; logged capped at 60 s.
+        choice: the option text(s) chosen (None for a free-recall card).
+        source: 'review' (a study session) or 'exam' (a mock exam).
+        at: when the answer was given, if not now (an exam is logged at its submission).
+
+    Raises:
+        CollectionError: no such card, or the collection cannot be written.
+    """
+    rating = Rating(rating)
+    if source not in ("review", "exam"):
+        raise ValueError(f"source must be 'review' or 'exam', not {source!r}")
+    clock = clock_for(store)
+    duration = min(max(int(duration_ms), 0), MAX_DURATION_MS)
+    chosen = None if choice is None else json.dumps(list(choice), ensure_ascii=False)
+    conn = store.conn
+    with store.write():
+        row = conn.execute(
+            f"SELECT {MEMORY_COLUMNS}, c.leech, d.settings FROM memory m "
+            "JOIN cards c ON c.id = m.card_id JOIN decks d ON d.id = c.deck_id "
+            "WHERE m.card_id = ?",
+            (card_id,),
+        ).fetchone()
+        if row is None:
+            raise CollectionError(f"no card {card_id} in the collection")
+        before = Memory.from_row(row[:8])
+        settings = DeckSettings.from_json(row[9])
+        now = clock.now() if at is None else at
+        after = schedule(before, rating, card_id=card_id, now=now, settings=settings)
+        assert after.last_review is not None
+        day = clock.study_day(after.last_review)
+        conn.execute(_UPDATE_MEMORY, (*after.to_row(), card_id))
+        review_id = conn.execute(
+            "INSERT INTO reviews (card_id, reviewed_at, day, rating, duration_ms, source, "
+            "choice, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                card_id,
+                after.to_row()[5],
+                day.isoformat(),
+                int(rating),
+                duration,
+                source,
+                chosen,
+                before.to_json(),
+                after.to_json(),
+            ),
+        ).lastrowid
+        assert review_id is not None
+        threshold = settings.leech_threshold
+        lapsed = after.lapses > before.lapses and after.lapses >= threshold
+        leech = lapsed and (after.lapses - threshold) % max(1, threshold // 2) == 0
+        flagged = lapsed and not row[8]
+        if flagged:
+            conn.execute("UPDATE cards SET leech = 1 WHERE id = ?", (card_id,))
+    return AnswerResult(review_id, card_id, rating, day, duration, before, after, leech, flagged)
+
+
+_UPDATE_MEMORY = (
+    "UPDATE memory SET " + ", ".join(f"{c} = ?" for c in Memory.COLUMNS) + " WHERE card_id = ?"
+)
+
+
+def undo_answer(store: Store, answer: AnswerResult) -> Memory:
+    """Take an answer back in one transaction: the exact prior memory row returns, the log row
+    goes, and a leech flag the answer set is cleared.
+
+    Returns:
+        The card's memory, as it was before the answer.
+
+    Raises:
+        CollectionError: the answer is gone from the log, or the card was answered again since
+            (only the latest answer of a card can be taken back).
+    """
+    conn = store.conn
+    with store.write():
+        row = conn.execute(
+            "SELECT before, after FROM reviews WHERE id = ? AND card_id = ?",
+            (answer.review_id, answer.card_id),
+        ).fetchone()
+        if row is None:
+            raise CollectionError("that answer is no longer in the review log; nothing to undo")
+        current = conn.execute(
+            f"SELECT {', '.join(Memory.COLUMNS)} FROM memory WHERE card_id = ?", (answer.card_id,)
+        ).fetchone()
+        if current is None or Memory.from_row(current) != Memory.from_json(row[1]):
+            raise CollectionError("the card was answered again since; that answer cannot be undone")
+        before = Memory.from_json(row[0])
+        conn.execute(_UPDATE_MEMORY, (*before.to_row(), answer.card_id))
+        conn.execute("DELETE FROM reviews WHERE id = ?", (answer.review_id,))
+        if answer.leech_flagged:
+            conn.execute("UPDATE cards SET leech = 0 WHERE id = ?", (answer.card_id,))
+    return before
+
+
+def _set_card(store: Store, card_id: int, assignment: str, value: object) -> None:
+    with store.write():
+        changed = store.conn.execute(
+            f"UPDATE cards SET {assignment} = ? WHERE id = ?", (value, card_id)
+        ).rowcount
+    if not changed:
+        raise CollectionError(f"no card {card_id} in the collection")
+
+
+def bury_card(store: Store, card_id: int) -> date:
+    """Hide a card until the next study day. Returns the day it comes back."""
+    tomorrow = clock_for(store).study_day() + timedelta(days=1)
+    _set_card(store, card_id, "buried_until", tomorrow.isoformat())
+    return tomorrow
+
+
+def suspend_card(store: Store, card_id: int) -> None:
+    """Keep a card out of every queue until it is unsuspended (its memory is kept)."""
+    _set_card(store, card_id, "suspended", 1)
+
+
+def unsuspend_card(store: Store, card_id: int) -> None:
+    """Put a suspended card back in the queues, with the memory it had."""
+    _set_card(store, card_id, "suspended", 0)
+
+
+def find_cards(store: Store, deck_id: str, keys: Sequence[str]) -> dict[str, int]:
+    """Card ids by card id as written in the deck file (`srs suspend DECK CARD`).
+
+    Raises:
+        CollectionError: no such deck, or a key that is not one of its cards.
+    """
+    store.deck_row(deck_id, "id")
+    found = dict(
+        store.conn.execute(
+            "SELECT key, id FROM cards WHERE deck_id = ? AND key IN (SELECT value FROM "
+            "json_each(?))",
+            (deck_id, json.dumps(list(keys))),
+        )
+    )
+    missing = [key for key in keys if key not in found]
+    if missing:
+        raise CollectionError(f"no card '{missing[0]}' in deck '{deck_id}'")
+    return found
+
+
+def suspended_cards(store: Store, deck_id: str) -> list[str]:
+    """The deck's suspended cards (card ids as in the deck file), in file order.
+
+    Raises:
+        CollectionError: no such deck.
+    """
+    store.deck_row(deck_id, "id")
+    return [
+        key
+        for (key,) in store.conn.execute(
+            "SELECT key FROM cards WHERE deck_id = ? AND suspended = 1 AND retired = 0 "
+            "ORDER BY position",
+            (deck_id,),
+        )
+    ]
+
+
+def used_today(store: Store, day: date) -> dict[str, tuple[int, int]]:
+    """Per deck, the (new, review) cards answered in study sessions on `day`: what counts
+    against the daily limits. Exam answers do not count."""
+    rows = store.conn.execute(
+        "SELECT c.deck_id, sum(json_extract(r.before, '$.state') = 0), "
+        "sum(json_extract(r.before, '$.state') = 2) FROM reviews r "
+        "JOIN cards c ON c.id = r.card_id WHERE r.day = ? AND r.source = 'review' "
+        "GROUP BY c.deck_id",
+        (day.isoformat(),),
+    )
+    return {deck_id: (int(new), int(review)) for deck_id, new, review in rows}

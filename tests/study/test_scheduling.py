@@ -1,0 +1,285 @@
+"""Settings, the learner's day, FSRS scheduling with seeded fuzz, previews and interval text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import fields
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from conftest import FakeClock, deck_yaml
+from fsrs import Rating
+
+from srs.collection.settings import (
+    clock_for,
+    day_start_hour,
+    get_settings,
+    set_day_start_hour,
+    set_setting,
+)
+from srs.collection.store import CollectionError, Store
+from srs.model.memory import Memory, MemoryState
+from srs.model.settings import SETTING_KEYS, DeckSettings, SettingError, setting_texts
+from srs.study.scheduling import format_interval, preview, schedule
+
+NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
+MakeStore = Callable[..., Store]
+
+
+def review_memory(stability: float = 30.0, days_ago: int = 30) -> Memory:
+    """A review card last answered `days_ago` days before NOW, due now."""
+    return Memory(
+        MemoryState.Review,
+        None,
+        stability,
+        5.0,
+        NOW,
+        NOW - timedelta(days=days_ago),
+        reps=4,
+        lapses=0,
+    )
+
+
+def test_new_deck_gets_ankis_default_settings(make_store: MakeStore) -> None:
+    store = make_store(deck_yaml(free=1))
+
+    settings = get_settings(store, "demo")
+
+    assert settings.desired_retention == 0.9
+    assert settings.learning_steps == (timedelta(minutes=1), timedelta(minutes=10))
+    assert settings.relearning_steps == (timedelta(minutes=10),)
+    assert settings.maximum_interval == 36500
+    assert (settings.new_per_day, settings.reviews_per_day) == (20, 200)
+    assert settings.fuzz is True
+    assert settings.leech_threshold == 8
+    assert setting_texts(settings)["parameters"] == "default"
+
+
+def test_setting_is_stored_in_the_collection_and_read_back(make_store: MakeStore) -> None:
+    store = make_store(deck_yaml(free=1))
+
+    changed = set_setting(store, "demo", "learning-steps", " 30s 10m 1h ")
+    set_setting(store, "demo", "desired_retention", "85%")
+
+    assert changed.learning_steps == (
+        timedelta(seconds=30),
+        timedelta(minutes=10),
+        timedelta(hours=1),
+    )
+    reopened = Store.open(store.path, store.clock)
+    settings = get_settings(reopened, "demo")
+    reopened.close()
+    assert settings.learning_steps == changed.learning_steps
+    assert settings.desired_retention == 0.85
+    assert setting_texts(settings)["learning_steps"] == "30s 10m 1h"
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "message"),
+    [
+        ("desired_retention", "0.5", "from 0.70 to 0.99"),
+        ("desired_retention", "ninety", "from 0.70 to 0.99"),
+        ("learning_steps", "1m 10x", "'10x' is not a step"),
+        ("relearning_steps", "0m", "'0m' is not a step"),
+        ("maximum_interval", "40000", "from 1 to 36500"),
+        ("new_per_day", "-1", "from 0 to 9999"),
+        ("reviews_per_day", "lots", "from 0 to 99999"),
+        ("fuzz", "maybe", "on or off"),
+        ("leech_threshold", "0", "from 1 to 99"),
+        ("parameters", "1, 2, 3", "Expected 21 parameters"),
+    ],
+)
+def test_invalid_setting_is_refused_with_a_clear_message_and_nothing_written(
+    make_store: MakeStore, key: str, text: str, message: str
+) -> None:
+    store = make_store(deck_yaml(free=1))
+
+    with pytest.raises(SettingError, match=message):
+        set_setting(store, "demo", key, text)
+
+    assert get_settings(store, "demo") == DeckSettings()
+
+
+def test_unknown_setting_suggests_the_closest_name(make_store: MakeStore) -> None:
+    store = make_store(deck_yaml(free=1))
+
+    with pytest.raises(SettingError, match="did you mean 'learning_steps'"):
+        set_setting(store, "demo", "learning_step", "1m")
+
+
+def test_setting_to_default_restores_ankis_value(make_store: MakeStore) -> None:
+    store = make_store(deck_yaml(free=1))
+    set_setting(store, "demo", "new_per_day", "5")
+
+    settings = set_setting(store, "demo", "new_per_day", "default")
+
+    assert settings.new_per_day == 20
+
+
+def test_steps_can_be_emptied_with_none(make_store: MakeStore) -> None:
+    store = make_store(deck_yaml(free=1))
+
+    settings = set_setting(store, "demo", "relearning_steps", "none")
+
+    assert settings.relearning_steps == ()
+    assert setting_texts(settings)["relearning_steps"] == "none"
+
+
+def test_every_setting_has_a_description() -> None:
+    assert list(SETTING_KEYS) == [f.name for f in fields(DeckSettings)]
+
+
+def test_settings_of_an_unknown_deck_are_a_collection_error(make_store: MakeStore) -> None:
+    store = make_store(deck_yaml(free=1))
+
+    with pytest.raises(CollectionError, match="no deck 'nope'"):
+        get_settings(store, "nope")
+
+
+def test_day_start_hour_sets_the_clock_rollover(make_store: MakeStore) -> None:
+    store = make_store(clock=FakeClock(datetime(2025, 1, 6, 5, 30, tzinfo=UTC)))
+    assert day_start_hour(store) == 4
+    assert clock_for(store).study_day().isoformat() == "2025-01-06"
+
+    set_day_start_hour(store, "6")
+
+    assert clock_for(store).rollover_hour == 6
+    assert clock_for(store).study_day().isoformat() == "2025-01-05"
+
+
+@pytest.mark.parametrize("text", ["24", "-1", "four", ""])
+def test_day_start_hour_must_be_a_whole_hour(make_store: MakeStore, text: str) -> None:
+    store = make_store()
+
+    with pytest.raises(SettingError, match="hour from 0 to 23"):
+        set_day_start_hour(store, text)
+
+
+@pytest.mark.parametrize(
+    ("interval", "text"),
+    [
+        (timedelta(seconds=30), "30s"),
+        (timedelta(minutes=1), "1m"),
+        (timedelta(minutes=10), "10m"),
+        (timedelta(hours=1, minutes=30), "1.5h"),
+        (timedelta(days=1), "1d"),
+        (timedelta(days=4), "4d"),
+        (timedelta(days=96), "3.2mo"),
+        (timedelta(days=60), "2mo"),
+        (timedelta(days=547), "1.5y"),
+    ],
+)
+def test_intervals_read_in_short_form(interval: timedelta, text: str) -> None:
+    assert format_interval(interval) == text
+
+
+def test_new_card_preview_shows_learning_steps_then_days() -> None:
+    shown = preview(Memory(), card_id=1, now=NOW, settings=DeckSettings())
+
+    texts = {rating: p.text for rating, p in shown.items()}
+
+    assert texts[Rating.Again] == "1m"
+    assert texts[Rating.Hard] == "6m"
+    assert texts[Rating.Good] == "10m"
+    assert texts[Rating.Easy].endswith("d")
+
+
+def test_preview_intervals_grow_from_again_to_easy_on_a_review_card() -> None:
+    shown = preview(review_memory(), card_id=7, now=NOW, settings=DeckSettings())
+
+    intervals = [shown[r].interval for r in Rating]
+
+    assert intervals == sorted(intervals)
+    assert shown[Rating.Again].interval == timedelta(minutes=10)
+    assert shown[Rating.Good].interval >= timedelta(days=30)
+
+
+def test_preview_gives_exactly_what_the_answer_then_does() -> None:
+    memory = review_memory()
+
+    shown = preview(memory, card_id=3, now=NOW, settings=DeckSettings())
+    after = schedule(memory, Rating.Good, card_id=3, now=NOW, settings=DeckSettings())
+
+    assert shown[Rating.Good].due == after.due
+    assert shown[Rating.Good].memory == after
+
+
+def test_fuzz_is_reproducible_for_the_same_card_and_history() -> None:
+    memory = review_memory()
+
+    first = schedule(memory, Rating.Good, card_id=11, now=NOW, settings=DeckSettings())
+    second = schedule(memory, Rating.Good, card_id=11, now=NOW, settings=DeckSettings())
+
+    assert first == second
+
+
+def test_fuzz_spreads_cards_with_the_same_history_within_fsrs_ranges() -> None:
+    memory = review_memory()
+    plain = schedule(memory, Rating.Good, card_id=1, now=NOW, settings=DeckSettings(fuzz=False))
+    assert plain.due is not None
+    base = (plain.due - NOW).days
+
+    fuzzed = set()
+    for card_id in range(40):
+        after = schedule(memory, Rating.Good, card_id=card_id, now=NOW, settings=DeckSettings())
+        assert after.due is not None
+        fuzzed.add((after.due - NOW).days)
+
+    assert len(fuzzed) > 3
+    spread = 1 + 0.15 * 4.5 + 0.1 * 13 + 0.05 * (base - 20)
+    assert all(abs(days - base) <= round(spread) + 1 for days in fuzzed)
+
+
+def test_fuzz_off_gives_the_same_interval_for_every_card() -> None:
+    memory = review_memory()
+    settings = DeckSettings(fuzz=False)
+
+    dues = {
+        schedule(memory, Rating.Good, card_id=n, now=NOW, settings=settings).due for n in range(20)
+    }
+
+    assert len(dues) == 1
+
+
+def test_clock_moved_back_never_dates_an_answer_before_the_last_one() -> None:
+    memory = review_memory(days_ago=0)
+    assert memory.last_review == NOW
+
+    after = schedule(
+        memory, Rating.Good, card_id=1, now=NOW - timedelta(hours=3), settings=DeckSettings()
+    )
+
+    assert after.last_review == NOW
+    assert after.due is not None and after.due > NOW
+
+
+def test_lapse_counts_only_a_review_card_forgotten() -> None:
+    settings = DeckSettings()
+    learning = schedule(Memory(), Rating.Again, card_id=1, now=NOW, settings=settings)
+    lapsed = schedule(review_memory(), Rating.Again, card_id=1, now=NOW, settings=settings)
+
+    assert learning.lapses == 0
+    assert lapsed.lapses == 1
+    assert lapsed.state is MemoryState.Relearning
+
+
+def test_memory_round_trips_through_json_exactly_even_with_zero_stability() -> None:
+    memory = Memory(
+        MemoryState.Review, None, 0.0, 0.1 + 0.2, NOW, NOW - timedelta(days=3), reps=9, lapses=2
+    )
+
+    assert Memory.from_json(memory.to_json()) == memory
+    assert memory.to_fsrs(5, NOW).stability == 0.0
+
+
+def test_personal_parameters_change_the_schedule(make_store: MakeStore) -> None:
+    store = make_store(deck_yaml(free=1))
+    weights = list(DeckSettings().parameters)
+    weights[2] = 5.0  # initial stability after Good
+
+    settings = set_setting(store, "demo", "parameters", ", ".join(map(str, weights)))
+
+    assert settings.parameters[2] == 5.0
+    assert setting_texts(settings)["parameters"] != "default"
+    good = schedule(Memory(), Rating.Good, card_id=1, now=NOW, settings=settings)
+    assert good.stability == 5.0
