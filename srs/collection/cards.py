@@ -1,23 +1,45 @@
-"""How a card's content is stored in a `cards` row, and read back (one codec for every module).
+"""The `cards` table: how a card's content is stored and read back (one codec for every module),
+the rules that select cards (active, suspended, multiple choice), and a card's flags.
 
-List fields (answers, distractors, tags) are JSON text; the exam block is JSON on its deck.
+List fields (answers, distractors, tags) are JSON text; the exam block is JSON on its deck. The
+SQL rules are fragments for the queries of `srs.collection` only: each is written once here, and
+engines ask for cards through typed functions. Writers run inside the caller's `Store.write()`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import date
 from json.encoder import encode_basestring as _string
 
+from sqlite_utils.db import NotFoundError
+
+from srs.collection.store import CollectionError, Store
 from srs.model.deck import Card, Choice, ExamSpec
 
 __all__ = [
+    "ACTIVE",
     "CARD_COLUMNS",
     "CONTENT_COLUMNS",
+    "EXAM_CARD",
+    "IN_DECK",
+    "LIVE",
+    "MULTIPLE_CHOICE",
+    "SUSPENDED",
+    "bury_until",
     "card_content",
+    "card_contents",
     "card_from_row",
+    "card_ids_by_key",
+    "exam_card_filter",
+    "exam_cards",
     "exam_from_json",
     "exam_to_json",
+    "no_card",
+    "set_leech",
+    "set_suspended",
+    "suspended_keys",
 ]
 
 
@@ -115,3 +137,142 @@ def card_from_row(row: Sequence[object]) -> Card:
 
 CARD_COLUMNS = "c.key, " + ", ".join(f"c.{column}" for column in CONTENT_COLUMNS)
 """SQL: the columns `card_from_row` reads, from the `cards` table aliased `c`."""
+
+
+# --- which cards: SQL rules over the `cards` table aliased `c` ------------------------------
+
+IN_DECK = "c.retired = 0"
+"""SQL: the card is still in its deck file (not retired); it may be suspended or buried."""
+
+LIVE = f"{IN_DECK} AND c.suspended = 0"
+"""SQL: the card is still in its deck file and not suspended (it may be buried for today)."""
+
+ACTIVE = f"{LIVE} AND (c.buried_until IS NULL OR c.buried_until <= :today)"
+"""SQL: the card can be studied on the study day `:today` (ISO date): not retired, suspended or
+buried."""
+
+SUSPENDED = f"c.suspended = 1 AND {IN_DECK}"
+"""SQL: the card is suspended and still in its deck file."""
+
+MULTIPLE_CHOICE = "c.distractors != '[]'"
+"""SQL: the card has options to choose from (multiple choice or select all): a mock exam can ask
+it, and choosing shows what the learner knew."""
+
+EXAM_CARD = f"{IN_DECK} AND {MULTIPLE_CHOICE}"
+"""SQL: a mock exam can ask the card: in its deck file and multiple choice. Suspended and buried
+cards are asked too: they leave the study queue, not the syllabus."""
+
+
+# --- one card's flags -----------------------------------------------------------------------
+
+
+def no_card(card_id: int) -> CollectionError:
+    """The error for a card id that is not in the collection (one wording everywhere)."""
+    return CollectionError(f"no card {card_id} in the collection")
+
+
+def _set_flag(store: Store, card_id: int, column: str, value: object) -> None:
+    try:
+        store.db.table("cards").update(card_id, {column: value})
+    except NotFoundError:
+        raise no_card(card_id) from None
+
+
+def bury_until(store: Store, card_id: int, day: date) -> None:
+    """Keep the card out of the queues until the study day `day` begins.
+
+    Raises:
+        CollectionError: no such card.
+    """
+    _set_flag(store, card_id, "buried_until", day.isoformat())
+
+
+def set_suspended(store: Store, card_id: int, suspended: bool) -> None:
+    """Take the card out of every queue (or put it back); its memory is kept either way.
+
+    Raises:
+        CollectionError: no such card.
+    """
+    _set_flag(store, card_id, "suspended", int(suspended))
+
+
+def set_leech(store: Store, card_id: int, leech: bool) -> None:
+    """Flag the card as a leech (or clear the flag, when the answer that set it is undone).
+
+    Raises:
+        CollectionError: no such card.
+    """
+    _set_flag(store, card_id, "leech", int(leech))
+
+
+# --- finding cards --------------------------------------------------------------------------
+
+
+def card_ids_by_key(store: Store, deck_id: str, keys: Sequence[str]) -> dict[str, int]:
+    """The ids of the deck's cards with these keys (card ids as written in the deck file).
+
+    Returns:
+        Card id by key, for the keys found (a key not in the deck is left out).
+    """
+    return dict(
+        store.conn.execute(
+            "SELECT key, id FROM cards WHERE deck_id = ? AND key IN (SELECT value FROM "
+            "json_each(?))",
+            (deck_id, json.dumps(list(keys))),
+        )
+    )
+
+
+def suspended_keys(store: Store, deck_id: str) -> list[str]:
+    """The keys of the deck's suspended cards, in file order."""
+    return [
+        key
+        for (key,) in store.conn.execute(
+            f"SELECT c.key FROM cards c WHERE c.deck_id = ? AND {SUSPENDED} ORDER BY c.position",
+            (deck_id,),
+        )
+    ]
+
+
+def card_contents(store: Store, card_ids: Iterable[int]) -> dict[int, Card]:
+    """The content of these cards, by id (an id not in the collection is left out)."""
+    rows = store.conn.execute(
+        f"SELECT c.id, {CARD_COLUMNS} FROM cards c WHERE c.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(card_ids)),),
+    )
+    return {row[0]: card_from_row(row[1:]) for row in rows}
+
+
+# --- the cards a mock exam asks -------------------------------------------------------------
+
+
+def exam_card_filter(
+    deck_id: str, card_ids: Iterable[int] | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """SQL: the condition (on `cards` aliased `c`) and its parameters that select the deck's
+    `EXAM_CARD`s, or only those among `card_ids`."""
+    if card_ids is None:
+        return f"c.deck_id = ? AND {EXAM_CARD}", (deck_id,)
+    return (
+        f"c.deck_id = ? AND {EXAM_CARD} AND c.id IN (SELECT value FROM json_each(?))",
+        (deck_id, json.dumps(list(card_ids))),
+    )
+
+
+def exam_cards(
+    store: Store, deck_id: str, card_ids: Iterable[int] | None = None
+) -> list[tuple[int, str | None]]:
+    """The deck's cards a mock exam can ask (`EXAM_CARD`), as (id, topic) in deck order.
+
+    Args:
+        store: the collection.
+        deck_id: the deck.
+        card_ids: only these cards (None: all of them).
+    """
+    where, params = exam_card_filter(deck_id, card_ids)
+    return [
+        (card_id, topic)
+        for card_id, topic in store.conn.execute(
+            f"SELECT c.id, c.topic FROM cards c WHERE {where} ORDER BY c.position, c.id", params
+        )
+    ]

@@ -1,10 +1,377 @@
-"""The `memory` table: one FSRS state per card."""
+"""The `memory` table: one FSRS state per card, and the reads that pick cards by it (today's
+queue, when a card is next due, each deck's counts, the cards a mock exam can ask).
+
+State numbers are `MemoryState`'s, written into the SQL text as literals: SQLite then plans the
+hot queries on the memory_queue index (state, due) exactly as for a hand-written number. Writers
+run inside the caller's `Store.write()`, so an answer changes memory and the log together.
+"""
 
 from __future__ import annotations
 
-from srs.model.memory import Memory
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import NamedTuple
 
-__all__ = ["MEMORY_COLUMNS"]
+from srs.clock import from_db, to_db
+from srs.collection.cards import (
+    ACTIVE,
+    CARD_COLUMNS,
+    IN_DECK,
+    LIVE,
+    SUSPENDED,
+    card_from_row,
+    exam_card_filter,
+    no_card,
+)
+from srs.collection.store import Store
+from srs.model.deck import Card
+from srs.model.memory import Memory, MemoryState
+from srs.model.settings import DeckSettings
+
+__all__ = [
+    "MEMORY_COLUMNS",
+    "AnswerBasis",
+    "CardMemory",
+    "DeckCardMemory",
+    "DeckCounts",
+    "DeckQueue",
+    "ExamCardMemory",
+    "NextDue",
+    "answer_basis",
+    "card_memory",
+    "deck_card_memories",
+    "deck_counts",
+    "deck_queue",
+    "exam_card_memories",
+    "memory_of",
+    "next_due",
+    "set_memory",
+]
 
 MEMORY_COLUMNS = ", ".join(f"m.{column}" for column in Memory.COLUMNS)
 """SQL: the columns `Memory.from_row` reads, from the `memory` table aliased `m`."""
+
+_IS_NEW = f"m.state = {int(MemoryState.New)}"
+_IN_LEARNING = f"m.state IN ({int(MemoryState.Learning)}, {int(MemoryState.Relearning)})"
+_IN_REVIEW = f"m.state = {int(MemoryState.Review)}"
+_SEEN = f"m.state != {int(MemoryState.New)}"
+
+
+# --- one card -------------------------------------------------------------------------------
+
+
+class CardMemory(NamedTuple):
+    """A card's deck, content and memory, read together."""
+
+    deck_id: str
+    card: Card
+    memory: Memory
+
+
+def card_memory(store: Store, card_id: int) -> CardMemory:
+    """The card with its memory (what a study screen shows).
+
+    Raises:
+        CollectionError: no such card.
+    """
+    row = store.conn.execute(
+        f"SELECT c.deck_id, {CARD_COLUMNS}, {MEMORY_COLUMNS} FROM cards c "
+        "JOIN memory m ON m.card_id = c.id WHERE c.id = ?",
+        (card_id,),
+    ).fetchone()
+    if row is None:
+        raise no_card(card_id)
+    return CardMemory(row[0], card_from_row(row[1:11]), Memory.from_row(row[11:]))
+
+
+class AnswerBasis(NamedTuple):
+    """What scheduling an answer needs, read in one query on the answer's hot path."""
+
+    memory: Memory
+    leech: bool
+    """The card is already flagged as a leech."""
+    settings: DeckSettings
+    """Its deck's study settings."""
+
+
+def answer_basis(store: Store, card_id: int) -> AnswerBasis:
+    """The card's memory, leech flag and deck settings, read as the answer is written.
+
+    Raises:
+        CollectionError: no such card.
+    """
+    row = store.conn.execute(
+        f"SELECT {MEMORY_COLUMNS}, c.leech, d.settings FROM memory m "
+        "JOIN cards c ON c.id = m.card_id JOIN decks d ON d.id = c.deck_id "
+        "WHERE m.card_id = ?",
+        (card_id,),
+    ).fetchone()
+    if row is None:
+        raise no_card(card_id)
+    return AnswerBasis(Memory.from_row(row[:8]), bool(row[8]), DeckSettings.from_json(row[9]))
+
+
+def memory_of(store: Store, card_id: int) -> Memory | None:
+    """The card's memory as stored now (None: no such card)."""
+    row = store.conn.execute(
+        f"SELECT {MEMORY_COLUMNS} FROM memory m WHERE m.card_id = ?", (card_id,)
+    ).fetchone()
+    return None if row is None else Memory.from_row(row)
+
+
+_UPDATE_MEMORY = (
+    "UPDATE memory SET " + ", ".join(f"{c} = ?" for c in Memory.COLUMNS) + " WHERE card_id = ?"
+)
+
+
+def set_memory(store: Store, card_id: int, memory: Memory) -> None:
+    """Store the card's memory (after an answer, or as it was before one, on undo)."""
+    store.conn.execute(_UPDATE_MEMORY, (*memory.to_row(), card_id))
+
+
+# --- today's queue --------------------------------------------------------------------------
+
+
+class DeckQueue(NamedTuple):
+    """One deck's cards for today's queue. Due times are the stored text: text order is time
+    order, and the session compares them as text (parsing each would cost more than the query).
+
+    Attributes:
+        learning: (re)learning cards due before the day ends: due by card id.
+        reviews: review cards due before the day ends, (due, card id), oldest due first.
+        new: new cards, in the order they were added.
+    """
+
+    learning: dict[int, str]
+    reviews: list[tuple[str, int]]
+    new: list[int]
+
+
+# Each query comes in two join orders (SQLite's CROSS JOIN keeps the order written): a small
+# deck is read card by card through its deck_id index; a large one walks the memory_queue index
+# (state, due), which keeps new cards (due NULL) in card-id order, so LIMIT stops early.
+_BY_DECK = "FROM cards c CROSS JOIN memory m ON m.card_id = c.id"
+_BY_QUEUE = "FROM memory m CROSS JOIN cards c ON c.id = m.card_id"
+_LEARNING = f"""SELECT m.card_id, m.due {{}} WHERE {_IN_LEARNING} AND m.due < :end
+    AND c.deck_id = :deck AND {ACTIVE}"""
+_REVIEW = f"""SELECT m.due, m.card_id {{}} WHERE {_IN_REVIEW} AND m.due < :end
+    AND c.deck_id = :deck AND {ACTIVE} ORDER BY m.due, m.card_id LIMIT :limit"""
+# New cards come in the order they were added (file order for a deck imported at once).
+_NEW = f"""SELECT m.card_id {{}} WHERE {_IS_NEW} AND m.due IS NULL AND c.deck_id = :deck
+    AND {ACTIVE} ORDER BY m.card_id LIMIT :limit"""
+_SMALL_DECK = 5000
+"""Decks with fewer cards are read through the deck index (at most this many rows)."""
+
+
+def deck_queue(
+    store: Store,
+    deck_id: str,
+    *,
+    today: date,
+    until: datetime,
+    new_limit: int,
+    review_limit: int,
+) -> DeckQueue:
+    """The deck's active cards to study before `until`, limits applied (the queue's hot read).
+
+    Args:
+        store: the collection.
+        deck_id: the deck.
+        today: the study day (a card buried until today is back).
+        until: when the study day ends.
+        new_limit: new cards to take at most.
+        review_limit: review cards to take at most (due first); (re)learning cards have none.
+    """
+    conn = store.conn
+    names: dict[str, object] = {"deck": deck_id, "today": today.isoformat(), "end": to_db(until)}
+    size = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? LIMIT ?)",
+        (deck_id, _SMALL_DECK),
+    ).fetchone()[0]
+    join = _BY_DECK if size < _SMALL_DECK else _BY_QUEUE
+    return DeckQueue(
+        dict(conn.execute(_LEARNING.format(join), names)),
+        conn.execute(_REVIEW.format(join), names | {"limit": review_limit}).fetchall(),
+        [cid for (cid,) in conn.execute(_NEW.format(join), names | {"limit": new_limit})],
+    )
+
+
+class NextDue(NamedTuple):
+    """The earliest due times among some decks' active cards.
+
+    Attributes:
+        learning: the earliest (re)learning card's due time (None: no such card).
+        review: the earliest review card's due time (None: no such card).
+        new: a new card is waiting.
+    """
+
+    learning: datetime | None
+    review: datetime | None
+    new: bool
+
+
+def next_due(store: Store, deck_ids: Sequence[str] | None, *, today: date) -> NextDue:
+    """When the active cards of these decks (None: all) are due next, by kind.
+
+    Args:
+        store: the collection.
+        deck_ids: the decks; None for every deck.
+        today: the study day (a card buried until today is back).
+    """
+    names: dict[str, str] = {"today": today.isoformat()}
+    where = f"FROM memory m JOIN cards c ON c.id = m.card_id WHERE {ACTIVE}"
+    if deck_ids is not None:
+        names |= {f"d{n}": deck_id for n, deck_id in enumerate(deck_ids)}
+        where += " AND c.deck_id IN (" + ", ".join(f":d{n}" for n in range(len(deck_ids))) + ")"
+    conn = store.conn
+    (learning,) = conn.execute(f"SELECT min(m.due) {where} AND {_IN_LEARNING}", names).fetchone()
+    (review,) = conn.execute(f"SELECT min(m.due) {where} AND {_IN_REVIEW}", names).fetchone()
+    new = conn.execute(f"SELECT 1 {where} AND {_IS_NEW} LIMIT 1", names).fetchone()
+    return NextDue(
+        None if learning is None else from_db(learning),
+        None if review is None else from_db(review),
+        new is not None,
+    )
+
+
+# --- each deck's counts ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeckCounts:
+    """One deck's cards counted by flag and memory state (retired cards only in `retired`).
+
+    Attributes:
+        deck_id: the deck.
+        title: its title.
+        settings: its study settings.
+        cards: cards in the deck (not retired).
+        new: new cards that can be studied today (not suspended, not buried).
+        learning: cards in (re)learning (not suspended).
+        review: cards in review (not suspended).
+        due_today: studied cards due before the day ends that can be studied today.
+        retired: cards gone from the deck file, kept with their history.
+        suspended: suspended cards.
+        leeches: cards flagged as leeches.
+    """
+
+    deck_id: str
+    title: str
+    settings: DeckSettings
+    cards: int
+    new: int
+    learning: int
+    review: int
+    due_today: int
+    retired: int
+    suspended: int
+    leeches: int
+
+
+def deck_counts(store: Store, *, today: date, until: datetime) -> list[DeckCounts]:
+    """Every deck's counts, sorted by deck id, in one query.
+
+    Args:
+        store: the collection.
+        today: the study day (a card buried until today is back).
+        until: when the study day ends (what is due before then is due today).
+    """
+    rows = store.conn.execute(
+        f"""SELECT d.id, d.title, d.settings,
+            count(c.id) - coalesce(sum(c.retired), 0),
+            coalesce(sum({_IS_NEW} AND {ACTIVE}), 0),
+            coalesce(sum({_IN_LEARNING} AND {LIVE}), 0),
+            coalesce(sum({_IN_REVIEW} AND {LIVE}), 0),
+            coalesce(sum({_SEEN} AND m.due < :end AND {ACTIVE}), 0),
+            coalesce(sum(c.retired), 0),
+            coalesce(sum({SUSPENDED}), 0),
+            coalesce(sum(c.leech = 1 AND {IN_DECK}), 0)
+        FROM decks d LEFT JOIN cards c ON c.deck_id = d.id
+        LEFT JOIN memory m ON m.card_id = c.id GROUP BY d.id ORDER BY d.id""",
+        {"today": today.isoformat(), "end": to_db(until)},
+    )
+    return [
+        DeckCounts(deck_id, title, DeckSettings.from_json(settings), *counts)
+        for deck_id, title, settings, *counts in rows
+    ]
+
+
+# --- the chance of a right answer in a mock exam --------------------------------------------
+
+
+class ExamCardMemory(NamedTuple):
+    """A card a mock exam can ask, with its topic and what the chance of answering it right
+    depends on."""
+
+    card_id: int
+    topic: str | None
+    options: int
+    """Options shown: the right ones and the distractors."""
+    answers: int
+    """Right options."""
+    memory: Memory
+
+
+def exam_card_memories(
+    store: Store, deck_id: str, card_ids: Iterable[int] | None = None
+) -> Iterator[ExamCardMemory]:
+    """The memory of each of the deck's cards a mock exam can ask (`cards.EXAM_CARD`), in no
+    particular order.
+
+    The pass-chance prediction's hot read: rows are yielded as read, so a 100,000-card deck's
+    are never all held at once (holding them cost ~10% more, in garbage collection).
+
+    Args:
+        store: the collection.
+        deck_id: the deck.
+        card_ids: only these cards (None: all of them).
+    """
+    where, params = exam_card_filter(deck_id, card_ids)
+    rows = store.conn.execute(
+        "SELECT c.id, c.topic, json_array_length(c.answers) + json_array_length(c.distractors), "
+        f"json_array_length(c.answers), {MEMORY_COLUMNS} FROM cards c "
+        f"JOIN memory m ON m.card_id = c.id WHERE {where}",
+        params,
+    )
+    for card_id, topic, options, answers, *memory in rows:
+        yield ExamCardMemory(card_id, topic, options, answers, Memory.from_row(memory))
+
+
+# --- every card of a deck (the card browser) ------------------------------------------------
+
+
+class DeckCardMemory(NamedTuple):
+    """A card of a deck with its flags and memory, as the card browser lists it."""
+
+    card_id: int
+    key: str
+    """The card's id in the deck file."""
+    topic: str | None
+    suspended: bool
+    buried_until: date | None
+    """The study day it is buried until (None: not buried)."""
+    leech: bool
+    memory: Memory
+
+
+def deck_card_memories(store: Store, deck_id: str) -> list[DeckCardMemory]:
+    """Every card in the deck file (retired ones left out) with its memory, in file order."""
+    rows = store.conn.execute(
+        f"SELECT c.id, c.key, c.topic, c.suspended, c.buried_until, c.leech, {MEMORY_COLUMNS} "
+        f"FROM cards c JOIN memory m ON m.card_id = c.id WHERE c.deck_id = ? AND {IN_DECK} "
+        "ORDER BY c.position, c.id",
+        (deck_id,),
+    )
+    return [
+        DeckCardMemory(
+            card_id,
+            key,
+            topic,
+            bool(suspended),
+            None if buried is None else date.fromisoformat(buried),
+            bool(leech),
+            Memory.from_row(memory),
+        )
+        for card_id, key, topic, suspended, buried, leech, *memory in rows
+    ]

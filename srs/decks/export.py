@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import yaml
 
-from srs.collection.cards import CARD_COLUMNS, card_from_row, exam_from_json
+from srs.collection.cards import exam_from_json
+from srs.collection.contents import deck_cards
+from srs.collection.decks import deck_row
 from srs.collection.store import Store
 from srs.model.deck import Card, Deck, parse_pass_mark
 
@@ -20,15 +22,8 @@ def deck_from_collection(store: Store, deck_id: str) -> Deck:
     Raises:
         CollectionError: no such deck.
     """
-    row = store.deck_row(deck_id, "title", "description", "exam")
-    cards = tuple(
-        card_from_row(r)
-        for r in store.conn.execute(
-            f"SELECT {CARD_COLUMNS} FROM cards c WHERE c.deck_id = ? AND c.retired = 0 "
-            "ORDER BY c.position",
-            (deck_id,),
-        )
-    )
+    row = deck_row(store, deck_id, "title", "description", "exam")
+    cards = tuple(deck_cards(store, deck_id))
     return Deck(deck_id, row[0], cards, row[1], exam_from_json(row[2]))
 
 

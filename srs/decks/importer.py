@@ -13,9 +13,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from srs.clock import to_db
-from srs.collection.cards import CONTENT_COLUMNS, card_content, exam_to_json
+from srs.collection.cards import card_content, exam_to_json
+from srs.collection.contents import (
+    DeckHeader,
+    add_cards,
+    deck_header,
+    deck_with_fingerprint,
+    move_cards,
+    retire_cards,
+    set_fingerprint,
+    stored_cards,
+    update_cards,
+    upsert_deck,
+)
 from srs.collection.store import CollectionError, Store
-from srs.decks.validate import DeckError, Problem, parse_deck
+from srs.decks.validate import DeckError, Problem, collector_paused, parse_deck
 from srs.model.deck import Deck
 
 __all__ = [
@@ -78,7 +90,9 @@ _FORMAT_SALT = b"srs deck format 1\0"
 
 def fingerprint(data: bytes) -> str:
     """Identifies a deck file's exact bytes, so an unchanged file is recognised unparsed."""
-    return hashlib.sha256(_FORMAT_SALT + data).hexdigest()
+    digest = hashlib.sha256(_FORMAT_SALT)
+    digest.update(data)  # not `salt + data`: that would copy a 75 MB file once more
+    return digest.hexdigest()
 
 
 def unchanged_since_import(store: Store, file_fingerprint: str) -> DeckChanges | None:
@@ -87,12 +101,8 @@ def unchanged_since_import(store: Store, file_fingerprint: str) -> DeckChanges |
     Re-importing an unchanged file is the common case (a folder of decks imported daily);
     it then costs a hash instead of a parse.
     """
-    row = store.conn.execute(
-        "SELECT d.id, (SELECT count(*) FROM cards c WHERE c.deck_id = d.id AND c.retired = 0) "
-        "FROM decks d WHERE d.fingerprint = ?",
-        (file_fingerprint,),
-    ).fetchone()
-    return DeckChanges(row[0], unchanged=row[1]) if row else None
+    found = deck_with_fingerprint(store, file_fingerprint)
+    return None if found is None else DeckChanges(found[0], unchanged=found[1])
 
 
 @dataclass(frozen=True)
@@ -163,16 +173,17 @@ def import_files(
 ) -> list[DeckChanges]:
     """Import files read by `read_deck_files` (or only plan it); one result per file, in order."""
     decks = [f.deck for f in files if f.deck is not None]
-    if dry_run:
-        imported = plan_import(store, decks)
-    else:
-        imported = import_decks(
-            store,
-            decks,
-            source=str(files[0].path) if len(files) == 1 else None,
-            before_write=before_write,
-            fingerprints={f.deck.id: f.fingerprint for f in files if f.deck is not None},
-        )
+    with collector_paused():
+        if dry_run:
+            imported = plan_import(store, decks)
+        else:
+            imported = import_decks(
+                store,
+                decks,
+                source=str(files[0].path) if len(files) == 1 else None,
+                before_write=before_write,
+                fingerprints={f.deck.id: f.fingerprint for f in files if f.deck is not None},
+            )
     parsed = iter(imported)
     return [f.unchanged if f.unchanged is not None else next(parsed) for f in files]
 
@@ -184,18 +195,10 @@ def plan_import(store: Store, decks: Iterable[Deck]) -> list[DeckChanges]:
 
 def _plan_deck(store: Store, deck: Deck) -> tuple[DeckChanges, dict[str, tuple[object, ...]]]:
     changes = DeckChanges(deck.id)
-    row = store.conn.execute(
-        "SELECT title, description, exam FROM decks WHERE id = ?", (deck.id,)
-    ).fetchone()
-    changes.is_new_deck = row is None
-    changes.deck_changed = row != (deck.title, deck.description, exam_to_json(deck.exam))
-    existing = {
-        key: (retired, tuple(rest))
-        for key, retired, *rest in store.conn.execute(
-            "SELECT key, retired, " + ", ".join(CONTENT_COLUMNS) + " FROM cards WHERE deck_id = ?",
-            (deck.id,),
-        )
-    }
+    stored = deck_header(store, deck.id)
+    changes.is_new_deck = stored is None
+    changes.deck_changed = stored != _header(deck)
+    existing = stored_cards(store, deck.id)
     wanted: dict[str, tuple[object, ...]] = {}
     for position, card in enumerate(deck.cards):
         content = card_content(card, position)
@@ -203,15 +206,15 @@ def _plan_deck(store: Store, deck: Deck) -> tuple[DeckChanges, dict[str, tuple[o
         old = existing.get(card.id)
         if old is None:
             changes.added.append(card.id)
-        elif old[0]:
+        elif old.retired:
             changes.restored.append(card.id)
-        elif old[1][1:] != content[1:]:
+        elif old.content[1:] != content[1:]:
             changes.updated.append(card.id)
         else:
             changes.unchanged += 1
-            if old[1][0] != position:
+            if old.content[0] != position:
                 changes.moved.append(card.id)
-    changes.retired = [k for k, (retired, _) in existing.items() if not retired and k not in wanted]
+    changes.retired = [k for k, old in existing.items() if not old.retired and k not in wanted]
     return changes, wanted
 
 
@@ -256,10 +259,7 @@ def import_decks(
             # The fingerprint vouches for the deck's content: a change made without one (not
             # from a file) voids it, so the old file is never mistaken for unchanged.
             if changes.changes_anything or deck.id in fingerprints:
-                store.conn.execute(
-                    "UPDATE decks SET fingerprint = ? WHERE id = ?",
-                    (fingerprints.get(deck.id), deck.id),
-                )
+                set_fingerprint(store, deck.id, fingerprints.get(deck.id))
     return [changes for changes, _ in plans]
 
 
@@ -271,37 +271,13 @@ def _write_deck(
     now: str,
     source: str | None,
 ) -> None:
-    conn = store.conn
-    conn.execute(
-        "INSERT INTO decks (id, title, description, exam, source, imported_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
-        "description = excluded.description, exam = excluded.exam, "
-        "source = coalesce(excluded.source, source), imported_at = excluded.imported_at",
-        (deck.id, deck.title, deck.description, exam_to_json(deck.exam), source, now),
-    )
-    assignments = ", ".join(f"{c} = ?" for c in CONTENT_COLUMNS)
-    conn.executemany(
-        f"UPDATE cards SET {assignments}, retired = 0, updated_at = ? "
-        "WHERE deck_id = ? AND key = ?",
-        [(*wanted[k], now, deck.id, k) for k in changes.updated + changes.restored],
-    )
-    conn.executemany(
-        "UPDATE cards SET position = ? WHERE deck_id = ? AND key = ?",
-        [(wanted[k][0], deck.id, k) for k in changes.moved],
-    )
-    conn.executemany(
-        "UPDATE cards SET retired = 1, updated_at = ? WHERE deck_id = ? AND key = ?",
-        [(now, deck.id, k) for k in changes.retired],
-    )
+    upsert_deck(store, _header(deck), deck.id, source, now)
+    update_cards(store, deck.id, ((k, wanted[k]) for k in changes.updated + changes.restored), now)
+    move_cards(store, deck.id, ((k, wanted[k][0]) for k in changes.moved))
+    retire_cards(store, deck.id, changes.retired, now)
     if changes.added:
-        placeholders = ", ".join("?" * (len(CONTENT_COLUMNS) + 4))
-        conn.executemany(
-            f"INSERT INTO cards (deck_id, key, {', '.join(CONTENT_COLUMNS)}, created_at, "
-            f"updated_at) VALUES ({placeholders})",
-            [(deck.id, k, *wanted[k], now, now) for k in changes.added],
-        )
-        conn.execute(
-            "INSERT INTO memory (card_id) SELECT c.id FROM cards c WHERE c.deck_id = ? AND "
-            "NOT EXISTS (SELECT 1 FROM memory m WHERE m.card_id = c.id)",
-            (deck.id,),
-        )
+        add_cards(store, deck.id, ((k, wanted[k]) for k in changes.added), now)
+
+
+def _header(deck: Deck) -> DeckHeader:
+    return DeckHeader(deck.title, deck.description, exam_to_json(deck.exam))

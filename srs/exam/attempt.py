@@ -1,19 +1,16 @@
 """A mock-exam attempt as stored: its questions, the answers and flags given, and its result.
 
-Values only, read with `load_attempt`; `srs.exam` changes attempts, `srs.exam_results` reports
-on them.
+Values only, read with `load_attempt` (the rows come from `srs.collection.attempts`);
+`srs.exam.engine` changes attempts, `srs.exam.results` reports on them.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from srs.clock import from_db
-from srs.collection.cards import CARD_COLUMNS, card_from_row
+from srs.collection.attempts import AttemptRecord, attempt_answers, attempt_record
 from srs.collection.store import Store
 from srs.exam.form import ExamError, needed_to_pass
 from srs.model.deck import Card
@@ -22,7 +19,7 @@ __all__ = [
     "Attempt",
     "AttemptKind",
     "ExamQuestion",
-    "card_contents",
+    "attempt_row",
     "load_attempt",
 ]
 
@@ -161,55 +158,41 @@ class Attempt:
         return self.submitted_at is None and self.deadline is not None and now >= self.deadline
 
 
+def attempt_row(store: Store, attempt_id: int) -> AttemptRecord:
+    """The attempt's stored row (its state, without the questions).
+
+    Raises:
+        ExamError: no such attempt.
+    """
+    record = attempt_record(store, attempt_id)
+    if record is None:
+        raise ExamError(f"no exam attempt {attempt_id} in the collection")
+    return record
+
+
 def load_attempt(store: Store, attempt_id: int) -> Attempt:
     """The attempt as stored, with its questions, answers, flags and option order.
 
     Raises:
         ExamError: no such attempt.
     """
-    conn = store.conn
-    row = conn.execute(
-        "SELECT deck_id, kind, started_at, deadline, pass_mark, submitted_at, timed_out, score, "
-        "predicted_pass, predicted_score, retake_of FROM exam_attempts WHERE id = ?",
-        (attempt_id,),
-    ).fetchone()
-    if row is None:
-        raise ExamError(f"no exam attempt {attempt_id} in the collection")
-    deck_id, kind, started, deadline, pass_mark, submitted, timed_out, *rest = row
+    record = attempt_row(store, attempt_id)
     questions = tuple(
-        ExamQuestion(
-            position,
-            card_id,
-            card_from_row(content),
-            tuple(json.loads(choices)),
-            tuple(json.loads(chosen)) if chosen else (),
-            bool(flagged),
-            None if correct is None else bool(correct),
-        )
-        for position, card_id, choices, chosen, flagged, correct, *content in conn.execute(
-            "SELECT e.position, e.card_id, e.choices, e.chosen, e.flagged, e.correct, "
-            f"{CARD_COLUMNS} FROM exam_answers e JOIN cards c ON c.id = e.card_id "
-            "WHERE e.attempt_id = ? ORDER BY e.position",
-            (attempt_id,),
-        )
+        ExamQuestion(a.position, a.card_id, a.card, a.choices, a.chosen, a.flagged, a.correct)
+        for a in attempt_answers(store, attempt_id)
     )
     return Attempt(
         attempt_id,
-        deck_id,
-        AttemptKind(kind),
-        from_db(started),
-        None if deadline is None else from_db(deadline),
-        pass_mark,
+        record.deck_id,
+        AttemptKind(record.kind),
+        record.started_at,
+        record.deadline,
+        record.pass_mark,
         questions,
-        None if submitted is None else from_db(submitted),
-        bool(timed_out),
-        *rest,
+        record.submitted_at,
+        record.timed_out,
+        record.score,
+        record.predicted_pass,
+        record.predicted_score,
+        record.retake_of,
     )
-
-
-def card_contents(store: Store, card_ids: Iterable[int]) -> dict[int, Card]:
-    rows = store.conn.execute(
-        f"SELECT c.id, {CARD_COLUMNS} FROM cards c WHERE c.id IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(card_ids)),),
-    )
-    return {row[0]: card_from_row(row[1:]) for row in rows}

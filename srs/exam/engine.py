@@ -7,7 +7,7 @@ shown. The deadline is absolute, so time runs on while srs is closed; an attempt
 out is submitted as it stood at its deadline. Submitting freezes the verdicts and the score and
 logs each answered question as a review (`record_answer`, source 'exam'), so FSRS learns from
 the exam as from daily study. Nothing about the result is shown before submitting: the results
-page is `srs.exam_results`.
+page is `srs.exam.results`. The rows are read and written through `srs.collection.attempts`.
 
 Typical use (the exam screen)::
 
@@ -20,7 +20,6 @@ Typical use (the exam screen)::
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Collection
 from dataclasses import replace
@@ -28,10 +27,20 @@ from datetime import datetime, timedelta
 
 from fsrs import Rating
 
-from srs.clock import from_db, to_db
-from srs.collection.cards import CARD_COLUMNS, card_from_row
+from srs.collection.attempts import (
+    attempt_answers,
+    insert_attempt,
+    mark_logged,
+    open_attempt_id,
+    overdue_attempt_ids,
+    record_result,
+    set_chosen,
+    set_flagged,
+    unlogged_attempt_ids,
+)
+from srs.collection.cards import card_contents, exam_cards
 from srs.collection.store import Store
-from srs.exam.attempt import Attempt, AttemptKind, ExamQuestion, card_contents, load_attempt
+from srs.exam.attempt import Attempt, AttemptKind, ExamQuestion, attempt_row, load_attempt
 from srs.exam.form import ExamError, draw_form, exam_pools, exam_spec, required_exam_spec
 from srs.exam.readiness import form_prediction
 from srs.study.answers import choices_for, grade, record_answer
@@ -92,7 +101,9 @@ def retake_missed(store: Store, attempt: Attempt, *, rng: random.Random | None =
     source = load_attempt(store, attempt.id)
     if not source.is_submitted:
         raise ExamError("submit the attempt before retaking the questions it missed")
-    missed = _active_cards(store, [q.card_id for q in source.questions if not q.correct])
+    missed_ids = [q.card_id for q in source.questions if not q.correct]
+    askable = {card_id for card_id, _topic in exam_cards(store, source.deck_id, missed_ids)}
+    missed = [card_id for card_id in missed_ids if card_id in askable]
     if not missed:
         raise ExamError("nothing to retake: every question of that attempt was answered right")
     spec = exam_spec(store, source.deck_id)
@@ -111,18 +122,6 @@ def retake_missed(store: Store, attempt: Attempt, *, rng: random.Random | None =
     )
 
 
-def _active_cards(store: Store, card_ids: list[int]) -> list[int]:
-    active = {
-        card_id
-        for (card_id,) in store.conn.execute(
-            "SELECT id FROM cards WHERE id IN (SELECT value FROM json_each(?)) AND retired = 0 "
-            "AND distractors != '[]'",
-            (json.dumps(card_ids),),
-        )
-    }
-    return [card_id for card_id in card_ids if card_id in active]
-
-
 def _create(
     store: Store,
     deck_id: str,
@@ -136,53 +135,31 @@ def _create(
 ) -> Attempt:
     expire_overdue(store)
     cards = card_contents(store, card_ids)
-    shown = [json.dumps([o.text for o in choices_for(cards[c], rng)]) for c in card_ids]
+    shown = [[option.text for option in choices_for(cards[c], rng)] for c in card_ids]
     prediction = form_prediction(store, deck_id, card_ids, pass_mark)
     now = store.clock.now()
-    deadline = None if not time_limit else to_db(now + timedelta(seconds=time_limit))
-    conn = store.conn
     with store.write():
         # Checked inside the transaction: another srs process may have started one meanwhile.
-        if _open_attempt_id(store, deck_id) is not None:
+        if open_attempt_id(store, deck_id) is not None:
             raise ExamError(
                 f"an attempt at the '{deck_id}' exam is in progress: resume or submit it first"
             )
-        attempt_id = conn.execute(
-            "INSERT INTO exam_attempts (deck_id, kind, retake_of, started_at, deadline, "
-            "pass_mark, predicted_pass, predicted_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                deck_id,
-                str(kind),
-                retake_of,
-                to_db(now),
-                deadline,
-                pass_mark,
-                prediction.pass_chance,
-                prediction.expected_score,
-            ),
-        ).lastrowid
-        assert attempt_id is not None
-        conn.executemany(
-            "INSERT INTO exam_answers (attempt_id, position, card_id, choices) VALUES (?, ?, ?, ?)",
-            [
-                (attempt_id, n, c, choices)
-                for n, (c, choices) in enumerate(zip(card_ids, shown, strict=True))
-            ],
+        attempt_id = insert_attempt(
+            store,
+            deck_id=deck_id,
+            kind=str(kind),
+            retake_of=retake_of,
+            started_at=now,
+            deadline=None if not time_limit else now + timedelta(seconds=time_limit),
+            pass_mark=pass_mark,
+            predicted_pass=prediction.pass_chance,
+            predicted_score=prediction.expected_score,
+            questions=list(zip(card_ids, shown, strict=True)),
         )
     return load_attempt(store, attempt_id)
 
 
 # --- reading --------------------------------------------------------------------------------
-
-
-def _open_attempt_id(store: Store, deck_id: str | None) -> int | None:
-    sql = "SELECT id FROM exam_attempts WHERE submitted_at IS NULL"
-    params: tuple[str, ...] = ()
-    if deck_id is not None:
-        sql += " AND deck_id = ?"
-        params = (deck_id,)
-    row = store.conn.execute(sql + " ORDER BY started_at DESC, id DESC LIMIT 1", params).fetchone()
-    return None if row is None else int(row[0])
 
 
 def unfinished_attempt(store: Store, deck_id: str | None = None) -> Attempt | None:
@@ -193,7 +170,7 @@ def unfinished_attempt(store: Store, deck_id: str | None = None) -> Attempt | No
     before, to tell the learner about them).
     """
     expire_overdue(store)
-    attempt_id = _open_attempt_id(store, deck_id)
+    attempt_id = open_attempt_id(store, deck_id)
     return None if attempt_id is None else load_attempt(store, attempt_id)
 
 
@@ -226,18 +203,9 @@ def answer(store: Store, attempt: Attempt, position: int, chosen: str | Collecti
         raise ValueError(f"question {position + 1} takes one option, not {len(picked)}")
     ordered = tuple(text for text in question.choices if text in picked)
     now = store.clock.now()
-    _change_open_attempt(
-        store,
-        attempt.id,
-        now,
-        "UPDATE exam_answers SET chosen = ?, answered_at = ? WHERE attempt_id = ? AND position = ?",
-        (
-            json.dumps(ordered) if ordered else None,
-            to_db(now) if ordered else None,
-            attempt.id,
-            position,
-        ),
-    )
+    with store.write():
+        _check_open(store, attempt.id, now)
+        set_chosen(store, attempt.id, position, ordered, now)
     return _with_question(attempt, replace(question, chosen=ordered))
 
 
@@ -248,13 +216,9 @@ def flag(store: Store, attempt: Attempt, position: int, flagged: bool = True) ->
         ExamError: the attempt is submitted or its time is up.
     """
     question = _question(attempt, position)
-    _change_open_attempt(
-        store,
-        attempt.id,
-        store.clock.now(),
-        "UPDATE exam_answers SET flagged = ? WHERE attempt_id = ? AND position = ?",
-        (int(flagged), attempt.id, position),
-    )
+    with store.write():
+        _check_open(store, attempt.id, store.clock.now())
+        set_flagged(store, attempt.id, position, flagged)
     return _with_question(attempt, replace(question, flagged=flagged))
 
 
@@ -270,21 +234,14 @@ def _with_question(attempt: Attempt, question: ExamQuestion) -> Attempt:
     return replace(attempt, questions=tuple(questions))
 
 
-def _change_open_attempt(
-    store: Store, attempt_id: int, now: datetime, sql: str, params: tuple[object, ...]
-) -> None:
-    """Run one change to an attempt, in its own transaction, if the attempt is still open."""
-    with store.write():
-        row = store.conn.execute(
-            "SELECT submitted_at, deadline FROM exam_attempts WHERE id = ?", (attempt_id,)
-        ).fetchone()
-        if row is None:
-            raise ExamError(f"no exam attempt {attempt_id} in the collection")
-        if row[0] is not None:
-            raise ExamError("this attempt has been submitted: its answers can no longer change")
-        if row[1] is not None and now >= from_db(row[1]):
-            raise ExamError("time is up: the attempt counts as it stood at the deadline")
-        store.conn.execute(sql, params)
+def _check_open(store: Store, attempt_id: int, now: datetime) -> None:
+    """Refuse a change to an attempt that is submitted or out of time. Called inside the
+    change's transaction, so another srs process cannot submit it in between."""
+    record = attempt_row(store, attempt_id)
+    if record.submitted_at is not None:
+        raise ExamError("this attempt has been submitted: its answers can no longer change")
+    if record.deadline is not None and now >= record.deadline:
+        raise ExamError("time is up: the attempt counts as it stood at the deadline")
 
 
 # --- submitting -----------------------------------------------------------------------------
@@ -310,12 +267,7 @@ def submit(store: Store, attempt: Attempt) -> Attempt:
     timed_out = deadline is not None and now >= deadline
     submitted_at = deadline if timed_out and deadline is not None else now
     with store.write():
-        row = store.conn.execute(
-            "SELECT submitted_at FROM exam_attempts WHERE id = ?", (attempt.id,)
-        ).fetchone()
-        if row is None:
-            raise ExamError(f"no exam attempt {attempt.id} in the collection")
-        if row[0] is None:
+        if attempt_row(store, attempt.id).submitted_at is None:
             _freeze_result(store, attempt.id, submitted_at, timed_out)
     _log_reviews(store, attempt.id)
     return load_attempt(store, attempt.id)
@@ -323,70 +275,41 @@ def submit(store: Store, attempt: Attempt) -> Attempt:
 
 def _freeze_result(store: Store, attempt_id: int, submitted_at: datetime, timed_out: bool) -> None:
     """Grade the answers as stored (what the learner saw saved) and record the score."""
-    conn = store.conn
-    verdicts = [
-        (
-            int(bool(chosen) and grade(card_from_row(content), json.loads(chosen)).correct),
-            attempt_id,
-            position,
-        )
-        for position, chosen, *content in conn.execute(
-            f"SELECT e.position, e.chosen, {CARD_COLUMNS} FROM exam_answers e "
-            "JOIN cards c ON c.id = e.card_id WHERE e.attempt_id = ?",
-            (attempt_id,),
-        )
-    ]
-    conn.executemany(
-        "UPDATE exam_answers SET correct = ? WHERE attempt_id = ? AND position = ?", verdicts
-    )
-    conn.execute(
-        "UPDATE exam_attempts SET submitted_at = ?, timed_out = ?, score = ? WHERE id = ?",
-        (to_db(submitted_at), int(timed_out), sum(v[0] for v in verdicts), attempt_id),
-    )
+    verdicts = {
+        stored.position: bool(stored.chosen) and grade(stored.card, stored.chosen).correct
+        for stored in attempt_answers(store, attempt_id)
+    }
+    record_result(store, attempt_id, verdicts, submitted_at=submitted_at, timed_out=timed_out)
 
 
 def _log_reviews(store: Store, attempt_id: int) -> None:
     """Log the submitted attempt's answered questions not logged yet, each through
     `record_answer` (its own transaction), then mark it logged."""
-    conn = store.conn
-    started, submitted = conn.execute(
-        "SELECT started_at, submitted_at FROM exam_attempts WHERE id = ?", (attempt_id,)
-    ).fetchone()
-    answered, pending = conn.execute(
-        "SELECT count(*), sum(review_id IS NULL) FROM exam_answers "
-        "WHERE attempt_id = ? AND chosen IS NOT NULL",
-        (attempt_id,),
-    ).fetchone()
-    if not pending:
+    submitted = attempt_row(store, attempt_id)
+    answered = [stored for stored in attempt_answers(store, attempt_id) if stored.chosen]
+    pending = [stored for stored in answered if stored.review_id is None]
+    if submitted.submitted_at is None or not pending:
         return
     # Per-question times are not kept (the learner moves freely between questions): each
     # answer is logged with the attempt's average time per answered question.
-    used = from_db(submitted) - from_db(started)
-    duration_ms = int(used.total_seconds() * 1000 / answered)
-    # Logged when submitted (the deadline if time ran out), even if found days later: FSRS must
-    # see the answers when they were given, or it would credit days of retention.
-    at_submission = from_db(submitted)
-    rows = conn.execute(
-        "SELECT position, card_id, chosen, correct FROM exam_answers WHERE attempt_id = ? "
-        "AND chosen IS NOT NULL AND review_id IS NULL ORDER BY position",
-        (attempt_id,),
-    ).fetchall()
-    for position, card_id, chosen, correct in rows:
+    used = submitted.submitted_at - submitted.started_at
+    duration_ms = int(used.total_seconds() * 1000 / len(answered))
+    for stored in pending:
         # The review and its mark go together: a crash between them cannot log one twice.
         with store.write():
             result = record_answer(
                 store,
-                card_id,
-                Rating.Good if correct else Rating.Again,
+                stored.card_id,
+                Rating.Good if stored.correct else Rating.Again,
                 duration_ms=duration_ms,
-                choice=json.loads(chosen),
+                choice=stored.chosen,
                 source="exam",
-                at=at_submission,
+                # Logged when submitted (the deadline if time ran out), even if found days
+                # later: FSRS must see the answers when they were given, or it would credit
+                # days of retention.
+                at=submitted.submitted_at,
             )
-            conn.execute(
-                "UPDATE exam_answers SET review_id = ? WHERE attempt_id = ? AND position = ?",
-                (result.review_id, attempt_id, position),
-            )
+            mark_logged(store, attempt_id, stored.position, result.review_id)
 
 
 def expire_if_due(store: Store, attempt: Attempt) -> Attempt | None:
@@ -404,21 +327,8 @@ def expire_overdue(store: Store) -> list[Attempt]:
     Returns:
         The attempts submitted now (to tell the learner "your exam ran out of time").
     """
-    conn = store.conn
-    overdue = [
-        attempt_id
-        for (attempt_id,) in conn.execute(
-            "SELECT id FROM exam_attempts WHERE submitted_at IS NULL AND deadline IS NOT NULL "
-            "AND deadline <= ? ORDER BY id",
-            (to_db(store.clock.now()),),
-        ).fetchall()
-    ]
+    overdue = overdue_attempt_ids(store, store.clock.now())
     expired = [submit(store, load_attempt(store, attempt_id)) for attempt_id in overdue]
-    interrupted = conn.execute(
-        "SELECT DISTINCT e.attempt_id FROM exam_answers e "
-        "JOIN exam_attempts a ON a.id = e.attempt_id WHERE a.submitted_at IS NOT NULL "
-        "AND e.chosen IS NOT NULL AND e.review_id IS NULL"
-    ).fetchall()
-    for (attempt_id,) in interrupted:
+    for attempt_id in unlogged_attempt_ids(store):
         _log_reviews(store, attempt_id)
     return expired

@@ -11,7 +11,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from srs.collection.cards import exam_from_json
+from srs.collection.cards import exam_cards
+from srs.collection.decks import deck_exam
 from srs.collection.store import CollectionError, Store
 from srs.model.deck import ExamSpec
 
@@ -22,6 +23,7 @@ __all__ = [
     "exam_pools",
     "exam_spec",
     "needed_to_pass",
+    "pools_of",
     "required_exam_spec",
 ]
 
@@ -59,10 +61,10 @@ def exam_spec(store: Store, deck_id: str) -> ExamSpec | None:
     Raises:
         ExamError: no such deck.
     """
-    row = store.conn.execute("SELECT exam FROM decks WHERE id = ?", (deck_id,)).fetchone()
-    if row is None:
-        raise ExamError(f"no deck '{deck_id}' in the collection")
-    return exam_from_json(row[0])
+    try:
+        return deck_exam(store, deck_id)
+    except CollectionError as exc:
+        raise ExamError(str(exc)) from None
 
 
 def required_exam_spec(store: Store, deck_id: str) -> ExamSpec:
@@ -80,23 +82,29 @@ def required_exam_spec(store: Store, deck_id: str) -> ExamSpec:
 
 
 def exam_pools(store: Store, deck_id: str, spec: ExamSpec) -> tuple[Pool, ...]:
-    """What a form of the deck's exam is drawn from: its active (not retired) multiple-choice
-    cards, as one pool or one per blueprint topic.
-
-    Suspended and buried cards are included: they leave the study queue, not the syllabus.
+    """What a form of the deck's exam is drawn from: the cards an exam can ask (in the deck
+    file and multiple choice; suspended and buried ones too), as one pool or one per blueprint
+    topic.
 
     Raises:
         ExamError: too few eligible cards for the exam (or for a blueprint topic).
     """
-    rows = store.conn.execute(
-        "SELECT id, topic FROM cards WHERE deck_id = ? AND retired = 0 AND distractors != '[]' "
-        "ORDER BY position, id",
-        (deck_id,),
-    ).fetchall()
-    pools: tuple[Pool, ...] = (Pool(None, tuple(c for c, _ in rows), spec.questions),)
+    return pools_of(deck_id, spec, exam_cards(store, deck_id))
+
+
+def pools_of(
+    deck_id: str, spec: ExamSpec, cards: Sequence[tuple[int, str | None]]
+) -> tuple[Pool, ...]:
+    """The pools of the deck's exam, from the cards it can ask as (id, topic), kept in the
+    order given (`exam_pools` reads them; the readiness model passes the ones it read).
+
+    Raises:
+        ExamError: too few cards for the exam (or for a blueprint topic).
+    """
+    pools: tuple[Pool, ...] = (Pool(None, tuple(c for c, _ in cards), spec.questions),)
     if spec.blueprint:
         pools = tuple(
-            Pool(topic, tuple(card_id for card_id, t in rows if t == topic), count)
+            Pool(topic, tuple(card_id for card_id, t in cards if t == topic), count)
             for topic, count in spec.blueprint
         )
     for pool in pools:

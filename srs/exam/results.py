@@ -7,13 +7,12 @@ later does not rewrite past results.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from srs.clock import from_db
+from srs.collection.attempts import choices_in_submitted_attempts, submitted_attempts
 from srs.collection.settings import clock_for
 from srs.collection.store import Store
 from srs.exam.attempt import Attempt, AttemptKind, ExamQuestion
@@ -268,29 +267,23 @@ def exam_history(store: Store, deck_id: str) -> list[HistoryEntry]:
     """
     exam_spec(store, deck_id)  # an unknown deck is an error, not an empty history
     clock = clock_for(store)
-    rows = store.conn.execute(
-        "SELECT a.id, a.kind, a.started_at, a.submitted_at, a.score, a.pass_mark, a.timed_out, "
-        "a.predicted_pass, a.predicted_score, "
-        "(SELECT count(*) FROM exam_answers e WHERE e.attempt_id = a.id) "
-        "FROM exam_attempts a WHERE a.deck_id = ? AND a.submitted_at IS NOT NULL "
-        "ORDER BY a.started_at, a.id",
-        (deck_id,),
-    )
     history = []
-    for attempt_id, kind, started, submitted, score, mark, timed_out, *predicted, total in rows:
-        began = from_db(started)
+    for record in submitted_attempts(store, deck_id):
+        score, submitted = record.score, record.submitted_at
+        assert score is not None and submitted is not None  # submission stores both
         history.append(
             HistoryEntry(
-                attempt_id,
-                AttemptKind(kind),
-                began,
-                clock.study_day(began),
+                record.id,
+                AttemptKind(record.kind),
+                record.started_at,
+                clock.study_day(record.started_at),
                 score,
-                total,
-                score >= needed_to_pass(mark, total),
-                from_db(submitted) - began,
-                bool(timed_out),
-                *predicted,
+                record.questions,
+                score >= needed_to_pass(record.pass_mark, record.questions),
+                submitted - record.started_at,
+                record.timed_out,
+                record.predicted_pass,
+                record.predicted_score,
             )
         )
     return history
@@ -381,13 +374,8 @@ def repeated_wrong_choices(
         return []
     card_ids = sorted({card_id for card_id, _ in wrong_now})
     times: Counter[tuple[int, str]] = Counter()
-    for card_id, chosen in store.conn.execute(
-        "SELECT e.card_id, e.chosen FROM exam_answers e "
-        "JOIN exam_attempts a ON a.id = e.attempt_id WHERE a.submitted_at IS NOT NULL "
-        "AND e.chosen IS NOT NULL AND e.card_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(card_ids),),
-    ):
-        for text in set(json.loads(chosen)):
+    for card_id, chosen in choices_in_submitted_attempts(store, card_ids):
+        for text in set(chosen):
             times[card_id, text] += 1
     found = [
         RepeatedChoice(position, card_id, text, times[card_id, text])

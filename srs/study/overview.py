@@ -1,15 +1,19 @@
-"""What the dashboard and `srs status` show: each deck's counts, titles, and the study streak."""
+"""What the dashboard and `srs status` show: each deck's counts, titles, and the study streak.
+
+The counts are read through `srs.collection` (memory states per deck, the review log); what
+today's session will introduce and how a streak is counted are decided here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from srs.clock import to_db
+from srs.collection.decks import deck_titles
+from srs.collection.memory import deck_counts
+from srs.collection.reviews import answers_per_deck, decks_studied, studied_on, used_today
 from srs.collection.settings import clock_for
 from srs.collection.store import Store
-from srs.model.settings import DeckSettings
-from srs.study.answers import ACTIVE, used_today
 
 __all__ = ["DeckOverview", "deck_overview", "deck_titles", "study_streak"]
 
@@ -57,52 +61,32 @@ def deck_overview(store: Store) -> list[DeckOverview]:
     clock = clock_for(store)
     now = clock.now()
     today = clock.study_day(now)
-    names = {"today": today.isoformat(), "end": to_db(clock.next_day_start(now))}
-    live = "c.retired = 0 AND c.suspended = 0"
-    rows = store.conn.execute(
-        f"""SELECT d.id, d.title, d.settings,
-            count(c.id) - coalesce(sum(c.retired), 0),
-            coalesce(sum(m.state = 0 AND {ACTIVE}), 0),
-            coalesce(sum(m.state IN (1, 3) AND {live}), 0),
-            coalesce(sum(m.state = 2 AND {live}), 0),
-            coalesce(sum(m.state > 0 AND m.due < :end AND {ACTIVE}), 0),
-            coalesce(sum(c.retired), 0),
-            coalesce(sum(c.suspended AND NOT c.retired), 0),
-            coalesce(sum(c.leech AND NOT c.retired), 0)
-        FROM decks d LEFT JOIN cards c ON c.deck_id = d.id
-        LEFT JOIN memory m ON m.card_id = c.id GROUP BY d.id ORDER BY d.id""",
-        names,
-    ).fetchall()
-    reviewed = dict(
-        store.conn.execute(
-            "SELECT c.deck_id, count(*) FROM reviews r JOIN cards c ON c.id = r.card_id "
-            "WHERE r.day = ? GROUP BY c.deck_id",
-            (names["today"],),
-        )
-    )
+    reviewed = answers_per_deck(store, today)
     used = used_today(store, today)
-    yesterday = (today - timedelta(days=1)).isoformat()
-    recent = {
-        deck_id
-        for (deck_id,) in store.conn.execute(
-            "SELECT DISTINCT c.deck_id FROM reviews r JOIN cards c ON c.id = r.card_id "
-            "WHERE r.day IN (?, ?)",
-            (names["today"], yesterday),
-        )
-    }
+    recent = decks_studied(store, (today, today - timedelta(days=1)))
     result = []
-    for deck_id, title, settings, *counts in rows:
-        new_per_day = DeckSettings.from_json(settings).new_per_day
-        new_today = min(counts[1], max(0, new_per_day - used.get(deck_id, (0, 0))[0]))
-        streak = _streak(store, today, deck_id) if deck_id in recent else 0
-        values = (deck_id, title, *counts, new_today, reviewed.get(deck_id, 0), streak)
-        result.append(DeckOverview(*values))
+    for deck in deck_counts(store, today=today, until=clock.next_day_start(now)):
+        new_used = used.get(deck.deck_id, (0, 0))[0]
+        new_today = min(deck.new, max(0, deck.settings.new_per_day - new_used))
+        streak = _streak(store, today, deck.deck_id) if deck.deck_id in recent else 0
+        result.append(
+            DeckOverview(
+                deck.deck_id,
+                deck.title,
+                deck.cards,
+                deck.new,
+                deck.learning,
+                deck.review,
+                deck.due_today,
+                deck.retired,
+                deck.suspended,
+                deck.leeches,
+                new_today,
+                reviewed.get(deck.deck_id, 0),
+                streak,
+            )
+        )
     return result
-
-
-def deck_titles(store: Store) -> dict[str, str]:
-    """Every deck's title by id (what screens show instead of ids)."""
-    return dict(store.conn.execute("SELECT id, title FROM decks"))
 
 
 def study_streak(store: Store, deck_id: str | None = None) -> int:
@@ -117,22 +101,10 @@ def study_streak(store: Store, deck_id: str | None = None) -> int:
 
 
 def _streak(store: Store, today: date, deck_id: str | None) -> int:
-    """Walk back one day at a time, one indexed query (reviews.day) per day."""
-    sql = "SELECT 1 FROM reviews WHERE day = ? LIMIT 1"
-    extra: tuple[str, ...] = ()
-    if deck_id is not None:
-        sql = (
-            "SELECT 1 FROM reviews r JOIN cards c ON c.id = r.card_id "
-            "WHERE r.day = ? AND c.deck_id = ? LIMIT 1"
-        )
-        extra = (deck_id,)
-
-    def studied(day: date) -> bool:
-        return store.conn.execute(sql, (day.isoformat(), *extra)).fetchone() is not None
-
-    day = today if studied(today) else today - timedelta(days=1)
+    """Walk back one day at a time, one indexed lookup (reviews.day) per day."""
+    day = today if studied_on(store, today, deck_id) else today - timedelta(days=1)
     streak = 0
-    while studied(day):
+    while studied_on(store, day, deck_id):
         streak += 1
         day -= timedelta(days=1)
     return streak
