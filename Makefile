@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +28,19 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.anki_log
+
+# Hundreds of crashes (killed imports, answers, exam submits, backups), each followed by every
+# check; about 5 minutes. Figures in docs/collection.md.
+soak: $(VENV)/.installed
+	$(BIN)/python -m bench.soak --kills 500 --minutes 5
 
 clean:
 	rm -rf $(VENV) build *.egg-info

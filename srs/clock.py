@@ -6,13 +6,18 @@ as in Anki), so a late-night session still counts for the evening it began in.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Literal
 
 __all__ = [
     "DEFAULT_ROLLOVER_HOUR",
+    "SYSTEM_ZONE",
     "Clock",
+    "SystemZone",
+    "format_duration",
     "from_db",
     "to_db",
 ]
@@ -21,16 +26,68 @@ DEFAULT_ROLLOVER_HOUR = 4
 
 # One fixed width, so that text comparison in SQL is time comparison.
 _DB_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_EPOCH = datetime(1970, 1, 1)
+_DAY_SECONDS = 86_400
 
 
 def _system_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _local_zone() -> tzinfo:
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
+def _seconds(wall: datetime) -> int:
+    """A datetime's fields read as UTC -> POSIX seconds (its zone, if any, is ignored)."""
+    return (wall.replace(tzinfo=None) - _EPOCH) // timedelta(seconds=1)
+
+
+def _system_offset(seconds: int) -> int:
+    """The system's UTC offset, in seconds, at the POSIX instant `seconds`."""
+    return time.localtime(seconds).tm_gmtoff
+
+
+class SystemZone(tzinfo):
+    """The machine's own time zone (TZ, else /etc/localtime), asked of the C library per instant.
+
+    `datetime.now().astimezone().tzinfo` is only the offset in force when it was read: a day
+    start on the far side of a DST change computed with it is an hour off. This zone follows
+    the system's rules for every instant, and a `time.tzset()` after TZ changes.
+    """
+
+    def fromutc(self, dt: datetime) -> datetime:
+        offset = timedelta(seconds=_system_offset(_seconds(dt)))
+        wall = (dt + offset).replace(fold=0)
+        # The second of two equal wall times (the hour repeated when DST ends) has fold=1.
+        return wall.replace(fold=int(self.utcoffset(wall) != offset))
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        """The offset at a wall time; on a DST change, `fold` picks the side (PEP 495)."""
+        if dt is None:
+            return None
+        wall = _seconds(dt)
+        # No zone changes its offset twice within two days: the offsets a day either side
+        # are the only candidates.
+        before = _system_offset(wall - _DAY_SECONDS)
+        after = _system_offset(wall + _DAY_SECONDS)
+        fits = {offset for offset in (before, after) if _system_offset(wall - offset) == offset}
+        if len(fits) == 1:
+            return timedelta(seconds=fits.pop())
+        # The wall time was skipped (no offset fits) or repeated (both do) by a change.
+        return timedelta(seconds=after if dt.fold else before)
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        offset = self.utcoffset(dt)
+        if dt is None or offset is None:
+            return None
+        return time.localtime(_seconds(dt - offset)).tm_zone
+
+    def __repr__(self) -> str:
+        return "SYSTEM_ZONE"
+
+
+SYSTEM_ZONE = SystemZone()
+"""The learner's zone unless the collection names one (`srs config - time_zone`)."""
 
 
 @dataclass
@@ -41,7 +98,7 @@ class Clock:
     """
 
     now_fn: Callable[[], datetime] = _system_now
-    zone: tzinfo = field(default_factory=_local_zone)
+    zone: tzinfo = SYSTEM_ZONE
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR
 
     def now(self) -> datetime:
@@ -82,3 +139,32 @@ def from_db(text: str) -> datetime:
     `strptime` (it runs once per card when a 100,000-card deck's memory is read).
     """
     return datetime.fromisoformat(text)
+
+
+def format_duration(
+    duration: timedelta | float, style: Literal["units", "clock", "words"] = "units"
+) -> str:
+    """A length of time as srs shows it, in one of three styles (whole seconds, never negative).
+
+    Args:
+        duration: a timedelta, or a number of seconds.
+        style: "units" for time spent or used: "0m 05s", "12m 30s", "1h 02m 05s";
+            "clock" for a running clock (the exam countdown, a session's elapsed time):
+            "4:05", "1:02:05"; "words" for a time limit as the deck set it: "90 seconds",
+            "30 minutes", "1h 30m".
+
+    Returns:
+        The text. Seconds are truncated, as a clock shows them.
+    """
+    seconds = duration.total_seconds() if isinstance(duration, timedelta) else duration
+    hours, rest = divmod(max(int(seconds), 0), 3600)
+    minutes, secs = divmod(rest, 60)
+    if style == "clock":
+        return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    if style == "words":
+        if hours:
+            return f"{hours}h {minutes:02d}m"
+        if minutes and not secs:
+            return f"{minutes} minute{'s' * (minutes != 1)}"
+        return f"{rest} second{'s' * (rest != 1)}"
+    return f"{hours}h {minutes:02d}m {secs:02d}s" if hours else f"{minutes}m {secs:02d}s"

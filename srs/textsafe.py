@@ -8,9 +8,10 @@ TUI always wraps the result in `Content(...)`, never parses it.
 
 from __future__ import annotations
 
+import json
 import re
 
-__all__ = ["displayable"]
+__all__ = ["displayable", "json_for_terminal"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
@@ -27,3 +28,11 @@ def _stand_in(match: re.Match[str]) -> str:
 def displayable(text: str) -> str:
     """`text` with every control, bidi-override and lone-surrogate character made visible."""
     return _CONTROL.sub(_stand_in, text)
+
+
+def json_for_terminal(data: object) -> str:
+    """`data` as indented JSON that a terminal prints inertly: readable non-ASCII text, with every
+    control, bidi-override and lone-surrogate character written as a `\\uXXXX` escape (JSON
+    escapes C0 controls itself, but not C1 ones such as CSI, U+009B)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -1,12 +1,18 @@
-"""Shared fixtures: a clock that moves only when told, and real collections in tmp_path."""
+"""Shared fixtures: a clock that moves only when told, real collections in tmp_path, and files
+made read-only or left by a process killed mid-checkpoint."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pytest
+from crash_driver import KilledMidCheckpoint, build_collection, run
 
 from srs.clock import Clock
 from srs.collection.store import Store
@@ -86,6 +92,23 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+UseZone = Callable[[str], None]
+
+
+@pytest.fixture
+def use_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[UseZone]:
+    """`use_zone(name)`: make `name` this process's own time zone (TZ + tzset) for one test,
+    for code that must follow the machine's zone, or must not."""
+
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
 @pytest.fixture
 def make_store(tmp_path: Path) -> Iterator[Callable[..., Store]]:
     """`make_store(*deck_texts, clock=None)`: a new collection file with those decks imported."""
@@ -101,3 +124,61 @@ def make_store(tmp_path: Path) -> Iterator[Callable[..., Store]]:
     yield make
     for store in opened:
         store.close()
+
+
+# --- files: read-only paths, permissions, a process killed mid-checkpoint -----------------
+
+
+@pytest.fixture
+def make_read_only() -> Iterator[Callable[[Path], None]]:
+    """`make_read_only(path)`: this process can no longer write the file or folder, undone
+    after the test.
+
+    Tests run as root here, and root ignores permission bits; so as root the path is made
+    immutable (`chattr +i`), which the kernel enforces for root too; otherwise its write bits
+    are removed. Either way the fixture proves it worked by failing to write, or skips.
+    """
+    changed: list[tuple[Path, int]] = []
+
+    def make(path: Path) -> None:
+        mode = path.stat().st_mode
+        if os.geteuid() == 0:
+            done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
+            if done.returncode != 0:
+                pytest.skip(f"cannot make {path} read-only for root: {done.stderr.strip()}")
+        else:
+            path.chmod(mode & ~0o222)
+        changed.append((path, mode))
+        probe = path / "probe" if path.is_dir() else path
+        with pytest.raises(OSError):
+            probe.open("ab").close()
+
+    yield make
+    for path, mode in reversed(changed):
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(mode)
+
+
+@pytest.fixture
+def killed_mid_checkpoint(tmp_path: Path) -> KilledMidCheckpoint:
+    """The state the outside suite found: the main file's header already counts every page,
+    the file is still shorter, and the missing pages are safe in `-wal`."""
+    path = tmp_path / "collection.db"
+    build_collection(path)
+    killed = run("checkpoint", path, seed=7, kill_after=None)
+    assert killed.returncode == -signal.SIGXFSZ, killed.stderr
+    header = path.read_bytes()[:100]
+    promised = int.from_bytes(header[16:18], "big") * int.from_bytes(header[28:32], "big")
+    assert path.stat().st_size < promised
+    assert Path(f"{path}-wal").stat().st_size > 0
+    return KilledMidCheckpoint(path, len(killed.reported("answer")))
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The usual umask, whatever the test runner's is: files 0644 and folders 0755 unless srs
+    asks for less."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)

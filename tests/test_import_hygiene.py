@@ -1,130 +1,149 @@
-"""The core never loads Textual or click, and `srs --version` / `srs check` stay light.
+"""The boundaries of docs/architecture.md hold: import contracts, what really loads, where SQL is.
 
-Each check runs in a fresh interpreter, since this test process has long loaded everything.
+import-linter checks every import written in srs against the contracts in pyproject.toml. One
+fresh interpreter then checks what reading the source cannot: what is loaded at run time, through
+third-party packages too. sqlite-utils imports click itself, so "click is not loaded" cannot hold
+for the core; that the core never imports click is the contracts' (and ruff's) job.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import SMALL_DECK, write_deck
+from helpers import REPO, SMALL_DECK, write_deck
 
+SRS_DIR = REPO / "srs"
+
+# Runs `srs --version` and `srs check DECK` as the shell would, then imports every core module,
+# noting what each step loaded.
+_PROBE = """
+import importlib, json, pkgutil, sys
 import srs
+from srs.cli import main
 
-SRS_DIR = Path(srs.__file__).parent
-CORE_MODULES = sorted(
-    f"srs.{m.name}" for m in pkgutil.iter_modules(srs.__path__) if m.name not in {"tui", "cli"}
-)
 WATCHED = ("textual", "click", "sqlite_utils", "fsrs")
-
-# Records which module first imported each watched package, then runs the given code.
-_SPY = """
-import json, sys
-WATCHED = {watched!r}
-first_importer = {{}}
-
-class Spy:
-    def find_spec(self, name, path=None, target=None):
-        top = name.partition(".")[0]
-        if top in WATCHED and top not in first_importer:
-            frame = sys._getframe(1)
-            while frame is not None and frame.f_code.co_filename.startswith("<frozen"):
-                frame = frame.f_back
-            first_importer[top] = frame.f_globals.get("__name__") if frame else None
-        return None
-
-sys.meta_path.insert(0, Spy())
-try:
-{code}
-except SystemExit:
-    pass
-print()
-print(json.dumps({{"loaded": sorted(m for m in WATCHED if m in sys.modules),
-                  "by": first_importer}}))
+loaded = {}
+for step, argv in (("version", ["--version"]), ("check", ["--db", DB, "check", DECK])):
+    try:
+        main(argv, standalone_mode=False)
+    except SystemExit:
+        pass
+    loaded[step] = sorted(m for m in WATCHED if m in sys.modules)
+core = [
+    m.name for m in pkgutil.walk_packages(srs.__path__, "srs.")
+    if m.name.split(".")[1] not in ("cli", "tui")
+]
+for name in core:
+    importlib.import_module(name)
+loaded["core"] = sorted(m for m in WATCHED if m in sys.modules)
+print(json.dumps({"loaded": loaded, "core": core}))
 """
 
 
-def loaded_by(code: str, cwd: Path | None = None) -> tuple[list[str], dict[str, str]]:
-    """Run `code` in a fresh interpreter; which watched packages it loaded, and who first
-    imported each."""
-    script = _SPY.format(watched=WATCHED, code="    " + code.replace("\n", "\n    "))
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, list[str]]]:
+    folder = tmp_path_factory.mktemp("probe")
+    deck = write_deck(folder, SMALL_DECK)
+    code = f"DB, DECK = {str(folder / 'c.db')!r}, {str(deck)!r}\n{_PROBE}"
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=cwd
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=folder
     )
     assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.splitlines()[-1])
-    return report["loaded"], report["by"]
+    assert not (folder / "c.db").exists(), "srs check must not create a collection"
+    report: dict[str, dict[str, list[str]]] = json.loads(done.stdout.splitlines()[-1])
+    return report
 
 
-def test_core_modules_are_found() -> None:
-    assert {
-        "srs.decks.validate",
-        "srs.decks.yamltree",
-        "srs.collection.store",
-        "srs.decks.importer",
-        "srs.collection.backup",
-    } <= set(CORE_MODULES)
-
-
-@pytest.mark.parametrize("module", CORE_MODULES)
-def test_core_module_does_not_load_textual(module: str) -> None:
-    loaded, by = loaded_by(f"import {module}")
-
-    assert "textual" not in loaded, f"{module} loads textual (first imported by {by['textual']})"
-
-
-@pytest.mark.parametrize("module", CORE_MODULES)
-def test_core_module_loads_click_only_through_sqlite_utils(module: str) -> None:
-    # sqlite-utils (a chosen dependency) imports click itself; our core never does.
-    loaded, by = loaded_by(f"import {module}")
-
-    if "click" in loaded:
-        assert str(by["click"]).startswith("sqlite_utils"), (
-            f"{module} loads click via {by['click']}"
-        )
-
-
-def test_no_core_module_imports_click_or_textual_itself() -> None:
-    offenders = []
-    for path in sorted(SRS_DIR.rglob("*.py")):
-        relative = path.relative_to(SRS_DIR)
-        if relative.parts[0] == "tui" or relative.name == "cli.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module]
-            offenders += [
-                f"{relative}:{node.lineno}: {name}"
-                for name in names
-                if name.partition(".")[0] in {"click", "textual"}
-            ]
-    assert offenders == []
-
-
-def test_version_loads_neither_sqlite_utils_nor_fsrs_nor_textual() -> None:
-    loaded, by = loaded_by("from srs.cli import main\nmain(['--version'], standalone_mode=False)")
-
-    assert set(loaded) & {"sqlite_utils", "fsrs", "textual"} == set(), by
-
-
-@pytest.mark.parametrize("deck", [SMALL_DECK, "deck: broken\n"])
-def test_check_loads_neither_sqlite_utils_nor_fsrs_nor_textual(tmp_path: Path, deck: str) -> None:
-    path = write_deck(tmp_path, deck)
-
-    loaded, by = loaded_by(
-        f"from srs.cli import main\nmain(['--db', 'c.db', 'check', {str(path)!r}], "
-        "standalone_mode=False)",
-        cwd=tmp_path,
+def test_import_contracts_are_kept() -> None:
+    done = subprocess.run(
+        [Path(sys.executable).with_name("lint-imports"), "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
     )
 
-    assert set(loaded) & {"sqlite_utils", "fsrs", "textual"} == set(), by
-    assert not (tmp_path / "c.db").exists()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
+
+
+@pytest.mark.parametrize("step", ["version", "check"])
+def test_version_and_check_load_neither_sqlite_utils_nor_fsrs_nor_textual(
+    probe: dict[str, dict[str, list[str]]], step: str
+) -> None:
+    assert set(probe["loaded"][step]) & {"sqlite_utils", "fsrs", "textual"} == set()
+
+
+def test_importing_every_core_module_loads_no_textual(
+    probe: dict[str, dict[str, list[str]]],
+) -> None:
+    assert {"srs.clock", "srs.collection.store", "srs.study.session", "srs.exam.engine"} <= set(
+        probe["core"]
+    )
+    assert "textual" not in probe["loaded"]["core"]
+
+
+# --- SQL lives in srs/collection only -------------------------------------------------------
+
+# Upper case, as every statement in srs is written; prose ("select all") does not match.
+_SQL = re.compile(
+    r"\b(?:SELECT|INSERT|UPDATE|DELETE|PRAGMA|CREATE|DROP|ALTER)\b|\b(?:FROM|JOIN)\s+\w+|\bWHERE\b"
+)
+_DATABASE_ATTRIBUTES = {"conn", "execute", "executemany", "executescript"}
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    """ids of the docstring nodes (prose about SQL is not SQL)."""
+    owners = [
+        tree,
+        *(
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        ),
+    ]
+    return {
+        id(owner.body[0].value)
+        for owner in owners
+        if owner.body
+        and isinstance(owner.body[0], ast.Expr)
+        and isinstance(owner.body[0].value, ast.Constant)
+    }
+
+
+def sql_outside_the_collection() -> list[str]:
+    """Every string that reads as SQL, and every use of a connection, outside srs/collection."""
+    found: list[tuple[str, int, str]] = []
+    for path in sorted(SRS_DIR.rglob("*.py")):
+        relative = path.relative_to(REPO)
+        if relative.parts[1] == "collection":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                skip |= {id(part) for part in node.values}
+                text = "".join(
+                    str(part.value) if isinstance(part, ast.Constant) else "{}"
+                    for part in node.values
+                )
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = "" if id(node) in skip else node.value
+            elif isinstance(node, ast.Attribute) and node.attr in _DATABASE_ATTRIBUTES:
+                found.append((str(relative), node.lineno, f".{node.attr}"))
+                continue
+            else:
+                continue
+            if _SQL.search(text):
+                found.append((str(relative), node.lineno, repr(text[:60])))
+    return [f"{path}:{line}: {what}" for path, line, what in sorted(found)]
+
+
+def test_no_module_outside_the_collection_holds_sql_or_a_connection() -> None:
+    assert sql_outside_the_collection() == []

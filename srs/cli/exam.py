@@ -45,6 +45,7 @@ def exam_start(ctx: click.Context, deck: str) -> None:
 @click.pass_context
 def exam_history_command(ctx: click.Context, deck: str, as_json: bool) -> None:
     """Every submitted attempt at DECK's exam: date, score, pass or fail, duration, trend."""
+    from srs.clock import format_duration
     from srs.exam.form import required_exam_spec
     from srs.exam.results import exam_history, exam_trend
 
@@ -59,12 +60,11 @@ def exam_history_command(ctx: click.Context, deck: str, as_json: bool) -> None:
         click.echo(f"no submitted attempts at {deck}'s exam yet: srs exam {deck}")
         return
     for h in history:
-        minutes, seconds = divmod(int(h.duration.total_seconds()), 60)
         predicted = "" if h.predicted_pass is None else f"  predicted {h.predicted_pass:.0%}"
         click.echo(
             f"{h.started_at.astimezone():%Y-%m-%d %H:%M}  {h.kind!s:<6}  "
             f"{h.score:>3} / {h.total:<3} {h.percent:>4.0f}%  {'PASS' if h.passed else 'FAIL'}  "
-            f"{minutes:>3}m {seconds:02d}s{' (timed out)' if h.timed_out else ''}{predicted}"
+            f"{format_duration(h.duration):>8}{' (timed out)' if h.timed_out else ''}{predicted}"
         )
     if trend.slope is not None:
         click.echo(

@@ -13,7 +13,7 @@ from srs.cli.collection import backup, config, restore, status
 from srs.cli.common import run_tui
 from srs.cli.decks import check, export, import_, schema
 from srs.cli.exam import exam
-from srs.cli.study import review, suspend, unsuspend
+from srs.cli.study import cards, export_log, import_log, optimize, review, suspend, unsuspend
 
 __all__ = ["cli", "main"]
 
@@ -49,6 +49,10 @@ for command in (
     review,
     suspend,
     unsuspend,
+    cards,
+    export_log,
+    import_log,
+    optimize,
     exam,
 ):
     cli.add_command(command)

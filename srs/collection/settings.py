@@ -1,33 +1,43 @@
-"""Stored settings: each deck's study settings and the learner's day start.
+"""Stored settings: each deck's study settings and the learner's day (start hour, time zone).
 
 Settings are stored as the text the learner typed (`decks.settings` JSON, the `meta` table for the
-day start) and parsed by the same functions that validate `srs config` (`srs.model.settings`),
-so what is stored always reads back.
+day start and zone) and parsed by the same functions that validate `srs config`
+(`srs.model.settings`), so what is stored always reads back.
 """
 
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 from srs.clock import DEFAULT_ROLLOVER_HOUR, Clock
-from srs.collection.store import Store
+from srs.collection.decks import deck_row
+from srs.collection.store import CollectionError, Store
 from srs.model.settings import DeckSettings, SettingError, normalize_setting
 
 __all__ = [
     "DAY_START_KEY",
+    "TIME_ZONE_KEY",
     "clock_for",
     "day_start_hour",
     "get_settings",
     "set_day_start_hour",
     "set_setting",
+    "set_time_zone",
+    "time_zone_name",
 ]
 
 DAY_START_KEY = "day_start_hour"
 """The `meta` key holding the collection-wide hour (0-23, local) at which a study day begins."""
 
+TIME_ZONE_KEY = "time_zone"
+"""The `meta` key holding the IANA zone the learner's days are counted in; unset: the system's."""
+
+_SYSTEM_ZONE_WORDS = ("system", "default")
+
 
 def _stored_settings(store: Store, deck_id: str) -> str:
-    return str(store.deck_row(deck_id, "settings")[0])
+    return str(deck_row(store, deck_id, "settings")[0])
 
 
 def get_settings(store: Store, deck_id: str) -> DeckSettings:
@@ -91,10 +101,59 @@ def set_day_start_hour(store: Store, text: str) -> int:
     return int(value)
 
 
+def _known_zone(name: str) -> ZoneInfo | None:
+    """The IANA zone called `name`, or None when zoneinfo (system data or tzdata) has none."""
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return None
+
+
+def time_zone_name(store: Store) -> str | None:
+    """The IANA zone the learner set (`srs config - time_zone`), or None for the system's."""
+    return store.meta(TIME_ZONE_KEY)
+
+
+def set_time_zone(store: Store, text: str) -> str | None:
+    """Count study days in an IANA zone (e.g. 'Europe/Berlin'); 'system' or 'default' goes
+    back to the machine's zone. For a learner whose machine's zone is not their own.
+
+    Returns:
+        The zone name now set, or None for the system's.
+
+    Raises:
+        SettingError: not a zone name that zoneinfo knows (nothing was written).
+    """
+    name = text.strip()
+    if name.lower() in _SYSTEM_ZONE_WORDS:
+        with store.write():
+            store.conn.execute("DELETE FROM meta WHERE key = ?", (TIME_ZONE_KEY,))
+        return None
+    if _known_zone(name) is None:
+        raise SettingError(
+            f"'{text}' is not a time zone: give an IANA name such as Europe/Berlin, "
+            f"or {' / '.join(_SYSTEM_ZONE_WORDS)} for the system's zone"
+        )
+    store.set_meta(TIME_ZONE_KEY, name)
+    return name
+
+
 def clock_for(store: Store) -> Clock:
-    """The store's clock with the collection's day start: every "today" is computed with it."""
+    """The store's clock with the collection's day start and time zone: every "today" is
+    computed with it.
+
+    Raises:
+        CollectionError: the collection names a zone this machine does not know.
+    """
     hour = day_start_hour(store)
+    name = time_zone_name(store)
     clock = store.clock
-    if hour == clock.rollover_hour:
+    if hour == clock.rollover_hour and name is None:
         return clock
-    return Clock(now_fn=clock.now_fn, zone=clock.zone, rollover_hour=hour)
+    zone = clock.zone if name is None else _known_zone(name)
+    if zone is None:
+        raise CollectionError(
+            f"the collection's time zone '{name}' is unknown here: srs config - {TIME_ZONE_KEY} "
+            "system"
+        )
+    return Clock(now_fn=clock.now_fn, zone=zone, rollover_hour=hour)

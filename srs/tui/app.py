@@ -1,24 +1,35 @@
-"""The srs study app: the dashboard first, or straight into a review."""
+"""The srs study app: the dashboard first, or straight into a review; the one place that builds
+screens and moves between them."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual.app import App
 from textual.binding import Binding
 
-from srs.collection.store import CollectionError, Store
+from srs.collection.store import Store
+from srs.exam.attempt import Attempt
 from srs.exam.engine import expire_overdue, unfinished_attempt
-from srs.exam.form import ExamError, required_exam_spec
+from srs.exam.form import required_exam_spec
 from srs.study.overview import deck_titles
-from srs.study.session import StudySession
+from srs.study.session import StudySession, next_study_time
+from srs.tui.base import SrsAppBase
 from srs.tui.commands import DeckCommands
+from srs.tui.format import next_due_text
 from srs.tui.screens.dashboard import DashboardScreen
+from srs.tui.screens.exam import ExamScreen
 from srs.tui.screens.exam_start import ExamStartScreen
+from srs.tui.screens.history import HistoryScreen
+from srs.tui.screens.results import ResultsScreen
 from srs.tui.screens.review import ReviewScreen
+from srs.tui.screens.submit import SubmitScreen
+from srs.tui.screens.summary import SummaryScreen
 
 __all__ = ["SrsApp", "run_app"]
 
 
-class SrsApp(App[None]):
+class SrsApp(SrsAppBase):
     """Spaced repetition for exam preparation."""
 
     TITLE = "srs"
@@ -42,48 +53,40 @@ class SrsApp(App[None]):
             straight into a review session.
         exam: a deck id to open straight on its mock exam's start page.
         """
-        super().__init__()
-        self.store = store
+        super().__init__(store)
         self.start_review = review
         self.start_exam = exam
 
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
-        for expired in expire_overdue(self.store):
-            self.notify(
-                f"Your mock exam of {expired.deck_id} ran out of time while srs was closed: it "
-                "was submitted as it stood at the deadline (see its history).",
-                title="Exam",
-                severity="warning",
-                markup=False,
-                timeout=10,
-            )
+        # An exam that cannot be submitted now (a full disk) is submitted at the next start.
+        with self.errors_as_notifications():
+            for expired in expire_overdue(self.store):
+                self.notify(
+                    f"Your mock exam of {expired.deck_id} ran out of time while srs was closed: "
+                    "it was submitted as it stood at the deadline (see its history).",
+                    title="Exam",
+                    severity="warning",
+                    markup=False,
+                    timeout=10,
+                )
+        with self.errors_stop_the_app():
+            self._open_first_screen()
+
+    def _open_first_screen(self) -> None:
+        """The exam or review asked for on the command line, over the dashboard."""
         # An attempt left open (srs closed or killed mid-exam) is offered first: its clock runs.
         in_progress = unfinished_attempt(self.store)
         exam_deck = self.start_exam or (in_progress.deck_id if in_progress else None)
         if exam_deck is not None:
-            self._open_exam_start(exam_deck)
+            self.open_exam_start(exam_deck)
         elif self.start_review is not False:
             decks = self.start_review if isinstance(self.start_review, list) else None
-            try:
-                session = StudySession(self.store, decks)
-            except CollectionError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
             titles = deck_titles(self.store)
             title = ", ".join(titles.get(d, d) for d in decks) if decks else "All decks"
-            self.push_screen(ReviewScreen(session, title))
-
-    def _open_exam_start(self, deck_id: str) -> None:
-        try:
-            required_exam_spec(self.store, deck_id)
-        except ExamError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.push_screen(ExamStartScreen(self.store, deck_id, deck_titles(self.store)[deck_id]))
+            self.open_review(decks, title)
 
     def action_dashboard(self) -> None:
-        """Back to the dashboard from any depth (results, history, start page)."""
         while len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
             self.pop_screen()
 
@@ -94,8 +97,56 @@ class SrsApp(App[None]):
         else:
             self.action_show_help_panel()
 
+    def open_review(self, deck_ids: list[str] | None, title: str) -> None:
+        with self.errors_as_notifications():
+            session = StudySession(self.store, deck_ids)
+            if not session.is_finished:
+                self.push_screen(ReviewScreen(session, title))
+                return
+            clock = session.clock
+            when = next_due_text(next_study_time(self.store, deck_ids), clock.now(), clock.zone)
+            self.notify(f"Nothing to study now; the next card is due {when}.", markup=False)
+
+    def continue_review(self, session: StudySession, title: str) -> None:
+        self.switch_screen(ReviewScreen(session, title))
+
+    def show_summary(self, session: StudySession, title: str) -> None:
+        self.switch_screen(SummaryScreen(session, title))
+
+    def open_exam_start(self, deck_id: str) -> None:
+        with self.errors_as_notifications():
+            required_exam_spec(self.store, deck_id)
+            self.push_screen(ExamStartScreen(deck_id))
+
+    def open_exam(self, attempt: Attempt, *, resumed: bool = False) -> None:
+        def finished(result: Attempt | None) -> None:
+            if result is not None and result.is_submitted:
+                self.push_screen(ResultsScreen(result))
+
+        self.push_screen(ExamScreen(attempt, resumed=resumed), finished)
+
+    def open_history(self, deck_id: str) -> None:
+        self.push_screen(HistoryScreen(deck_id))
+
+    def confirm_submit(self, attempt: Attempt, then: Callable[[bool], None]) -> None:
+        self.push_screen(SubmitScreen(attempt), lambda yes: then(bool(yes)))
+
 
 def run_app(
     store: Store, *, review: list[str] | bool | None = False, exam: str | None = None
-) -> None:
-    SrsApp(store, review=review, exam=exam).run()
+) -> int:
+    """Run the study app on `store` until the learner quits (arguments as `SrsApp`'s).
+
+    Returns:
+        The exit status: 0, or 1 after a bug (Textual has printed its traceback).
+
+    Raises:
+        CollectionError: the collection failed in a way the app could not go on from
+            (raised once the terminal is restored, for the caller to print in one line).
+        sqlite3.Error: the same, from a read of a damaged file.
+    """
+    app = SrsApp(store, review=review, exam=exam)
+    app.run()
+    if app.failure is not None:
+        raise app.failure
+    return app.return_code or 0

@@ -10,6 +10,7 @@ from textual.content import Content
 
 from srs.exam.form import exam_spec
 from srs.study.overview import deck_titles
+from srs.tui.base import SrsAppBase
 from srs.tui.safe import literal
 
 __all__ = ["DeckCommands"]
@@ -23,23 +24,19 @@ class DeckCommands(Provider):
     """
 
     def _commands(self) -> list[tuple[str, Content, Callable[[], object], str]]:
-        from srs.tui.screens.dashboard import DashboardScreen
-
         app = self.app
-        store = app.store  # type: ignore[attr-defined]
+        # A provider is no widget, so `getters.app` (as `SrsScreen` uses) cannot type it.
+        assert isinstance(app, SrsAppBase)
+        store = app.store
         commands: list[tuple[str, Content, Callable[[], object], str]] = []
 
-        def dashboard() -> DashboardScreen:
-            app.action_dashboard()  # type: ignore[attr-defined]
-            screen = app.screen
-            assert isinstance(screen, DashboardScreen)
-            return screen
-
         def study(deck_ids: list[str] | None, title: str) -> None:
-            dashboard().study(deck_ids, title)
+            app.action_dashboard()
+            app.open_review(deck_ids, title)
 
         def exam(deck_id: str) -> None:
-            dashboard().open_exam(deck_id)
+            app.action_dashboard()
+            app.open_exam_start(deck_id)
 
         commands.append(
             (

@@ -1,8 +1,12 @@
-"""Numbers as the screens show them."""
+"""Numbers and times as the screens show them (durations: `srs.clock.format_duration`)."""
 
 from __future__ import annotations
 
-__all__ = ["chance_text"]
+from datetime import datetime, tzinfo
+
+from srs.study.scheduling import format_interval
+
+__all__ = ["chance_text", "next_due_text"]
 
 
 def chance_text(chance: float) -> str:
@@ -12,3 +16,20 @@ def chance_text(chance: float) -> str:
     if 0.995 < chance < 1:
         return ">99%"
     return f"{chance:.0%}"
+
+
+def next_due_text(when: datetime | None, now: datetime, zone: tzinfo) -> str:
+    """ "in 10m (14:32)" or "tomorrow at 04:00": when the next card is due, in local time
+    (the session summary, and the dashboard's "nothing to study now")."""
+    if when is None:
+        return "nothing left to study in these decks"
+    if when <= now:
+        return "now"
+    local = when.astimezone(zone)
+    days = (local.date() - now.astimezone(zone).date()).days
+    clock = local.strftime("%H:%M")
+    if days == 0:
+        return f"in {format_interval(when - now)} ({clock})"
+    if days == 1:
+        return f"tomorrow at {clock}"
+    return f"{local:%a %d %b} at {clock}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import random
 from collections.abc import Callable
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
@@ -9,7 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import FakeClock, deck_yaml
 from fsrs import Rating
+from fsrs.scheduler import FUZZ_RANGES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from srs.clock import Clock
 from srs.collection.settings import (
     clock_for,
     day_start_hour,
@@ -23,6 +29,8 @@ from srs.model.settings import SETTING_KEYS, DeckSettings, SettingError, setting
 from srs.study.scheduling import format_interval, preview, schedule
 
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
+DAYS = Clock(zone=UTC)
+"""The learner's calendar for the pure scheduling tests: UTC, the day starting at 04:00."""
 MakeStore = Callable[..., Store]
 
 
@@ -86,6 +94,7 @@ def test_setting_is_stored_in_the_collection_and_read_back(make_store: MakeStore
         ("reviews_per_day", "lots", "from 0 to 99999"),
         ("fuzz", "maybe", "on or off"),
         ("leech_threshold", "0", "from 1 to 99"),
+        ("learn_ahead", "1441", "from 0 to 1440"),
         ("parameters", "1, 2, 3", "Expected 21 parameters"),
     ],
 )
@@ -174,7 +183,7 @@ def test_intervals_read_in_short_form(interval: timedelta, text: str) -> None:
 
 
 def test_new_card_preview_shows_learning_steps_then_days() -> None:
-    shown = preview(Memory(), card_id=1, now=NOW, settings=DeckSettings())
+    shown = preview(Memory(), card_id=1, now=NOW, settings=DeckSettings(), clock=DAYS)
 
     texts = {rating: p.text for rating, p in shown.items()}
 
@@ -185,7 +194,7 @@ def test_new_card_preview_shows_learning_steps_then_days() -> None:
 
 
 def test_preview_intervals_grow_from_again_to_easy_on_a_review_card() -> None:
-    shown = preview(review_memory(), card_id=7, now=NOW, settings=DeckSettings())
+    shown = preview(review_memory(), card_id=7, now=NOW, settings=DeckSettings(), clock=DAYS)
 
     intervals = [shown[r].interval for r in Rating]
 
@@ -194,40 +203,83 @@ def test_preview_intervals_grow_from_again_to_easy_on_a_review_card() -> None:
     assert shown[Rating.Good].interval >= timedelta(days=30)
 
 
-def test_preview_gives_exactly_what_the_answer_then_does() -> None:
-    memory = review_memory()
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(
+    state=st.sampled_from(MemoryState),
+    step=st.integers(0, 1),
+    stability=st.floats(0.01, 500.0),
+    interval=st.integers(1, 500),
+    hours_since=st.integers(0, 24 * 600),
+    card_id=st.integers(1, 2**40),
+    fuzz=st.booleans(),
+)
+def test_every_answer_does_exactly_what_its_preview_showed(
+    state: MemoryState,
+    step: int,
+    stability: float,
+    interval: int,
+    hours_since: int,
+    card_id: int,
+    fuzz: bool,
+) -> None:
+    last = NOW - timedelta(hours=hours_since)
+    memory = Memory()
+    if state is not MemoryState.New:
+        learning = state in (MemoryState.Learning, MemoryState.Relearning)
+        due = last + (timedelta(minutes=10) if learning else timedelta(days=interval))
+        memory = Memory(state, step if learning else None, stability, 5.0, due, last, reps=3)
+    options = DeckSettings(fuzz=fuzz)
 
-    shown = preview(memory, card_id=3, now=NOW, settings=DeckSettings())
-    after = schedule(memory, Rating.Good, card_id=3, now=NOW, settings=DeckSettings())
+    shown = preview(memory, card_id=card_id, now=NOW, settings=options, clock=DAYS)
 
-    assert shown[Rating.Good].due == after.due
-    assert shown[Rating.Good].memory == after
+    for rating in Rating:
+        after = schedule(memory, rating, card_id=card_id, now=NOW, settings=options, clock=DAYS)
+        assert after == shown[rating].memory
+
+
+def good_intervals(memory: Memory, cards: range, settings: DeckSettings) -> list[int]:
+    """Days until due after answering Good at NOW, for each card id with this same memory."""
+    dues = [
+        schedule(memory, Rating.Good, card_id=n, now=NOW, settings=settings, clock=DAYS).due
+        for n in cards
+    ]
+    return [(due - NOW).days for due in dues if due is not None]
+
+
+def anki_fuzz_range(interval: float) -> tuple[int, int]:
+    """The fewest and most days Anki's fuzz allows around an unrounded interval (rslib's
+    fuzz.rs: a day either way plus a share from FUZZ_RANGES, rounded half up)."""
+    delta = 1.0 + sum(
+        r["factor"] * max(min(interval, r["end"]) - r["start"], 0.0) for r in FUZZ_RANGES
+    )
+    return math.floor(interval - delta + 0.5), math.floor(interval + delta + 0.5)
 
 
 def test_fuzz_is_reproducible_for_the_same_card_and_history() -> None:
     memory = review_memory()
 
-    first = schedule(memory, Rating.Good, card_id=11, now=NOW, settings=DeckSettings())
-    second = schedule(memory, Rating.Good, card_id=11, now=NOW, settings=DeckSettings())
+    random.seed(1)
+    first = good_intervals(memory, range(40), DeckSettings())
+    random.seed(2)
+    second = good_intervals(memory, range(40), DeckSettings())
 
     assert first == second
+    assert len(set(first)) > 1, "cards with the same history should be spread by the fuzz"
 
 
-def test_fuzz_spreads_cards_with_the_same_history_within_fsrs_ranges() -> None:
+def test_fuzz_spreads_cards_with_the_same_history_over_ankis_range() -> None:
     memory = review_memory()
-    plain = schedule(memory, Rating.Good, card_id=1, now=NOW, settings=DeckSettings(fuzz=False))
-    assert plain.due is not None
-    base = (plain.due - NOW).days
+    exact = schedule(
+        memory, Rating.Good, card_id=0, now=NOW, settings=DeckSettings(fuzz=False), clock=DAYS
+    )
+    assert exact.stability is not None
+    # At the default 90% retention the unrounded interval in days is the stability.
+    low, high = anki_fuzz_range(exact.stability)
 
-    fuzzed = set()
-    for card_id in range(40):
-        after = schedule(memory, Rating.Good, card_id=card_id, now=NOW, settings=DeckSettings())
-        assert after.due is not None
-        fuzzed.add((after.due - NOW).days)
+    fuzzed = good_intervals(memory, range(200), DeckSettings())
 
-    assert len(fuzzed) > 3
-    spread = 1 + 0.15 * 4.5 + 0.1 * 13 + 0.05 * (base - 20)
-    assert all(abs(days - base) <= round(spread) + 1 for days in fuzzed)
+    assert low < exact.stability < high
+    assert set(fuzzed) == set(range(low, high + 1))
 
 
 def test_fuzz_off_gives_the_same_interval_for_every_card() -> None:
@@ -235,7 +287,8 @@ def test_fuzz_off_gives_the_same_interval_for_every_card() -> None:
     settings = DeckSettings(fuzz=False)
 
     dues = {
-        schedule(memory, Rating.Good, card_id=n, now=NOW, settings=settings).due for n in range(20)
+        schedule(memory, Rating.Good, card_id=n, now=NOW, settings=settings, clock=DAYS).due
+        for n in range(20)
     }
 
     assert len(dues) == 1
@@ -246,7 +299,12 @@ def test_clock_moved_back_never_dates_an_answer_before_the_last_one() -> None:
     assert memory.last_review == NOW
 
     after = schedule(
-        memory, Rating.Good, card_id=1, now=NOW - timedelta(hours=3), settings=DeckSettings()
+        memory,
+        Rating.Good,
+        card_id=1,
+        now=NOW - timedelta(hours=3),
+        settings=DeckSettings(),
+        clock=DAYS,
     )
 
     assert after.last_review == NOW
@@ -255,8 +313,10 @@ def test_clock_moved_back_never_dates_an_answer_before_the_last_one() -> None:
 
 def test_lapse_counts_only_a_review_card_forgotten() -> None:
     settings = DeckSettings()
-    learning = schedule(Memory(), Rating.Again, card_id=1, now=NOW, settings=settings)
-    lapsed = schedule(review_memory(), Rating.Again, card_id=1, now=NOW, settings=settings)
+    learning = schedule(Memory(), Rating.Again, card_id=1, now=NOW, settings=settings, clock=DAYS)
+    lapsed = schedule(
+        review_memory(), Rating.Again, card_id=1, now=NOW, settings=settings, clock=DAYS
+    )
 
     assert learning.lapses == 0
     assert lapsed.lapses == 1
@@ -281,5 +341,5 @@ def test_personal_parameters_change_the_schedule(make_store: MakeStore) -> None:
 
     assert settings.parameters[2] == 5.0
     assert setting_texts(settings)["parameters"] != "default"
-    good = schedule(Memory(), Rating.Good, card_id=1, now=NOW, settings=settings)
+    good = schedule(Memory(), Rating.Good, card_id=1, now=NOW, settings=settings, clock=DAYS)
     assert good.stability == 5.0

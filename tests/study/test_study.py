@@ -147,6 +147,7 @@ def test_new_cards_are_mixed_in_among_reviews_not_left_to_the_end(
 ) -> None:
     store = make_store(deck_yaml(free=24), clock=clock)
     set_setting(store, "demo", "new_per_day", "4")
+    set_setting(store, "demo", "learn_ahead", "0")  # only the main queue's order is seen
     for n in range(4, 24):
         make_review_card(store, card_id(store, f"free-{n}"), clock.now() - timedelta(hours=n))
 
@@ -183,6 +184,7 @@ def test_failed_card_comes_back_in_the_same_session_when_its_step_is_due(
     make_store: MakeStore, clock: FakeClock
 ) -> None:
     store = make_store(deck_yaml(free=1), clock=clock)
+    set_setting(store, "demo", "learn_ahead", "0")
     session = StudySession(store)
     card = session.next_card()
     assert card is not None
@@ -717,6 +719,7 @@ def test_summary_reports_cards_percent_correct_time_and_next_due(
     make_store: MakeStore, clock: FakeClock
 ) -> None:
     store = make_store(deck_yaml(free=2), clock=clock)
+    set_setting(store, "demo", "learn_ahead", "0")
     session = StudySession(store)
     first = session.next_card()
     assert first is not None

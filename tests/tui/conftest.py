@@ -12,7 +12,6 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, tzinfo
 from types import SimpleNamespace
 from typing import Any
 
@@ -25,8 +24,6 @@ from textual.widgets import DataTable, Static
 
 import srs.study.session
 import srs.tui.screens.review
-import srs.tui.screens.summary
-from srs.clock import Clock
 from srs.collection.store import Store
 from srs.tui.screens.review import ReviewScreen
 from srs.tui.widgets.choices import LETTERS
@@ -83,6 +80,11 @@ def table_rows(app: App[Any]) -> list[tuple[str, ...]]:
         tuple(str(table.get_cell(row_key, column)) for column in COUNT_COLUMNS)
         for row_key in table.rows
     ]
+
+
+def notifications(app: App[Any]) -> list[str]:
+    """The text of every notification the app has shown, oldest first."""
+    return [n.message for n in app._notifications]
 
 
 def collapse(text: str) -> str:
@@ -167,19 +169,3 @@ def seeded_shuffle(monkeypatch: pytest.MonkeyPatch) -> None:
 def frozen_elapsed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The review screen's elapsed-time clock (and answer durations) stand still."""
     monkeypatch.setattr(srs.tui.screens.review, "time", SimpleNamespace(monotonic=lambda: 1000.0))
-
-
-def summary_uses_clock(monkeypatch: pytest.MonkeyPatch, clock: Clock) -> None:
-    """Make the summary screen's "now" the collection's clock.
-
-    `srs.tui.screens.summary.next_due_text` reads the wall clock (the bug shown by the xfail
-    test `test_summary_next_due_uses_the_collection_clock`); its snapshot needs the injected
-    clock, and stays right once the screen takes "now" from the collection.
-    """
-
-    class _Datetime(datetime):
-        @classmethod
-        def now(cls, tz: tzinfo | None = None) -> datetime:
-            return clock.now().astimezone(tz)
-
-    monkeypatch.setattr(srs.tui.screens.summary, "datetime", _Datetime)

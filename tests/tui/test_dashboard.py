@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from conftest import FakeClock, deck_yaml
 from fsrs import Rating
 from textual.widgets import DataTable
@@ -17,6 +20,7 @@ from .conftest import (
     MakeStore,
     card_id,
     letter,
+    notifications,
     press,
     review,
     screen_text,
@@ -110,3 +114,38 @@ async def test_r_rereads_the_counts_on_a_new_day(make_store: MakeStore, clock: F
         await press(pilot, "r")
         assert table_rows(app)[0] == ("Alpha deck", "1", "1", "2", "0")
         assert "Streak 1 day   Reviewed today 0" in screen_text(app)
+
+
+def studied_out(make_store: MakeStore, clock: FakeClock) -> Store:
+    """Deck demo with its one card answered Easy just now: nothing left to study today."""
+    store = make_store(deck_yaml("demo", free=1, title="Demo deck"), clock=clock)
+    record_answer(store, card_id(store, "free-0"), Rating.Easy, duration_ms=1000)
+    return store
+
+
+@pytest.mark.usefixtures("utc_local_time")
+async def test_enter_on_a_deck_with_nothing_due_says_when_the_next_card_is(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    app = SrsApp(studied_out(make_store, clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "enter")
+
+        assert isinstance(app.screen, DashboardScreen)
+        # A review card is ready when its study day starts (04:00 local time).
+        assert re.fullmatch(
+            r"Nothing to study now; the next card is due \w{3} \d\d \w{3} at 04:00\.",
+            notifications(app)[-1],
+        )
+
+
+async def test_review_from_the_command_line_with_nothing_due_stays_on_the_dashboard(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    """`srs review` opens the same way as enter on the dashboard."""
+    app = SrsApp(studied_out(make_store, clock), review=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+
+        assert isinstance(app.screen, DashboardScreen)
+        assert any(n.startswith("Nothing to study now") for n in notifications(app))

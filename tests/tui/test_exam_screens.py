@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import random
 import re
+import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -22,6 +24,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Static
 
+import srs.tui.widgets.pass_predictor
 from srs.collection.store import Store
 from srs.exam.attempt import Attempt, AttemptKind, ExamQuestion, load_attempt
 from srs.exam.engine import answer, start_exam
@@ -34,7 +37,16 @@ from srs.tui.screens.results import ResultsScreen
 from srs.tui.screens.submit import SubmitScreen
 from srs.tui.widgets.choices import LETTERS, ChoiceRow
 
-from .conftest import SIZE, collapse, db_rows, press, screen_text, settle, shown
+from .conftest import (
+    SIZE,
+    collapse,
+    db_rows,
+    notifications,
+    press,
+    screen_text,
+    settle,
+    shown,
+)
 
 MakeStore = Callable[..., Store]
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
@@ -177,10 +189,6 @@ def stored_answers(store: Store, attempt_id: int) -> list[tuple[int, list[str] |
             attempt_id,
         )
     ]
-
-
-def notifications(app: App[Any]) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 # --- a full attempt -------------------------------------------------------------------------
@@ -682,6 +690,7 @@ async def test_dashboard_e_opens_the_start_page_with_the_exam_shape_and_chance(
         assert score == "5.0/20", cell  # never studied: a 1-in-4 guess on each of 20 questions
 
         await open_start_page(pilot)
+        await settle(pilot)
 
         body = shown(app, "#start-body")
         assert re.search(r"^Questions +20$", body, re.M)
@@ -691,6 +700,64 @@ async def test_dashboard_e_opens_the_start_page_with_the_exam_shape_and_chance(
         assert chance and PERCENT.match(chance[1]), body
         assert "Final Exam" in shown(app, "#start-title")
 
+        await press(pilot, "escape")
+        on(app, DashboardScreen)
+
+
+async def test_the_start_page_shows_at_once_and_fills_in_the_chance_when_it_is_computed(
+    seed: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prediction (about a second on a deck of 100,000 cards) is held back here until
+    the test releases it: meanwhile the page is up and answers keys."""
+    release = threading.Event()
+    predict = srs.tui.widgets.pass_predictor.deck_readiness
+
+    def held_back(store: Store, deck_id: str) -> Any:
+        release.wait(timeout=10)
+        return predict(store, deck_id)
+
+    monkeypatch.setattr(srs.tui.widgets.pass_predictor, "deck_readiness", held_back)
+    app = SrsApp(seed)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_start_page(pilot)
+
+            body = shown(app, "#start-body")
+            assert re.search(r"^Pass mark +70% \(14 of 20\)$", body, re.M)
+            assert re.search(r"^Chance to pass +computing…$", body, re.M)
+            assert re.search(r"^Expected score +computing…$", body, re.M)
+            await press(pilot, "h")
+            on(app, HistoryScreen)
+            await press(pilot, "escape")
+            on(app, ExamStartScreen)
+
+            release.set()
+            await settle(pilot)
+
+            body = shown(app, "#start-body")
+            chance = re.search(r"^Chance to pass +(\S+)$", body, re.M)
+            assert chance and PERCENT.match(chance[1]), body
+            assert re.search(r"^Expected score +5\.0 of 20$", body, re.M)
+    finally:
+        release.set()
+
+
+async def test_the_start_page_says_why_the_chance_cannot_be_computed(
+    seed: Store, tmp_path: Path
+) -> None:
+    app = SrsApp(seed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # The file moved away under the running app: its own connection still reads, but a
+        # worker's new connection cannot open it.
+        seed.path.rename(tmp_path / "moved.db")
+
+        await open_start_page(pilot)
+        await settle(pilot)
+
+        body = collapse(shown(app, "#start-body"))
+        assert f"Chance to pass unavailable: cannot open {seed.path}" in body
+        assert "Expected score —" in body
         await press(pilot, "escape")
         on(app, DashboardScreen)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import FakeClock, deck_yaml
+from conftest import FakeClock, UseZone, deck_yaml
 from textual.pilot import Pilot
 from textual.widgets import Button
 
@@ -241,6 +242,7 @@ async def test_undo_takes_back_only_the_last_answer_of_a_card(
 ) -> None:
     """The card's first answer (memory and log row) stays when its second is undone."""
     store = make_store(deck_yaml("demo", choice=1), clock=clock)
+    set_setting(store, "demo", "learn_ahead", "0")  # wait for the step, not learn ahead
     app = SrsApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
@@ -417,6 +419,7 @@ async def test_waits_for_a_learning_card_then_shows_it(
     make_store: MakeStore, clock: FakeClock
 ) -> None:
     store = make_store(deck_yaml("demo", choice=1), clock=clock)
+    set_setting(store, "demo", "learn_ahead", "0")  # wait for the step, not learn ahead
     app = SrsApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
@@ -460,10 +463,11 @@ async def test_summary_shows_cards_reviewed_and_percent_correct(
         assert "Next card due" in text
 
 
-@pytest.mark.usefixtures("utc_local_time")
 async def test_summary_next_due_uses_the_collection_clock(
-    make_store: MakeStore, clock: FakeClock
+    make_store: MakeStore, use_zone: UseZone
 ) -> None:
+    use_zone("America/New_York")  # the machine's zone is not the collection clock's
+    clock = FakeClock(zone=ZoneInfo("Europe/Berlin"))
     store = make_store(deck_yaml("demo", free=3), clock=clock)
     set_setting(store, "demo", "new_per_day", "2")
     app = SrsApp(store)

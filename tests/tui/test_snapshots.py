@@ -21,7 +21,7 @@ from srs.collection.store import Store
 from srs.study.answers import record_answer
 from srs.tui.app import SrsApp
 
-from .conftest import MakeStore, letter, press, review, settle, summary_uses_clock
+from .conftest import MakeStore, letter, press, review, settle
 
 SnapCompare = Callable[..., bool]
 
@@ -82,11 +82,9 @@ def test_session_summary(
     snap_compare: SnapCompare,
     make_store: MakeStore,
     clock: FakeClock,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Three answers (one Again, then the learning card again later): 67% correct."""
     store = make_store(deck_yaml("demo", choice=2, title="Demo deck"), clock=clock)
-    summary_uses_clock(monkeypatch, clock)
 
     async def study_both(pilot: Pilot[Any]) -> None:
         await open_first_deck(pilot)

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import get_current_worker
 
-from srs.exam.form import ExamError, exam_spec
-from srs.exam.readiness import deck_readiness
+from srs.study.optimize import optimization_suggested
 from srs.study.overview import DeckOverview, deck_overview, deck_titles, study_streak
-from srs.study.session import StudySession, next_study_time
+from srs.tui.base import SrsScreen
 from srs.tui.format import chance_text
 from srs.tui.safe import literal_text
-from srs.tui.screens.exam_start import ExamStartScreen
-from srs.tui.screens.review import ReviewScreen
-from srs.tui.screens.summary import next_due_text
+from srs.tui.widgets.pass_predictor import PassPredictor
 
 __all__ = ["DashboardScreen"]
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(SrsScreen[None]):
     """One row per deck: New / Learning / Due today / Reviewed today."""
 
     BINDINGS = [
@@ -63,6 +55,8 @@ class DashboardScreen(Screen[None]):
         yield Static(id="streak")
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="empty")
+        yield Static(id="optimize")
+        yield PassPredictor()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -78,8 +72,13 @@ class DashboardScreen(Screen[None]):
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        """Re-read the counts (after a session, an import elsewhere, or a new day)."""
-        store = self.app.store  # type: ignore[attr-defined]
+        """Re-read the counts (after a session, an import elsewhere, or a new day); the app
+        cannot go on without them."""
+        with self.app.errors_stop_the_app():
+            self._show_overview()
+
+    def _show_overview(self) -> None:
+        store = self.app.store
         rows = deck_overview(store)
         table = self.query_one("#decks", DataTable)
         selected = table.cursor_row
@@ -92,7 +91,7 @@ class DashboardScreen(Screen[None]):
             table.add_row(literal_text(title), *self._counts(row), pending, key=row.deck_id)
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
-            self.load_pass_chances([row.deck_id for row in rows])
+            self.query_one(PassPredictor).predict(store, [row.deck_id for row in rows])
         streak = study_streak(store)
         reviewed = sum(r.reviewed_today for r in rows)
         due = sum(r.due_today + r.new_today for r in rows)
@@ -109,6 +108,15 @@ class DashboardScreen(Screen[None]):
         empty = self.query_one("#empty", Static)
         empty.display = not rows
         empty.update("No decks yet. Import one from a terminal:  srs import DECK.yaml")
+        suggested = optimization_suggested(store)
+        hint = self.query_one("#optimize", Static)
+        hint.display = bool(suggested)
+        hint.update(
+            Content(
+                "New reviews to fit FSRS to your memory: "
+                + ", ".join(f"srs optimize {deck} ({n:,})" for deck, n in suggested.items())
+            )
+        )
 
     @staticmethod
     def _counts(row: DeckOverview) -> tuple[Text, ...]:
@@ -122,54 +130,24 @@ class DashboardScreen(Screen[None]):
             count(row.reviewed_today, ""),
         )
 
-    @dataclass
-    class PassChance(Message):
-        """A deck's predicted chance to pass, computed off the UI thread."""
-
-        deck_id: str
-        text: str
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="pass-chance")
-    def load_pass_chances(self, deck_ids: list[str]) -> None:
-        """Predict each deck's chance to pass on a connection of its own: a deck of 100,000
-        cards takes about a second, which the dashboard must not wait for."""
-        with self.app.store.reader() as store:  # type: ignore[attr-defined]
-            for deck_id in deck_ids:
-                if get_current_worker().is_cancelled:
-                    return
-                try:
-                    has_exam = exam_spec(store, deck_id) is not None
-                    prediction = deck_readiness(store, deck_id) if has_exam else None
-                except ExamError:
-                    prediction = None
-                text = "—"
-                if prediction is not None:
-                    score = f"{prediction.expected_score:.1f}/{prediction.questions}"
-                    text = f"{chance_text(prediction.pass_chance)} · {score}"
-                self.post_message(self.PassChance(deck_id, text))
-
-    @on(PassChance)
-    def _show_pass_chance(self, event: PassChance) -> None:
+    @on(PassPredictor.Predicted)
+    def _show_pass_chance(self, event: PassPredictor.Predicted) -> None:
         table = self.query_one("#decks", DataTable)
-        if event.deck_id in table.rows:
-            style = "dim" if event.text == "—" else "bold"
-            cell = Text(event.text, style=style, justify="right")
-            table.update_cell(event.deck_id, "pass chance", cell)
+        if event.deck_id not in table.rows:
+            return
+        prediction = event.prediction
+        if prediction is None:
+            cell = Text("—", style="dim", justify="right")
+        else:
+            score = f"{prediction.expected_score:.1f}/{prediction.questions}"
+            text = f"{chance_text(prediction.pass_chance)} · {score}"
+            cell = Text(text, style="bold", justify="right")
+        table.update_cell(event.deck_id, "pass chance", cell)
 
     def action_exam(self) -> None:
         selected = self._selected_deck()
         if selected is not None:
-            self.open_exam(selected[0])
-
-    def open_exam(self, deck_id: str) -> None:
-        """The deck's mock-exam start page (or why there is none)."""
-        store = self.app.store  # type: ignore[attr-defined]
-        if exam_spec(store, deck_id) is None:
-            self.notify(
-                "This deck has no mock exam: add an 'exam:' block to its file.", markup=False
-            )
-            return
-        self.app.push_screen(ExamStartScreen(store, deck_id, deck_titles(store)[deck_id]))
+            self.app.open_exam_start(selected[0])
 
     def _selected_deck(self) -> tuple[str, str] | None:
         """The selected deck's id and title."""
@@ -178,7 +156,7 @@ class DashboardScreen(Screen[None]):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         assert key is not None
-        return key, deck_titles(self.app.store)[key]  # type: ignore[attr-defined]
+        return key, deck_titles(self.app.store).get(key, key)
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
@@ -187,17 +165,7 @@ class DashboardScreen(Screen[None]):
     def action_study_selected(self) -> None:
         selected = self._selected_deck()
         if selected is not None:
-            self.study([selected[0]], selected[1])
+            self.app.open_review([selected[0]], selected[1])
 
     def action_study_all(self) -> None:
-        self.study(None, "All decks")
-
-    def study(self, deck_ids: list[str] | None, title: str) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        session = StudySession(store, deck_ids)
-        if session.is_finished:
-            clock = session.clock
-            when = next_due_text(next_study_time(store, deck_ids), clock.now(), clock.zone)
-            self.notify(f"Nothing to study now; the next card is due {when}.", markup=False)
-            return
-        self.app.push_screen(ReviewScreen(session, title))
+        self.app.open_review(None, "All decks")

@@ -10,31 +10,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from srs.collection.store import CollectionError, Store
+from srs.clock import format_duration
 from srs.exam.attempt import Attempt, ExamQuestion
 from srs.exam.engine import answer, expire_if_due, flag, submit
+from srs.tui.base import COLLECTION_ERRORS, SrsScreen
 from srs.tui.safe import literal
-from srs.tui.screens.submit import SubmitScreen
 from srs.tui.widgets.choices import LETTERS, ChoiceList
 from srs.tui.widgets.navigator import Navigator
 
-__all__ = ["ExamScreen", "time_text"]
+__all__ = ["ExamScreen"]
 
 WARNINGS = (timedelta(minutes=5), timedelta(minutes=1))
 """Time left at which the learner is warned, as in a real exam room."""
 
 
-def time_text(left: timedelta) -> str:
-    seconds = int(left.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
-class ExamScreen(Screen[Attempt]):
+class ExamScreen(SrsScreen[Attempt]):
     """One question at a time; no feedback until the end. Dismisses with the submitted attempt."""
 
     CSS_PATH = "exam.tcss"
@@ -58,15 +50,15 @@ class ExamScreen(Screen[Attempt]):
         ),
     ]
 
-    def __init__(self, store: Store, attempt: Attempt, *, resumed: bool = False) -> None:
+    def __init__(self, attempt: Attempt, *, resumed: bool = False) -> None:
         super().__init__()
-        self.store = store
         self.attempt = attempt
         self.position = (
             next((q.position for q in attempt.questions if not q.answered), 0) if resumed else 0
         )
         self.resumed = resumed
         self.warned: set[timedelta] = set()
+        self.expiry_reported = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,8 +76,8 @@ class ExamScreen(Screen[Attempt]):
         if self.resumed:
             self.query_one("#exam-note", Static).update(
                 Content.styled(
-                    "Resumed: your answers were kept. The clock kept running while srs was "
-                    "closed, as in a real exam.",
+                    "Resumed: your answers were kept. The clock kept running while you were "
+                    "away, as in a real exam.",
                     "italic $warning",
                 )
             )
@@ -101,18 +93,34 @@ class ExamScreen(Screen[Attempt]):
         return self.attempt.questions[self.position]
 
     def tick(self) -> None:
-        """Refresh the header; warn at 5 and 1 minutes; at zero, submit as it stands."""
+        """Refresh the header; warn at 5 and 1 minutes; at zero, submit as it stands.
+
+        A submission the collection refuses (a full disk, another srs process writing) is
+        tried again each second until it is saved; the learner is told why once.
+        """
         if self.attempt.is_submitted:
             return
-        now = self.store.clock.now()
+        now = self.app.store.clock.now()
         left = self.attempt.time_left(now)
         if left is not None:
             self._warn(left)
-            expired = expire_if_due(self.store, self.attempt)
-            if expired is not None:
-                self._time_up(expired)
-                return
+            try:
+                if self._expired():
+                    return
+            except COLLECTION_ERRORS as exc:
+                if not self.expiry_reported:
+                    self.app.report_error(exc)
+                self.expiry_reported = True
         self._status(left)
+
+    def _expired(self) -> bool:
+        """Submit the attempt as it stands if its time is up. Returns whether it was (the
+        screen then gives way to the results)."""
+        expired = expire_if_due(self.app.store, self.attempt)
+        if expired is None:
+            return False
+        self._time_up(expired)
+        return True
 
     def _warn(self, left: timedelta) -> None:
         """One warning per mark (5 and 1 minutes), only the most urgent one due, and none for a
@@ -152,7 +160,7 @@ class ExamScreen(Screen[Attempt]):
         ]
         if left is not None:
             style = "bold $error" if left <= WARNINGS[0] else "bold"
-            parts += [("  ·  ", "dim"), (f"{time_text(left)} left", style)]
+            parts += [("  ·  ", "dim"), (f"{format_duration(left, 'clock')} left", style)]
         self.query_one("#exam-status", Static).update(Content.assemble(*parts))
 
     async def show_question(self) -> None:
@@ -176,7 +184,7 @@ class ExamScreen(Screen[Attempt]):
         )
         self.query_one(Navigator).show(self.attempt, self.position)
         self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
-        self._status(self.attempt.time_left(self.store.clock.now()))
+        self._status(self.attempt.time_left(self.app.store.clock.now()))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose":
@@ -195,24 +203,20 @@ class ExamScreen(Screen[Attempt]):
             chosen: set[str] | str = set(question.chosen) ^ {text}
         else:
             chosen = text
-        await self._store(lambda: answer(self.store, self.attempt, self.position, chosen))
+        await self._store(lambda: answer(self.app.store, self.attempt, self.position, chosen))
 
     async def action_flag(self) -> None:
         flagged = not self.question.flagged
-        await self._store(lambda: flag(self.store, self.attempt, self.position, flagged))
+        await self._store(lambda: flag(self.app.store, self.attempt, self.position, flagged))
 
     async def _store(self, change: Callable[[], Attempt]) -> None:
-        """Apply one stored change (answer or flag); when time is up, submit instead."""
-        try:
-            self.attempt = change()
-        except CollectionError as exc:
-            expired = expire_if_due(self.store, self.attempt)
-            if expired is not None:
-                self._time_up(expired)
+        """Apply one stored change (answer or flag); when time is up, submit instead. A change
+        the collection refuses leaves the question as it was shown."""
+        with self.app.errors_as_notifications():
+            if self._expired():
                 return
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        await self.show_question()
+            self.attempt = change()
+            await self.show_question()
 
     def action_leave(self) -> None:
         self.notify("Left the exam: your answers are kept, the clock keeps running.", markup=False)
@@ -234,9 +238,10 @@ class ExamScreen(Screen[Attempt]):
         self.action_submit()
 
     def action_submit(self) -> None:
-        def confirmed(yes: bool | None) -> None:
+        def confirmed(yes: bool) -> None:
             if yes:
-                self.attempt = submit(self.store, self.attempt)
-                self.dismiss(self.attempt)
+                with self.app.errors_as_notifications():
+                    self.attempt = submit(self.app.store, self.attempt)
+                    self.dismiss(self.attempt)
 
-        self.app.push_screen(SubmitScreen(self.attempt), confirmed)
+        self.app.confirm_submit(self.attempt, confirmed)

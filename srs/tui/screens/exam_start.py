@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
+from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from srs.collection.store import Store
+from srs.clock import format_duration
 from srs.exam.attempt import Attempt
 from srs.exam.engine import start_exam, unfinished_attempt
-from srs.exam.form import ExamError, required_exam_spec
-from srs.exam.readiness import deck_readiness
+from srs.exam.form import needed_to_pass, required_exam_spec
+from srs.model.deck import ExamSpec
+from srs.study.overview import deck_titles
+from srs.tui.base import SrsScreen
 from srs.tui.format import chance_text
 from srs.tui.safe import literal
-from srs.tui.screens.exam import ExamScreen, time_text
-from srs.tui.screens.results import ResultsScreen
+from srs.tui.widgets.pass_predictor import PassPredictor
 
-__all__ = ["ExamStartScreen", "open_exam"]
+__all__ = ["ExamStartScreen"]
 
-
-def open_exam(app: App[object], store: Store, attempt: Attempt, *, resumed: bool = False) -> None:
-    """Push the exam screen; when it is submitted (or time runs out), show the results."""
-
-    def finished(result: Attempt | None) -> None:
-        if result is not None and result.is_submitted:
-            app.push_screen(ResultsScreen(store, result))
-
-    app.push_screen(ExamScreen(store, attempt, resumed=resumed), finished)
+COMPUTING = Content.styled("computing…", "dim italic")
+"""What the page shows until the chance to pass is known."""
 
 
-class ExamStartScreen(Screen[None]):
-    """Questions, pass mark, time limit and predicted chance; enter begins (or resumes)."""
+class ExamStartScreen(SrsScreen[None]):
+    """Questions, pass mark, time limit and predicted chance; enter begins (or resumes).
+
+    The page shows at once; the chance to pass (about a second on a deck of 100,000 cards) is
+    computed by a worker and filled in when it is ready.
+    """
 
     CSS_PATH = "exam_start.tcss"
 
@@ -43,11 +41,13 @@ class ExamStartScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="exam_start.back"),
     ]
 
-    def __init__(self, store: Store, deck_id: str, deck_title: str) -> None:
+    spec: ExamSpec
+    """The deck's exam, as read when the page was last shown."""
+
+    def __init__(self, deck_id: str) -> None:
         super().__init__()
-        self.store = store
         self.deck_id = deck_id
-        self.deck_title = deck_title
+        self.in_progress: Attempt | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,84 +55,94 @@ class ExamStartScreen(Screen[None]):
             yield Static(id="start-title")
             yield Static(id="start-body")
             yield Static(id="start-action")
+        yield PassPredictor()
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Mock exam"
-        self.refresh_page()
 
     def on_screen_resume(self) -> None:
+        """Also runs when the page is first shown; after an attempt the chance has changed."""
         self.refresh_page()
 
     def refresh_page(self) -> None:
-        spec = required_exam_spec(self.store, self.deck_id)
-        prediction = deck_readiness(self.store, self.deck_id)
-        self.in_progress = unfinished_attempt(self.store, self.deck_id)
-        self.query_one("#start-title", Static).update(
-            Content.assemble(
-                literal(spec.title, "bold"), (" · ", "dim"), literal(self.deck_title, "dim")
+        """Show what is known at once, and start predicting the chance to pass."""
+        store = self.app.store
+        with self.app.errors_as_notifications():
+            self.spec = required_exam_spec(store, self.deck_id)
+            self.in_progress = unfinished_attempt(store, self.deck_id)
+            self.query_one("#start-title", Static).update(
+                Content.assemble(
+                    literal(self.spec.title, "bold"),
+                    (" · ", "dim"),
+                    literal(deck_titles(store).get(self.deck_id, self.deck_id), "dim"),
+                )
             )
-        )
-        limit = time_text_or_none(spec.time_limit)
+            self._show_body(COMPUTING, COMPUTING)
+            self.query_one(PassPredictor).predict(store, [self.deck_id])
+            self._show_action()
+
+    @on(PassPredictor.Predicted)
+    def _show_prediction(self, event: PassPredictor.Predicted) -> None:
+        prediction = event.prediction
+        if prediction is None:
+            error = event.error or "this deck has no mock exam"
+            self._show_body(Content.styled(f"unavailable: {error}", "$error"), Content("—"))
+            return
         chance = chance_text(prediction.pass_chance)
-        if prediction.method != "exact":
+        # A Monte Carlo estimate's margin, to 0.1%: one that small would read "±0.0%".
+        if prediction.standard_error >= 0.0005:
             chance += f" (±{prediction.standard_error:.1%})"
+        expected = f"{prediction.expected_score:.1f} of {prediction.questions}"
+        self._show_body(Content.styled(chance, "bold $accent"), Content.styled(expected, "bold"))
+
+    def _show_body(self, chance: Content, expected: Content) -> None:
+        spec = self.spec
+        limit = "none" if spec.time_limit is None else format_duration(spec.time_limit, "words")
+        needed = needed_to_pass(spec.pass_mark, spec.questions)
         self.query_one("#start-body", Static).update(
             Content.assemble(
                 ("Questions         ", "dim"),
                 (str(spec.questions), "bold"),
                 "\n",
                 ("Pass mark         ", "dim"),
-                (f"{spec.pass_mark:.0%} ({prediction.needed} of {spec.questions})", "bold"),
+                (f"{spec.pass_mark:.0%} ({needed} of {spec.questions})", "bold"),
                 "\n",
                 ("Time limit        ", "dim"),
                 (limit, "bold"),
                 "\n\n",
                 ("Chance to pass    ", "dim"),
-                (chance, "bold $accent"),
+                chance,
                 "\n",
                 ("Expected score    ", "dim"),
-                (f"{prediction.expected_score:.1f} of {spec.questions}", "bold"),
+                expected,
                 "\n\n",
                 ("No feedback until you submit. Answers are saved as you go.", "italic dim"),
             )
         )
-        if self.in_progress is None:
+
+    def _show_action(self) -> None:
+        attempt = self.in_progress
+        if attempt is None:
             action = Content.styled("enter: begin · h: past attempts · esc: back", "bold")
         else:
-            a = self.in_progress
-            left = a.time_left(self.store.clock.now())
-            clock = f", {time_text(left)} left (the clock kept running)" if left else ""
+            left = attempt.time_left(self.app.store.clock.now())
+            clock = ""
+            if left:
+                clock = f", {format_duration(left, 'clock')} left (the clock kept running)"
             action = Content.assemble(
                 ("An attempt is in progress: ", "bold $warning"),
-                f"{a.answered_count} of {a.question_count} answered{clock}.\n",
+                f"{attempt.answered_count} of {attempt.question_count} answered{clock}.\n",
                 ("enter: resume it · h: past attempts · esc: back", "bold"),
             )
         self.query_one("#start-action", Static).update(action)
 
     def action_begin(self) -> None:
-        try:
-            if self.in_progress is not None:
-                open_exam(self.app, self.store, self.in_progress, resumed=True)
-            else:
-                open_exam(self.app, self.store, start_exam(self.store, self.deck_id))
-        except ExamError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        if self.in_progress is not None:
+            self.app.open_exam(self.in_progress, resumed=True)
+            return
+        with self.app.errors_as_notifications():
+            self.app.open_exam(start_exam(self.app.store, self.deck_id))
 
     def action_history(self) -> None:
-        from srs.tui.screens.history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen(self.store, self.deck_id))
-
-
-def time_text_or_none(seconds: int | None) -> str:
-    """A time limit as the start page shows it: "none", "90 seconds", "30 minutes", "1h 30m"."""
-    if seconds is None:
-        return "none"
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    if minutes and not secs:
-        return f"{minutes} minute{'s' * (minutes != 1)}"
-    return f"{minutes * 60 + secs} seconds"
+        self.app.open_history(self.deck_id)

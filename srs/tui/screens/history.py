@@ -5,26 +5,25 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from srs.collection.store import Store
+from srs.clock import format_duration
 from srs.exam.results import exam_history, exam_trend
+from srs.tui.base import SrsScreen
 from srs.tui.format import chance_text
 
 __all__ = ["HistoryScreen"]
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(SrsScreen[None]):
     """Date, kind, score, pass or fail, duration, predicted chance; the trend above."""
 
     CSS_PATH = "history.tcss"
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="history.back")]
 
-    def __init__(self, store: Store, deck_id: str) -> None:
+    def __init__(self, deck_id: str) -> None:
         super().__init__()
-        self.store = store
         self.deck_id = deck_id
 
     def compose(self) -> ComposeResult:
@@ -35,7 +34,8 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = f"Exam history · {self.deck_id}"
-        history = exam_history(self.store, self.deck_id)
+        store = self.app.store
+        history = exam_history(store, self.deck_id)
         trend = exam_trend(history)
         if trend.attempts == 0:
             text = Content("No submitted attempts yet.")
@@ -56,14 +56,13 @@ class HistoryScreen(Screen[None]):
         table = self.query_one("#attempts", DataTable)
         table.add_columns("Date", "Kind", "Score", "%", "Result", "Time", "Predicted")
         for entry in reversed(history):
-            minutes, seconds = divmod(int(entry.duration.total_seconds()), 60)
             predicted = "" if entry.predicted_pass is None else chance_text(entry.predicted_pass)
             table.add_row(
-                entry.started_at.astimezone(self.store.clock.zone).strftime("%Y-%m-%d %H:%M"),
+                entry.started_at.astimezone(store.clock.zone).strftime("%Y-%m-%d %H:%M"),
                 str(entry.kind),
                 f"{entry.score} / {entry.total}",
                 f"{entry.percent:.0f}%",
                 "PASS" if entry.passed else "FAIL",
-                f"{minutes}m {seconds:02d}s" + (" ⏱" if entry.timed_out else ""),
+                format_duration(entry.duration) + (" ⏱" if entry.timed_out else ""),
                 predicted,
             )

@@ -8,13 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from srs.collection.store import Store
+from srs.clock import format_duration
 from srs.exam.attempt import Attempt
 from srs.exam.engine import retake_missed, start_exam
-from srs.exam.form import ExamError
 from srs.exam.results import (
     ExamResult,
     QuestionReview,
@@ -22,13 +20,14 @@ from srs.exam.results import (
     exam_result,
     repeated_wrong_choices,
 )
+from srs.tui.base import SrsScreen
 from srs.tui.format import chance_text
 from srs.tui.safe import literal, literal_text
 
 __all__ = ["ResultsScreen"]
 
 
-class ResultsScreen(Screen[None]):
+class ResultsScreen(SrsScreen[None]):
     """Score line, time used, per-topic table, then the question review (all, or missed only)."""
 
     CSS_PATH = "results.tcss"
@@ -41,13 +40,10 @@ class ResultsScreen(Screen[None]):
         Binding("escape", "app.dashboard", "Dashboard", id="results.leave"),
     ]
 
-    def __init__(self, store: Store, attempt: Attempt) -> None:
+    def __init__(self, attempt: Attempt) -> None:
         super().__init__()
-        self.store = store
         self.result: ExamResult = exam_result(attempt)
         self.repeated: dict[int, list[RepeatedChoice]] = {}
-        for item in repeated_wrong_choices(store, attempt):
-            self.repeated.setdefault(item.position, []).append(item)
         self.missed_only = False
 
     def compose(self) -> ComposeResult:
@@ -61,15 +57,16 @@ class ResultsScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         r = self.result
+        for item in repeated_wrong_choices(self.app.store, r.attempt):
+            self.repeated.setdefault(item.position, []).append(item)
         self.title = f"Results · {r.attempt.deck_id}"
-        minutes, seconds = divmod(int(r.time_used.total_seconds()), 60)
         verdict = ("PASS", "bold $success") if r.passed else ("FAIL", "bold $error")
         lines: list[Content | str | tuple[str, str]] = [
             (r.score_text.rsplit(" · ", 1)[0] + " · ", "bold"),
             verdict,
             "\n",
             ("Time used ", "dim"),
-            f"{minutes}m {seconds:02d}s",
+            format_duration(r.time_used),
         ]
         if r.attempt.timed_out:
             lines.append(("  (time ran out)", "$warning"))
@@ -129,23 +126,17 @@ class ResultsScreen(Screen[None]):
         await self.show_questions()
 
     def _start(self, make: Callable[[], Attempt]) -> None:
-        from srs.tui.screens.exam_start import open_exam
-
-        try:
+        """Sit a new attempt in place of these results."""
+        with self.app.errors_as_notifications():
             attempt = make()
-        except ExamError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.dismiss()
-        open_exam(self.app, self.store, attempt)
+            self.dismiss()
+            self.app.open_exam(attempt)
 
     def action_retake(self) -> None:
-        self._start(lambda: retake_missed(self.store, self.result.attempt))
+        self._start(lambda: retake_missed(self.app.store, self.result.attempt))
 
     def action_new_attempt(self) -> None:
-        self._start(lambda: start_exam(self.store, self.result.attempt.deck_id))
+        self._start(lambda: start_exam(self.app.store, self.result.attempt.deck_id))
 
     def action_history(self) -> None:
-        from srs.tui.screens.history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen(self.store, self.result.attempt.deck_id))
+        self.app.open_history(self.result.attempt.deck_id)

@@ -13,30 +13,24 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from srs.collection.store import CollectionError
+from srs.clock import format_duration
 from srs.study.answers import CardKind, ChoiceOption, Grade, StudyCard, grade
 from srs.study.overview import deck_titles
 from srs.study.scheduling import format_interval
 from srs.study.session import StudySession
 from srs.textsafe import displayable
+from srs.tui.base import SrsScreen
 from srs.tui.safe import literal
-from srs.tui.screens.summary import SummaryScreen
 from srs.tui.widgets.choices import LETTERS, ChoiceList
 from srs.tui.widgets.rating_bar import RatingBar
 
 __all__ = ["ReviewScreen"]
 
 
-def _clock_text(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes}:{secs:02d}" if minutes < 60 else f"{minutes // 60}h{minutes % 60:02d}m"
-
-
-class ReviewScreen(Screen[None]):
+class ReviewScreen(SrsScreen[None]):
     """Today's queue for some decks (or all), until it is empty or the learner leaves."""
 
     CSS_PATH = "review.tcss"
@@ -84,7 +78,7 @@ class ReviewScreen(Screen[None]):
         self.picked: set[int] = set()
         self.verdict: Grade | None = None
         self.allowed: tuple[Rating, ...] = ()
-        self.deck_titles = deck_titles(session.store)
+        self.deck_titles: dict[str, str] = {}
         self.shown_at = time.monotonic()
         self.duration_ms = 0
         self.started = time.monotonic()
@@ -106,6 +100,7 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
+        self.deck_titles = deck_titles(self.app.store)
         self.set_interval(1, self._tick)
         await self.show_next()
 
@@ -121,7 +116,7 @@ class ReviewScreen(Screen[None]):
                 ("  Review ", "dim"),
                 (str(counts.review), "bold $success"),
                 ("  ·  ", "dim"),
-                (_clock_text(time.monotonic() - self.started), "bold"),
+                (format_duration(time.monotonic() - self.started, "clock"), "bold"),
             ),
         )
 
@@ -134,7 +129,7 @@ class ReviewScreen(Screen[None]):
         if card is None:
             due = self.session.next_due()
             if due is None:
-                self.app.switch_screen(SummaryScreen(self.session, self.deck_title))
+                self.app.show_summary(self.session, self.deck_title)
                 return
             self._wait_for(due)
         await self._show(card)
@@ -287,48 +282,51 @@ class ReviewScreen(Screen[None]):
         if card is None or not self.graded:
             return
         chosen = [self.options[i].text for i in sorted(self.picked)] if self.options else None
-        try:
+        with self.app.errors_as_notifications():
             result = self.session.answer(
                 card.id, Rating(rating), duration_ms=self.duration_ms, choice=chosen
             )
-        except (ValueError, CollectionError) as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        if result.leech:
-            self.notify(
-                f"This card has lapsed {result.after.lapses} times: it is a leech. Consider "
-                "rewriting it, or suspend it with @.",
-                title="Leech",
-                severity="warning",
-                markup=False,
-            )
-        await self.show_next()
+            # Saved: whatever happens next, nothing on screen may answer this card again.
+            self.card = None
+            if result.leech:
+                self.notify(
+                    f"This card has lapsed {result.after.lapses} times: it is a leech. Consider "
+                    "rewriting it, or suspend it with @.",
+                    title="Leech",
+                    severity="warning",
+                    markup=False,
+                )
+            await self.show_next()
 
     @on(RatingBar.Rated)
     async def _rated(self, event: RatingBar.Rated) -> None:
-        await self.action_rate(int(event.rating))
+        if event.rating in self.allowed:
+            await self.action_rate(int(event.rating))
 
     async def action_undo(self) -> None:
-        try:
+        with self.app.errors_as_notifications():
             card = self.session.undo()
-        except CollectionError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        if card is not None:
-            self.notify("Last answer taken back.", markup=False)
-            await self.show_next(card)
+            if card is not None:
+                self.notify("Last answer taken back.", markup=False)
+                await self.show_next(card)
 
     async def action_bury(self) -> None:
-        if self.card is not None:
-            self.session.bury(self.card.id)
-            self.notify("Buried until tomorrow.", markup=False)
-            await self.show_next()
+        card = self.card
+        if card is not None:
+            with self.app.errors_as_notifications():
+                self.session.bury(card.id)
+                self.notify("Buried until tomorrow.", markup=False)
+                await self.show_next()
 
     async def action_suspend(self) -> None:
-        if self.card is not None:
-            self.session.suspend(self.card.id)
-            self.notify("Suspended: it stays out of every queue until unsuspended.", markup=False)
-            await self.show_next()
+        card = self.card
+        if card is not None:
+            with self.app.errors_as_notifications():
+                self.session.suspend(card.id)
+                self.notify(
+                    "Suspended: it stays out of every queue until unsuspended.", markup=False
+                )
+                await self.show_next()
 
     def action_leave(self) -> None:
         self.dismiss()
