@@ -166,7 +166,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def rows(results: dict[str, Any]) -> list[Row]:
-    cli = {k: _ms(v) for k, v in results["foundation"].items()}
+    cli = {k: v if k.endswith("_mb") else _ms(v) for k, v in results["foundation"].items()}
     daily, pilot, terminal = results["daily"], results["pilot"], results["terminal"]
     anki = results["anki"]
 
@@ -189,9 +189,24 @@ def rows(results: dict[str, Any]) -> list[Row]:
         Row("srs import, 10k cards, new", 1000, cli["import_10k"], theirs("add_10k_s", 1000)),
         Row("srs import, 100k cards, new", 5000, cli["import_100k"], theirs("add_100k_s", 1000)),
         Row("srs import, 10k cards, unchanged", 500, cli["reimport_10k"]),
+        Row("srs check, 10k full cards (7.5 MB)", 400, cli["check_10k_full"]),
+        Row("srs import, 100k full cards (75 MB), new", 5000, cli["import_100k_full"]),
+        Row(
+            "peak memory of that import (VmHWM)",
+            300,
+            cli["import_100k_full_peak_mb"],
+            unit="MB",
+            reduce=max,
+        ),
         Row(queue, 25, daily["queue_build_ms"], theirs("queue_build_ms")),
         Row("answer a card (durable)", 1, daily["answer_ms"], theirs("answer_ms"), p95=True),
-        Row("next card + answer", None, daily["fetch_answer_ms"], theirs("fetch_answer_ms"), True),
+        Row(
+            "next card + answer",
+            None,
+            daily["fetch_answer_ms"],
+            theirs("fetch_answer_ms"),
+            p95=True,
+        ),
         Row("dashboard counts (overview + streak)", None, daily["overview_ms"]),
         Row("dashboard pass chance (readiness)", None, daily["readiness_ms"]),
         Row("key: letter -> verdict shown (pilot)", 50, pilot["choose_ms"], p95=True),

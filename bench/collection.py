@@ -229,7 +229,7 @@ def _write_history(
     store: Store, spec: CollectionSpec, cards: Sequence[Card], today_start_us: int
 ) -> None:
     clock = store.clock
-    offset = clock.zone.utcoffset(None) or timedelta(0)
+    offset = clock.now().astimezone(clock.zone).utcoffset() or timedelta(0)
     shift_us = (offset - timedelta(hours=clock.rollover_hour)) // timedelta(microseconds=1)
     day_texts: dict[int, str] = {}
     card_ids = [cid for (cid,) in store.conn.execute("SELECT id FROM cards ORDER BY position")]

@@ -1,7 +1,8 @@
 """Generators for benchmark data: large decks, as YAML files or as `Card` values.
 
 Both forms draw the same text from the same seed, so a deck written to YAML and the cards built
-in memory are the same cards.
+in memory are the same cards. `write_full_deck` writes the larger cards of a real certification
+deck (a topic, two tags, four options, feedback both ways and an explanation: ~750 bytes each).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from srs.model.deck import Card, Choice
 
-__all__ = ["GeneratedCard", "deck_cards", "generate_cards", "write_deck"]
+__all__ = ["GeneratedCard", "deck_cards", "generate_cards", "write_deck", "write_full_deck"]
 
 _WORDS = (
     "model data synthetic training loss teacher student gradient token corpus sample filter "
@@ -71,6 +72,41 @@ def write_deck(path: Path, cards: int, *, seed: int = 1, deck_id: str = "bench")
             "    feedback:",
             f"      correct: {card.correct}",
             f"      incorrect: {card.incorrect}",
+        ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+_TAGS = "core exam-2024 recall tricky definitions history metrics methods".split()
+
+
+def write_full_deck(path: Path, cards: int, *, seed: int = 1, deck_id: str = "bench-full") -> Path:
+    """Write a deck of `cards` full certification cards (~750 bytes each) to `path`.
+
+    100,000 of them make a 75 MB file, the largest deck srs is sized for.
+    """
+    rng = random.Random(seed)
+    lines = [
+        f"deck: {deck_id}",
+        f"title: Certification deck of {cards} cards",
+        "exam: {questions: 20, pass_mark: 70%, time_limit: 30m}",
+        "cards:",
+    ]
+    for n in range(cards):
+        tags = rng.sample(_TAGS, 2)
+        lines += [
+            f"  - id: cert-{n}",
+            f"    topic: Topic {n % 12}",
+            f"    tags: [{tags[0]}, {tags[1]}]",
+            f"    question: {_sentence(rng, 13)} {n}?",
+            f"    answer: {_sentence(rng, 6)} {n}",
+            "    distractors:",
+            *(f"      - {_sentence(rng, 6)} {n}-{k}" for k in range(3)),
+            "    feedback:",
+            f"      correct: Correct. {_sentence(rng, 9)}.",
+            f"      incorrect: Not quite. {_sentence(rng, 9)}.",
+            f"    explanation: {_sentence(rng, 14)}.",
         ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

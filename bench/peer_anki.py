@@ -109,7 +109,7 @@ def build(spec: CollectionSpec, path: Path, clock: Clock | None = None) -> Path:
 
     clock = clock or Clock()
     today_start = day_start_us(clock, clock.study_day())
-    offset = clock.zone.utcoffset(None)
+    offset = clock.now().astimezone(clock.zone).utcoffset()
     assert offset is not None
     shift_us = (offset.total_seconds() - clock.rollover_hour * 3600) * 1_000_000
     col = Collection(str(path))

@@ -9,6 +9,10 @@ before anything is expanded, and it runs near the event parser's speed.
 Reading happens in one of two modes. The fast mode builds plain `dict`/`list`/`str` and stops at
 the first problem; the located mode builds `Map`/`Seq`/`Text` (subclasses that carry their line
 and column) and collects every problem. Valid decks, the common case, only pay for the fast mode.
+
+Decks in plain block YAML (nearly all of them) are read faster still by `linereader`, which
+steps aside for anything it does not vouch for: this module is then the one that reads the
+file, and the one that reports every problem.
 """
 
 from __future__ import annotations
@@ -35,8 +39,10 @@ __all__ = [
     "position",
 ]
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Decks larger than this are refused before parsing (a 100,000-card deck is ~50 MB)."""
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""Decks larger than this are refused before parsing. A 100,000-card deck of full certification
+cards (four options, feedback, an explanation) is ~75 MB; the cap leaves room for three times
+that, and still stops a runaway file before it is read into memory."""
 
 MAX_DEPTH = 16
 """A deck nests four levels deep; anything far deeper is hostile or broken."""

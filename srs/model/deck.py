@@ -15,7 +15,8 @@ _PERCENT = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,6})?)\s*%")
 _FRACTION = re.compile(r"0?\.[0-9]{1,17}|1(?:\.0{1,17})?|0")
 
 
-@dataclass(frozen=True)
+# Slots: a 100,000-card deck holds 400,000 of these two (40-48 bytes less each than a dict).
+@dataclass(frozen=True, slots=True)
 class Choice:
     """A wrong option of a multiple-choice card, with optional feedback for picking it."""
 
@@ -23,7 +24,7 @@ class Choice:
     feedback: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Card:
     """One question as the deck states it (content only; memory state lives in the store)."""
 
