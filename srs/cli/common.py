@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -12,10 +12,20 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from srs.textsafe import json_for_terminal
+
 if TYPE_CHECKING:
     from srs.collection.store import Store
 
-__all__ = ["db_path", "errors_as_messages", "fail", "open_store", "print_json", "run_tui"]
+__all__ = [
+    "db_path",
+    "errors_as_messages",
+    "fail",
+    "open_store",
+    "print_json",
+    "run_tui",
+    "write_output",
+]
 
 
 def fail(message: str) -> NoReturn:
@@ -24,7 +34,28 @@ def fail(message: str) -> NoReturn:
 
 
 def print_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    click.echo(json_for_terminal(data))
+
+
+def write_output(output: Path, text: str, *, force: bool) -> None:
+    """Write a command's output file (`-o`): a new file unless `force`, never through a link.
+
+    The whole text goes to a new file beside `output`, then is renamed over it: a rename
+    replaces a link itself, never what it points to, and no reader sees half a file.
+    """
+    if output.is_symlink():
+        fail(f"{output} is a symbolic link; srs writes only to the real path")
+    if output.exists() and not force:
+        fail(f"{output} already exists; add --force to replace it")
+    partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
+    try:
+        with partial.open("x", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        partial.replace(output)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -57,15 +88,21 @@ def open_store(ctx: click.Context, *, first_run_decks: bool = False) -> Iterator
     """Open the collection for one command.
 
     With `first_run_decks`, a collection created now gets the bundled decks (the study app's
-    first run); scripted commands never add decks they were not given.
+    first run); scripted commands never add decks they were not given. A collection this
+    process cannot write (a read-only file, folder or mount) is opened read-only: commands
+    that only read it work, and a change is refused in one line.
     """
     from srs.collection.backup import automatic_backup
-    from srs.collection.store import Store
+    from srs.collection.store import Store, can_write
 
     with errors_as_messages():
         path = db_path(ctx)
         is_new = not path.exists()
-        store = Store.open(path, before_migration=lambda s: automatic_backup(s, "migration"))
+        store = Store.open(
+            path,
+            before_migration=lambda s: automatic_backup(s, "migration"),
+            read_only=not is_new and not can_write(path),
+        )
         try:
             if is_new and first_run_decks:
                 import_bundled(store)
@@ -84,7 +121,10 @@ def import_bundled(store: Store) -> None:
 
 
 def run_tui(ctx: click.Context, **kwargs: Any) -> None:
+    """Run the study app; a collection error that stopped it is printed in one line (exit 1),
+    and a crash (Textual has shown the traceback) exits non-zero too."""
     from srs.tui.app import run_app
 
     with open_store(ctx, first_run_decks=True) as store:
-        run_app(store, **kwargs)
+        status = run_app(store, **kwargs)
+    ctx.exit(status)

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from srs.cli.common import db_path, errors_as_messages, fail, open_store, print_json
+from srs.cli.common import (
+    db_path,
+    errors_as_messages,
+    fail,
+    open_store,
+    print_json,
+    write_output,
+)
 
 __all__ = ["check", "export", "import_", "schema"]
 
@@ -90,10 +97,11 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, as_json:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
+    help="Write to this new file instead of standard output.",
 )
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.pass_context
-def export(ctx: click.Context, deck: str, output: Path | None) -> None:
+def export(ctx: click.Context, deck: str, output: Path | None, force: bool) -> None:
     """Write a deck back to YAML (importing it again changes nothing).
 
     srs export synthetic-data -o synthetic-data.yaml
@@ -105,10 +113,7 @@ def export(ctx: click.Context, deck: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
+    write_output(output, text, force=force)
     click.echo(f"wrote {output}")
 
 

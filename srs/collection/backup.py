@@ -1,23 +1,33 @@
 """Backups of the collection through SQLite's backup API, verified, and thinned like Anki's.
 
 A plain file copy of a live WAL database can lose committed rows (and still pass integrity_check),
-so every copy goes through `sqlite3.Connection.backup`, then is opened and checked.
-Automatic backups live in a `backups/` folder beside the collection and are thinned to the newest
-of each of the last 12 days, 10 weeks and 9 months. Copies saved before a restore are never
-thinned: they are the way back from a restore that went wrong.
+so every copy goes through `sqlite3.Connection.backup`, from a read transaction on a connection of
+its own: the copy and the row counts it is checked against come from one snapshot, so answers
+committed meanwhile (the study app stays open) never fail the check. The copy is written under a
+temporary name beside its destination (`.NAME.XXXXXXXX.partial`, private to the user) and renamed
+only once verified: a backup killed midway is never listed as one, and `list_backups` removes its
+leftovers once stale.
+Automatic backups live in a `backups/` folder beside the collection (0700, never a symbolic link)
+and are thinned to the newest of each of the last 12 days, 10 weeks and 9 months. Copies saved
+before a restore are never thinned: they are the way back from a restore that went wrong.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
+import time
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from srs.collection.schema import APPLICATION_ID, SCHEMA_VERSION
-from srs.collection.store import CollectionError, Store
+from srs.collection.store import CollectionError, Store, connect_read_only, make_private_folder
 
 __all__ = [
+    "STALE_PARTIAL_SECONDS",
     "Backup",
     "automatic_backup",
     "backup_dir",
@@ -31,7 +41,10 @@ __all__ = [
 KEEP_DAILY = 12
 KEEP_WEEKLY = 10
 KEEP_MONTHLY = 9
+STALE_PARTIAL_SECONDS = 3600
+"""A backup's temporary file untouched this long belongs to a killed backup, not a running one."""
 _STAMP = "%Y%m%d-%H%M%S"
+_PARTIAL = ".partial"
 
 
 @dataclass(frozen=True)
@@ -46,7 +59,19 @@ class Backup:
 
 
 def backup_dir(store: Store) -> Path:
-    return store.path.parent / "backups"
+    """The automatic backups' folder, beside the collection.
+
+    Raises:
+        CollectionError: it is a symbolic link (srs would write, and thin, backups wherever it
+            points).
+    """
+    folder = store.path.parent / "backups"
+    if folder.is_symlink():
+        raise CollectionError(
+            f"{folder} is a symbolic link: srs keeps backups only in a real folder beside the "
+            "collection (move the link away)"
+        )
+    return folder
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -55,31 +80,58 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def write_backup(store: Store, dest: Path) -> Path:
-    """Copy the collection to `dest` and verify the copy (integrity and row counts).
+    """Copy the collection's committed state to `dest` (0600, missing folders 0700), verified
+    against the snapshot it was copied from (integrity and every table's row count).
 
     Raises:
-        CollectionError: the copy could not be written or did not verify (it is removed).
+        CollectionError: `dest` exists (a symbolic link too), or the copy could not be written
+            or did not verify; nothing is left at `dest`.
     """
-    if dest.exists():
+    if os.path.lexists(dest):
         raise CollectionError(f"{dest} already exists; choose another file")
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        target = sqlite3.connect(dest)
-        try:
-            store.conn.backup(target)
-            # A copy is one self-contained file: out of WAL mode, it needs no -wal/-shm.
-            target.execute("PRAGMA journal_mode = DELETE")
-            ok = target.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            ok = ok and _counts(target) == _counts(store.conn)
-        finally:
-            target.close()
-    except (OSError, sqlite3.Error) as exc:
-        dest.unlink(missing_ok=True)
+        make_private_folder(dest.parent)
+        handle, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=_PARTIAL, dir=dest.parent)
+        os.close(handle)
+    except OSError as exc:
         raise CollectionError(f"backup to {dest} failed: {exc}") from None
-    if not ok:
-        dest.unlink(missing_ok=True)
-        raise CollectionError(f"backup to {dest} did not verify; the collection was not changed")
+    partial = Path(name)
+    try:
+        if not _copy_snapshot(store, partial):
+            raise CollectionError(
+                f"backup to {dest} did not verify; the collection was not changed"
+            )
+        partial.replace(dest)
+    except (OSError, sqlite3.Error) as exc:
+        raise CollectionError(f"backup to {dest} failed: {exc}") from None
+    finally:
+        _remove(partial)
     return dest
+
+
+def _copy_snapshot(store: Store, target: Path) -> bool:
+    """Copy one snapshot of the collection into `target`; whether the copy matches it."""
+    source = connect_read_only(store.path)
+    try:
+        source.execute("BEGIN")
+        expected = _counts(source)  # the first read fixes the snapshot; the copy reads the same
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+            # A copy is one self-contained file: out of WAL mode, it needs no -wal/-shm.
+            copy.execute("PRAGMA journal_mode = DELETE")
+            intact = copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            return intact and _counts(copy) == expected
+        finally:
+            copy.close()
+    finally:
+        source.close()
+
+
+def _remove(partial: Path) -> None:
+    """Remove a backup's temporary file and the rollback journal SQLite may have left."""
+    partial.unlink(missing_ok=True)
+    Path(f"{partial}-journal").unlink(missing_ok=True)
 
 
 def _parse(path: Path) -> Backup | None:
@@ -95,10 +147,20 @@ def _parse(path: Path) -> Backup | None:
 
 
 def list_backups(store: Store) -> list[Backup]:
-    """Backups in the collection's backup folder, newest first."""
+    """Backups in the collection's backup folder, newest first.
+
+    The temporary files of a backup still being written are not backups; those untouched for
+    `STALE_PARTIAL_SECONDS` were left by a killed one and are removed (when the folder can be
+    written).
+    """
     folder = backup_dir(store)
     if not folder.is_dir():
         return []
+    stale = time.time() - STALE_PARTIAL_SECONDS
+    for leftover in folder.glob(f".srs-*{_PARTIAL}*"):
+        with suppress(OSError):
+            if leftover.stat().st_mtime < stale:
+                leftover.unlink()
     found = [b for p in folder.glob("srs-*.db") if (b := _parse(p)) is not None]
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
@@ -107,7 +169,12 @@ def automatic_backup(store: Store, reason: str) -> Path | None:
     """Back up before a risky operation (import, migration, restore); then thin old copies.
 
     A collection with no cards holds nothing to lose, so none is taken for it.
+
+    Raises:
+        CollectionError: the collection is read-only here (the change cannot happen, so no
+            backup is written for it), or the backup failed.
     """
+    store.check_writable()
     has_cards = store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cards'").fetchone()
     if not has_cards or not store.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone():
         return None
@@ -156,14 +223,15 @@ def restore(store: Store, source: Path) -> Path:
 
     Returns the path of the pre-restore copy (never thinned).
 
+    The backup is read as SQLite sees it, with the transactions still in its `-wal` (a
+    collection copied with its -wal, or one another srs has open).
+
     Raises:
-        CollectionError: the backup is not a valid srs collection, or the copy failed.
+        CollectionError: the collection is read-only here, the backup is not a valid srs
+            collection, or the copy failed.
     """
-    try:
-        # immutable: read the file as it is, creating no -wal/-shm beside the learner's copy.
-        backup = sqlite3.connect(f"{source.resolve().as_uri()}?immutable=1", uri=True)
-    except sqlite3.Error as exc:
-        raise CollectionError(f"cannot open {source}: {exc}") from None
+    store.check_writable()
+    backup = connect_read_only(source)
     try:
         _check_restorable(backup, source)
         saved = write_backup(store, new_backup_path(store, "pre-restore"))

@@ -1,19 +1,22 @@
 """The SQLite collection: opening it safely, the schema and its migrations, and transactions.
 
 One file holds the learner's decks, cards, memory state, review log and exam attempts. Opening
-refuses anything that is not an srs collection (an empty, truncated or foreign file, or a newer
-schema) rather than starting fresh over it. Every write runs in `Store.write()`, which begins with
-`BEGIN IMMEDIATE`: with a busy timeout, two processes (the TUI and an import) then queue instead
-of failing with "database is locked".
+refuses anything that is not an srs collection (an empty or foreign file, one SQLite cannot read,
+or a newer schema) rather than starting fresh over it. Every write runs in `Store.write()`, which
+begins with `BEGIN IMMEDIATE`: with a busy timeout, two processes (the TUI and an import) then
+queue instead of failing with "database is locked"; any SQLite error inside it (a full disk at
+COMMIT) rolls back and becomes a `CollectionError`. A collection this process cannot write is
+opened read-only (`can_write`, `Store.open(read_only=True)`). The file, its `-wal`/`-shm` and the
+folders srs creates are private to the user (0600, 0700).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
 
 import sqlite_utils
 
@@ -23,10 +26,14 @@ from srs.collection.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 __all__ = [
     "CollectionError",
     "Store",
+    "can_write",
+    "connect_read_only",
+    "make_private_folder",
 ]
 
 BUSY_TIMEOUT_MS = 5000
 _HEADER = b"SQLite format 3\x00"
+_IN_MEMORY = ":memory:"
 
 
 class CollectionError(Exception):
@@ -36,11 +43,14 @@ class CollectionError(Exception):
 class Store:
     """An open collection. Use `Store.open()`; close it (or use it as a context manager)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, clock: Clock, *, read_only: bool = False
+    ) -> None:
         self.path = path
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.clock = clock
+        self.read_only = read_only
 
     @classmethod
     def open(
@@ -49,34 +59,37 @@ class Store:
         clock: Clock | None = None,
         *,
         before_migration: Callable[[Store], object] | None = None,
+        read_only: bool = False,
     ) -> Store:
         """Open (or create) the collection at `path`, migrating it to the current schema.
 
         Args:
-            path: the SQLite file; created with its folder when missing.
+            path: the SQLite file; created (0600, missing folders 0700) when missing.
             clock: the source of "now" (tests inject one).
             before_migration: called with the opened store before an existing collection is
                 migrated (the caller takes a backup there).
+            read_only: read the existing file without writing to it or beside it (for one this
+                process cannot write: see `can_write`); `write()` then raises, and a
+                collection that needs a schema upgrade is refused.
 
         Raises:
             CollectionError: the file is not a usable srs collection; nothing was written.
         """
         existed = _check_file(path)
-        if not existed:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise CollectionError(f"cannot create {path.parent}: {exc.strerror}") from None
+        conn = connect_read_only(path) if read_only else _connect(path, existed)
+        store = cls(path, conn, clock or Clock(), read_only=read_only)
         try:
-            conn = sqlite3.connect(
-                path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
-            )
-        except sqlite3.Error as exc:
-            raise CollectionError(f"cannot open {path}: {exc}") from None
-        store = cls(path, conn, clock or Clock())
-        try:
+            store._check_pages()
             version = store._check_identity(existed)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if read_only:
+                if version < SCHEMA_VERSION:
+                    raise CollectionError(
+                        f"{path} has schema {version} and this srs needs {SCHEMA_VERSION}; the "
+                        "upgrade writes to it, and it is read-only here: make the file and its "
+                        "folder writable and run srs once"
+                    )
+                return store
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -91,6 +104,27 @@ class Store:
             conn.close()
             raise
         return store
+
+    def _check_pages(self) -> None:
+        """Refuse a main file shorter than its header says only when SQLite cannot read it.
+
+        While a checkpoint copies the WAL into the main file (or when the disk fills during
+        one), the header already counts every page but the file is still short: the missing
+        pages are safe in `-wal`, and SQLite reads them from there. `quick_check` reads every
+        page, so it runs only in that case.
+        """
+        shortfall = _shortfall(self.path)
+        if shortfall is None:
+            return
+        try:
+            verdict = self.conn.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            verdict = str(exc)
+        if verdict != "ok":
+            raise CollectionError(
+                f"{self.path} is truncated ({shortfall}) and SQLite cannot read it ({verdict}): "
+                "restore a backup (srs restore)"
+            )
 
     def _check_identity(self, existed: bool) -> int:
         if existed:
@@ -128,47 +162,56 @@ class Store:
 
         Inside another `write()`, it joins that transaction (through a savepoint), so a caller
         can make several engine calls one atomic change.
+
+        Raises:
+            CollectionError: the collection is read-only here, stayed busy past the timeout,
+                or a statement or the COMMIT failed (a full disk, a constraint); everything
+                was rolled back.
         """
+        self.check_writable()
         if self.conn.in_transaction:
             with self.db.atomic():
                 yield self.db
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             raise CollectionError(f"{self.path}: {_explain(exc)}") from None
         try:
             yield self.db
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._roll_back()
+            raise CollectionError(f"{self.path}: not saved: {_explain(exc)}") from None
         except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            self._roll_back()
             raise
-        self.conn.execute("COMMIT")
+
+    def _roll_back(self) -> None:
+        # A failed COMMIT may have rolled back already (SQLITE_FULL) or not (SQLITE_BUSY); an
+        # error from ROLLBACK itself would only hide the one being reported.
+        if self.conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+
+    def check_writable(self) -> None:
+        """Refuse a change to a collection opened read-only, before anything begins.
+
+        Raises:
+            CollectionError: it is read-only here.
+        """
+        if self.read_only:
+            raise CollectionError(
+                f"{self.path} is read-only here (the file or its folder cannot be written), "
+                "so it cannot be changed"
+            )
 
     def reader(self) -> Store:
         """A read-only connection of its own to the same collection (for a worker thread:
         WAL lets it read while this one writes). Close it when done."""
-        try:
-            conn = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
-            )
-        except sqlite3.Error as exc:
-            raise CollectionError(f"cannot open {self.path}: {exc}") from None
+        conn = connect_read_only(self.path)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return Store(self.path, conn, self.clock)
-
-    def deck_row(self, deck_id: str, *columns: str) -> tuple[Any, ...]:
-        """Columns of one deck's row.
-
-        Raises:
-            CollectionError: no such deck.
-        """
-        row = self.conn.execute(
-            f"SELECT {', '.join(columns)} FROM decks WHERE id = ?", (deck_id,)
-        ).fetchone()
-        if row is None:
-            raise CollectionError(f"no deck '{deck_id}' in the collection")
-        return tuple(row)
+        return Store(self.path, conn, self.clock, read_only=True)
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (SQLite's PRAGMA data_version)."""
@@ -197,6 +240,95 @@ class Store:
         self.close()
 
 
+def can_write(path: Path) -> bool:
+    """Whether this process may write the existing collection file and create its `-wal` and
+    `-shm` beside it. The kernel answers, so root, read-only mounts and immutable files are
+    judged as they really are."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that reads `path` as SQLite sees it, WAL included, and never writes to it.
+
+    `mode=ro` reads the transactions committed but still in `-wal` (`immutable=1` would miss
+    them: it reads the main file alone). Only a WAL-mode file with no `-wal` at all is opened
+    immutable: nothing waits in a WAL then, and SQLite needs no `-shm`, which it could not
+    create in a read-only folder (nor should it litter a backup's folder with one).
+
+    Raises:
+        CollectionError: the file cannot be opened, or its `-wal` cannot be read because
+            `-shm` is missing and cannot be created.
+    """
+    wal = Path(f"{path}-wal")
+    in_wal_mode = _header(path)[18:19] == b"\x02"
+    query = "immutable=1" if in_wal_mode and not wal.exists() else "mode=ro"
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?{query}",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    except sqlite3.Error as exc:
+        raise CollectionError(f"cannot open {path}: {exc}") from None
+    shm = Path(f"{path}-shm")
+    if wal.exists() and not shm.exists():
+        try:
+            conn.execute("PRAGMA schema_version")  # the first read opens the WAL
+        except sqlite3.OperationalError:
+            conn.close()
+            raise CollectionError(
+                f"{path} has committed changes in {wal.name} that SQLite can only read with "
+                f"write access to {path.parent} (to create {shm.name}): make the folder "
+                "writable, or copy the file together with its -wal file to a writable folder"
+            ) from None
+    return conn
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` and its missing parents for this user only (0700); folders that exist
+    are left as they are.
+
+    Raises:
+        OSError: a folder cannot be created.
+    """
+    missing = [f for f in (folder, *folder.parents) if not f.exists()]
+    for each in reversed(missing):
+        each.mkdir(mode=0o700, exist_ok=True)
+
+
+def _connect(path: Path, existed: bool) -> sqlite3.Connection:
+    if not existed and str(path) != _IN_MEMORY:
+        _create_private_file(path)
+    try:
+        return sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+    except sqlite3.Error as exc:
+        raise CollectionError(f"cannot open {path}: {exc}") from None
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the empty collection file for this user only, before SQLite opens it: SQLite
+    gives `-wal` and `-shm` the main file's permissions, whatever the umask."""
+    try:
+        make_private_folder(path.parent)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another srs process created it a moment ago: opened as usual
+    except OSError as exc:
+        raise CollectionError(f"cannot create {path}: {exc.strerror}") from None
+
+
+def _header(path: Path) -> bytes:
+    """The first 100 bytes (SQLite's header), or fewer for a short or unreadable file."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(100)
+    except OSError:
+        return b""
+
+
 def _check_file(path: Path) -> bool:
     """Refuse a file that cannot be a collection, before SQLite touches it. Returns existence."""
     try:
@@ -216,23 +348,30 @@ def _check_file(path: Path) -> bool:
         )
     if not header.startswith(_HEADER):
         raise CollectionError(f"{path} is not an SQLite database (not an srs collection)")
-    if len(header) == 100:
-        page_size = int.from_bytes(header[16:18], "big")
-        page_size = 65536 if page_size == 1 else page_size
-        pages = int.from_bytes(header[28:32], "big")
-        # The page count is trustworthy only when its "valid-for" matches the change counter.
-        if header[92:96] == header[24:28] and size < page_size * pages:
-            raise CollectionError(
-                f"{path} is truncated ({size:,} of {page_size * pages:,} bytes): restore a "
-                "backup (srs restore)"
-            )
     return True
+
+
+def _shortfall(path: Path) -> str | None:
+    """'N of M bytes' when the main file is shorter than its header's page count says."""
+    header = _header(path)
+    if len(header) < 100:
+        return None
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    promised = page_size * int.from_bytes(header[28:32], "big")
+    # The page count is trustworthy only when its "valid-for" matches the change counter.
+    size = path.stat().st_size
+    if header[92:96] != header[24:28] or size >= promised:
+        return None
+    return f"{size:,} of {promised:,} bytes"
 
 
 def _explain(exc: sqlite3.Error) -> str:
     message = str(exc)
     if "locked" in message or "busy" in message:
         return "the collection is busy in another srs process; try again in a moment"
+    if "disk is full" in message:
+        return f"the disk is full ({message}); free some space and try again"
     if "malformed" in message or "not a database" in message:
         return f"the collection is damaged ({message}): restore a backup (srs restore)"
     return message

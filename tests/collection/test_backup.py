@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
+from crash_driver import KilledMidCheckpoint
+from fsrs import Rating
 from helpers import (
     BUNDLED_DECK,
     SMALL_DECK,
@@ -35,6 +40,7 @@ from srs.collection.schema import APPLICATION_ID, SCHEMA_VERSION
 from srs.collection.store import CollectionError, Store
 from srs.decks.importer import import_decks
 from srs.decks.validate import load_deck
+from srs.study.answers import record_answer
 
 
 def db_of(tmp_path: Path) -> Path:
@@ -404,3 +410,147 @@ def test_restore_leaves_nothing_beside_the_backup_file(tmp_path: Path) -> None:
 
     assert result.exit_code == 0
     assert sorted(p.name for p in kept.iterdir()) == ["b.db"]
+
+
+# --- backups beside a writer --------------------------------------------------------------------
+
+
+def test_backup_verifies_while_another_connection_keeps_answering(tmp_path: Path) -> None:
+    path = db_of(tmp_path)
+    with Store.open(path) as store:
+        import_decks(store, [load_deck(BUNDLED_DECK)])
+    stop = threading.Event()
+    answered: list[int] = []
+
+    def answer_until_stopped() -> None:
+        with Store.open(path) as writer:
+            cards = [row[0] for row in writer.conn.execute("SELECT id FROM cards")]
+            while not stop.is_set():
+                card = cards[len(answered) % len(cards)]
+                answered.append(record_answer(writer, card, Rating.Good, duration_ms=1).review_id)
+
+    writer = threading.Thread(target=answer_until_stopped)
+    writer.start()
+    copies = []
+    try:
+        with Store.open(path) as store:
+            while len(answered) < 5:
+                time.sleep(0.001)
+            for n in range(15):
+                copies.append(write_backup(store, tmp_path / f"copy-{n}.db"))
+    finally:
+        stop.set()
+        writer.join()
+
+    during = [row_counts(copy)["reviews"] for copy in copies]
+    assert during == sorted(during) and during[0] < during[-1] <= len(answered)
+    assert all(pragma(copy, "integrity_check") == "ok" for copy in copies)
+
+
+# --- restore reads the whole source -------------------------------------------------------------
+
+
+def test_restore_includes_answers_still_in_the_sources_wal(tmp_path: Path) -> None:
+    source_dir = tmp_path / "source"
+    source_dir.mkdir()
+    source = source_dir / "c.db"
+    with Store.open(source) as other:
+        import_decks(other, [load_deck(BUNDLED_DECK)])
+        other.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        other.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        card = other.conn.execute("SELECT min(id) FROM cards").fetchone()[0]
+        for _ in range(60):
+            record_answer(other, card, Rating.Good, duration_ms=1)
+        assert row_counts(source)["reviews"] == 60  # what SQLite reads, WAL included
+
+        with Store.open(db_of(tmp_path)) as store:
+            restore(store, source)
+            restored = store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+
+    assert restored == 60
+
+
+def test_restore_from_a_read_only_folder_reads_the_sources_wal(
+    killed_mid_checkpoint: KilledMidCheckpoint, make_read_only: Callable[[Path], None]
+) -> None:
+    source = killed_mid_checkpoint.path
+    target = source.parent / "target" / "c.db"
+    Store.open(target).close()
+    make_read_only(source)
+    make_read_only(source.parent)
+
+    result = invoke(target, "restore", str(source))
+
+    assert result.exit_code == 0, result.stderr
+    assert row_counts(target)["reviews"] == killed_mid_checkpoint.answers
+
+
+def test_restore_from_a_read_only_folder_with_an_unindexed_wal_says_so(
+    killed_mid_checkpoint: KilledMidCheckpoint, make_read_only: Callable[[Path], None]
+) -> None:
+    source = killed_mid_checkpoint.path
+    target = source.parent / "target" / "c.db"
+    Store.open(target).close()
+    Path(f"{source}-shm").unlink()
+    make_read_only(source.parent)
+
+    result = invoke(target, "restore", str(source))
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"srs: error: {source} has committed changes in {source.name}-wal that SQLite can only "
+        f"read with write access to {source.parent} (to create {source.name}-shm): make the "
+        "folder writable, or copy the file together with its -wal file to a writable folder\n"
+    )
+    assert row_counts(target).get("reviews", 0) == 0
+
+
+# --- files: private, never through a link -------------------------------------------------------
+
+
+def mode_of(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_backups_and_the_backups_folder_are_private(tmp_path: Path) -> None:
+    import_file(tmp_path, SMALL_DECK)
+    chosen = tmp_path / "new-folder" / "mine.db"
+
+    automatic = invoke(db_of(tmp_path), "backup")
+    manual = invoke(db_of(tmp_path), "backup", "-o", str(chosen))
+
+    assert automatic.exit_code == manual.exit_code == 0
+    (name,) = backups_in(tmp_path / "backups")
+    assert mode_of(tmp_path / "backups") == 0o700
+    assert mode_of(tmp_path / "backups" / name) == 0o600
+    assert [mode_of(chosen.parent), mode_of(chosen)] == [0o700, 0o600]
+
+
+def test_backup_refuses_a_backups_folder_that_is_a_symbolic_link(tmp_path: Path) -> None:
+    import_file(tmp_path, SMALL_DECK)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "backups").symlink_to(elsewhere)
+
+    result = invoke(db_of(tmp_path), "backup")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"srs: error: {tmp_path / 'backups'} is a symbolic link: srs keeps backups only in a "
+        "real folder beside the collection (move the link away)\n"
+    )
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_backup_refuses_a_dangling_symbolic_link_as_destination(tmp_path: Path) -> None:
+    import_file(tmp_path, SMALL_DECK)
+    link = tmp_path / "link.db"
+    link.symlink_to(tmp_path / "target.db")
+
+    result = invoke(db_of(tmp_path), "backup", "-o", str(link))
+
+    assert result.exit_code == 1
+    assert result.stderr == f"srs: error: {link} already exists; choose another file\n"
+    assert not (tmp_path / "target.db").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
