@@ -101,24 +101,32 @@ def config(
         srs config synthetic-data new_per_day 30
         srs config synthetic-data learning_steps "1m 10m 1h"
 
-    The collection-wide hour at which a study day starts: srs config - day_start_hour 4
+    The collection-wide hour at which a study day starts, and the zone it is counted in
+    (the system's by default): srs config - day_start_hour 4; srs config - time_zone Europe/Berlin
     """
     from srs.collection.settings import (
         DAY_START_KEY,
+        TIME_ZONE_KEY,
         day_start_hour,
         get_settings,
         set_day_start_hour,
         set_setting,
+        set_time_zone,
+        time_zone_name,
     )
     from srs.model.settings import SETTING_KEYS, SettingError, setting_texts
 
     with open_store(ctx) as store, errors_as_messages():
         try:
-            if key == DAY_START_KEY or deck == "-":
-                if key not in (None, DAY_START_KEY):
-                    fail(f"'-' takes only {DAY_START_KEY}")
-                hour = set_day_start_hour(store, value) if value else day_start_hour(store)
-                click.echo(f"{DAY_START_KEY} = {hour}")
+            if key in (DAY_START_KEY, TIME_ZONE_KEY) or deck == "-":
+                if key not in (None, DAY_START_KEY, TIME_ZONE_KEY):
+                    fail(f"'-' takes only {DAY_START_KEY} or {TIME_ZONE_KEY}")
+                if key in (None, DAY_START_KEY):
+                    hour = set_day_start_hour(store, value) if value else day_start_hour(store)
+                    click.echo(f"{DAY_START_KEY} = {hour}")
+                if key in (None, TIME_ZONE_KEY):
+                    zone = set_time_zone(store, value) if value else time_zone_name(store)
+                    click.echo(f"{TIME_ZONE_KEY} = {zone or 'system'}")
                 return
             settings = (
                 set_setting(store, deck, key, value) if key and value else get_settings(store, deck)

@@ -1,12 +1,43 @@
-"""Daily study: open today's review, suspend and unsuspend cards."""
+"""Daily study: open today's review, suspend and unsuspend cards, browse a deck's cards, its
+review log in and out, and personal FSRS parameters."""
 
 from __future__ import annotations
 
+import sys
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
-from srs.cli.common import errors_as_messages, open_store, run_tui
+from srs.cli.common import (
+    errors_as_messages,
+    fail,
+    open_store,
+    print_json,
+    run_tui,
+    write_output,
+)
 
-__all__ = ["review", "suspend", "unsuspend"]
+if TYPE_CHECKING:
+    from srs.study.browse import CardRow
+
+__all__ = ["cards", "export_log", "import_log", "optimize", "review", "suspend", "unsuspend"]
+
+# `srs cards --sort`: what `srs.study.browse.SORT_COLUMNS` holds, written out so that `srs
+# --help` need not import the engine (a test checks that the two agree).
+_SORT_COLUMNS = (
+    "id",
+    "topic",
+    "state",
+    "due",
+    "last_review",
+    "stability",
+    "difficulty",
+    "retrievability",
+    "reviews",
+    "lapses",
+)
 
 
 @click.command()
@@ -60,3 +91,185 @@ def unsuspend(ctx: click.Context, deck: str, cards: tuple[str, ...], every: bool
             for key, card_id in find_cards(store, deck, keys).items():
                 unsuspend_card(store, card_id)
                 click.echo(f"unsuspended {deck}/{key}")
+
+
+@click.command()
+@click.argument("deck")
+@click.option("--json", "as_json", is_flag=True, help="Print the cards as JSON.")
+@click.option("--sort", type=click.Choice(_SORT_COLUMNS), help="Sort by this column.")
+@click.option("--reverse", is_flag=True, help="Largest, latest or last first.")
+@click.pass_context
+def cards(ctx: click.Context, deck: str, as_json: bool, sort: str | None, reverse: bool) -> None:
+    """Each card of DECK with its memory: state, due, last review, stability, difficulty,
+    chance of recall now, reviews, lapses (deck file order unless sorted).
+
+        srs cards synthetic-data --sort retrievability     # weakest first
+    """
+    from srs.collection.settings import clock_for
+    from srs.study.browse import browse_cards
+
+    with open_store(ctx) as store, errors_as_messages():
+        rows = browse_cards(store, deck, sort=sort, reverse=reverse)
+        zone = clock_for(store).zone
+    if as_json:
+        print_json([row.to_dict() for row in rows])
+        return
+    if not rows:
+        click.echo(f"no cards in {deck}")
+        return
+    _print_table(
+        (
+            "id",
+            "topic",
+            "state",
+            "due",
+            "last review",
+            "stability",
+            "difficulty",
+            "R",
+            "reviews",
+            "lapses",
+        ),
+        [_card_cells(row, zone) for row in rows],
+        right_from=5,
+    )
+
+
+def _card_cells(row: CardRow, zone: tzinfo) -> tuple[str, ...]:
+    """A card's table cells: deck text made displayable, times in the learner's zone."""
+    from srs.textsafe import displayable
+
+    def when(moment: datetime | None) -> str:
+        return "-" if moment is None else f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
+
+    def number(value: float | None, form: str) -> str:
+        return "-" if value is None else format(value, form)
+
+    flags = [name for name in ("suspended", "buried", "leech") if getattr(row, name)]
+    return (
+        displayable(row.key),
+        displayable(row.topic or "-"),
+        ", ".join([row.state.name.lower(), *flags]),
+        when(row.due),
+        when(row.last_review),
+        "-" if row.stability is None else f"{row.stability:.{2 if row.stability < 1 else 1}f}d",
+        number(row.difficulty, ".1f"),
+        number(row.retrievability, ".0%"),
+        str(row.reviews),
+        str(row.lapses),
+    )
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]], *, right_from: int) -> None:
+    """Columns padded to the terminal cells their text takes (wide characters count two);
+    columns from `right_from` on are right-aligned (numbers)."""
+    from rich.cells import cell_len
+
+    table = [header, *rows]
+    widths = [max(cell_len(row[n]) for row in table) for n in range(len(header))]
+    for row in table:
+        cells = [
+            " " * (width - cell_len(text)) + text
+            if n >= right_from
+            else text + " " * (width - cell_len(text))
+            for n, (text, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        click.echo("  ".join(cells).rstrip())
+
+
+@click.command(name="export-log")
+@click.argument("deck")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this new file instead of standard output.",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.pass_context
+def export_log(ctx: click.Context, deck: str, output: Path | None, force: bool) -> None:
+    """Write DECK's review log as CSV: card_id,review_rating,review_time,review_duration,source
+    (py-fsrs's optimizer reads the first four).
+
+        srs export-log synthetic-data -o reviews.csv
+    """
+    from srs.study.history import export_log as log_csv
+
+    with open_store(ctx) as store, errors_as_messages():
+        text = log_csv(store, deck)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_output(output, text, force=force)
+    reviews = text.count("\n") - 1  # one line each, after the header
+    click.echo(f"wrote {reviews:,} review{'s' * (reviews != 1)} to {output}")
+
+
+@click.command(name="import-log")
+@click.argument("deck")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def import_log(ctx: click.Context, deck: str, file: Path) -> None:
+    """Add the reviews in FILE (the CSV of `srs export-log`; source optional) that DECK's log
+    does not hold yet, and rebuild the memory of the cards they touch.
+
+    Every problem is printed as `file:line: message` and nothing is written.
+
+        srs import-log synthetic-data anki-reviews.csv
+    """
+    from srs.collection.backup import automatic_backup
+    from srs.study.history import LogError
+    from srs.study.history import import_log as add_log
+
+    with open_store(ctx) as store, errors_as_messages():
+        try:
+            result = add_log(
+                store, deck, file, before_write=lambda: automatic_backup(store, "import-log")
+            )
+        except LogError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(1)
+    click.echo(
+        f"{deck}: {result.added:,} reviews added, {result.already:,} already in the log; "
+        f"memory rebuilt for {result.cards:,} cards"
+    )
+
+
+@click.command()
+@click.argument("deck")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def optimize(ctx: click.Context, deck: str, as_json: bool) -> None:
+    """Fit FSRS parameters to DECK's review log; adopt them if they predict reviews they were
+    not fitted to better than the defaults (log loss), and show both.
+
+        srs optimize synthetic-data
+    """
+    from srs.study.optimize import NotEnoughReviews, optimize_deck
+
+    with open_store(ctx) as store, errors_as_messages():
+        try:
+            result = optimize_deck(store, deck)
+        except NotEnoughReviews as exc:
+            fail(str(exc))
+    if as_json:
+        print_json(result.to_dict())
+        return
+    click.echo(
+        f"{deck}: {result.reviews:,} reviews; {result.held_out:,} predicted by parameters "
+        "not fitted to them"
+    )
+    _print_table(
+        ("parameters", "log loss", "RMSE(bins)"),
+        [
+            (name, f"{score.log_loss:.4f}", f"{score.rmse:.4f}")
+            for name, score in (("default", result.default), ("fitted", result.fitted))
+        ],
+        right_from=1,
+    )
+    if result.adopted:
+        click.echo(f"adopted the fitted parameters (srs config {deck} parameters):")
+        click.echo(", ".join(f"{weight:.4f}" for weight in result.parameters))
+    else:
+        click.echo(f"not adopted: the fitted parameters predict no better; {deck}'s are unchanged")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import Any
 
@@ -14,7 +14,7 @@ from fsrs import State
 
 from srs.clock import from_db, to_db
 
-__all__ = ["Memory", "MemoryState"]
+__all__ = ["Memory", "MemoryState", "forgetting_curve", "retrievability"]
 
 
 class MemoryState(IntEnum):
@@ -107,3 +107,33 @@ class Memory:
             due=self.due or now,
             last_review=self.last_review,
         )
+
+
+def forgetting_curve(elapsed_days: float, stability: float, parameters: Sequence[float]) -> float:
+    """FSRS-6's chance of recall `elapsed_days` after the last review of a memory this stable.
+
+    R = (1 + factor * t / S) ** decay, with decay = -w[20] and factor = 0.9 ** (1 / decay) - 1,
+    so that R is 90% when t equals the stability. The one formula: the card browser, the
+    optimizer's evaluation (and the pass chance) all predict with it.
+    """
+    decay = -parameters[20]
+    factor: float = 0.9 ** (1 / decay) - 1
+    recall: float = (1 + factor * elapsed_days / stability) ** decay
+    return recall
+
+
+def retrievability(memory: Memory, now: datetime, parameters: Sequence[float]) -> float | None:
+    """The chance of recalling the card at `now`; None for a card never answered.
+
+    Elapsed time is fractional days: py-fsrs's `get_card_retrievability` counts whole 24-hour
+    periods, so anything answered within the last day would read as certain (R = 1).
+
+    Args:
+        memory: the card's memory.
+        now: an aware datetime (a `now` before the last review counts as no time elapsed).
+        parameters: the deck's 21 FSRS-6 weights.
+    """
+    if memory.stability is None or memory.last_review is None:
+        return None
+    elapsed = max(now - memory.last_review, timedelta(0)) / timedelta(days=1)
+    return forgetting_curve(elapsed, memory.stability, parameters)

@@ -47,6 +47,9 @@ class DeckSettings:
         maximum_interval: the longest interval, in days.
         new_per_day: new cards introduced per study day.
         reviews_per_day: review cards shown per study day.
+        learn_ahead: minutes ahead of its due time a (re)learning card is shown when nothing
+            else is left to study (Anki's learn-ahead limit), rather than making the learner
+            wait for it.
         fuzz: spread intervals a little (seeded per card) so cards learned together part.
         leech_threshold: lapses after which a card is flagged as a leech.
         parameters: the 21 FSRS-6 weights (py-fsrs's defaults until personal ones exist).
@@ -58,6 +61,7 @@ class DeckSettings:
     maximum_interval: int = 36500
     new_per_day: int = 20
     reviews_per_day: int = 200
+    learn_ahead: int = 20
     fuzz: bool = True
     leech_threshold: int = 8
     parameters: tuple[float, ...] = tuple(DEFAULT_PARAMETERS)
@@ -76,6 +80,7 @@ SETTING_KEYS: dict[str, str] = {
     "maximum_interval": "longest interval in days, 1-36500 (36500)",
     "new_per_day": "new cards introduced per study day, 0-9999 (20)",
     "reviews_per_day": "review cards shown per study day, 0-99999 (200)",
+    "learn_ahead": "minutes early a learning card is shown when nothing else is left, 0-1440 (20)",
     "fuzz": "spread intervals a little so cards learned together part, on/off (on)",
     "leech_threshold": "lapses that flag a card as a leech, 1-99 (8)",
     "parameters": "the 21 FSRS-6 weights, comma-separated, or 'default' (default)",
@@ -88,9 +93,11 @@ _TRUE = {"on", "true", "yes", "1"}
 _FALSE = {"off", "false", "no", "0"}
 
 
-def _whole(key: str, low: int, high: int) -> Callable[[str], int]:
+def _whole(key: str, low: int, high: int, unit: str = "") -> Callable[[str], int]:
+    """A parser of whole numbers from `low` to `high`, optionally followed by `unit`."""
+
     def parse(text: str) -> int:
-        digits = text.removesuffix("d") if key == "maximum_interval" else text
+        digits = text.removesuffix(unit) if unit else text
         if not digits.isdigit() or not low <= int(digits) <= high:
             raise SettingError(f"{key} must be a whole number from {low} to {high}, not '{text}'")
         return int(digits)
@@ -156,9 +163,10 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "desired_retention": _retention,
     "learning_steps": _steps("learning_steps"),
     "relearning_steps": _steps("relearning_steps"),
-    "maximum_interval": _whole("maximum_interval", 1, 36500),
+    "maximum_interval": _whole("maximum_interval", 1, 36500, "d"),
     "new_per_day": _whole("new_per_day", 0, 9999),
     "reviews_per_day": _whole("reviews_per_day", 0, 99999),
+    "learn_ahead": _whole("learn_ahead", 0, 1440, "m"),
     "fuzz": _switch,
     "leech_threshold": _whole("leech_threshold", 1, 99),
     "parameters": _parameters,

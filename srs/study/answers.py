@@ -1,33 +1,39 @@
 """Answering cards: grading choices, the one function that writes an answer, undo, bury and
-suspend, leeches, and the daily limits.
+suspend, leeches.
 
-Today's queue (the study session) is in `srs.queue`; both the session and the exam engine write
-answers through `record_answer`, so every answer is scheduled and logged the same way.
+Today's queue (the study session) is in `srs.study.session`; both the session and the exam engine
+write answers through `record_answer`, so every answer is scheduled and logged the same way. The
+rows are read and written through `srs.collection` (memory, reviews, cards); the rules (grading,
+scheduling, when a card becomes a leech, what undo may take back) are here.
 """
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Literal
 
 from fsrs import Rating
 
-from srs.collection.cards import CARD_COLUMNS, card_from_row
-from srs.collection.memory import MEMORY_COLUMNS
+from srs.collection.cards import (
+    bury_until,
+    card_ids_by_key,
+    set_leech,
+    set_suspended,
+    suspended_keys,
+)
+from srs.collection.decks import require_deck
+from srs.collection.memory import answer_basis, card_memory, memory_of, set_memory
+from srs.collection.reviews import Review, Source, delete_review, log_review, logged_memory
 from srs.collection.settings import clock_for
 from srs.collection.store import CollectionError, Store
 from srs.model.deck import Card, Choice
 from srs.model.memory import Memory
-from srs.model.settings import DeckSettings
 from srs.study.scheduling import schedule
 
 __all__ = [
-    "ACTIVE",
     "MAX_DURATION_MS",
     "AnswerResult",
     "CardKind",
@@ -45,18 +51,10 @@ __all__ = [
     "suspended_cards",
     "undo_answer",
     "unsuspend_card",
-    "used_today",
 ]
 
 MAX_DURATION_MS = 60_000
 """Answer times are capped at 60 s, as Anki does: a learner who walked away is not slow."""
-
-Source = Literal["review", "exam"]
-
-ACTIVE = (
-    "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :today)"
-)
-"""SQL: the card (alias `c`) can be studied on the study day `:today` (ISO date)."""
 
 
 class CardKind(StrEnum):
@@ -94,14 +92,8 @@ def load_card(store: Store, card_id: int) -> StudyCard:
     Raises:
         CollectionError: no such card.
     """
-    row = store.conn.execute(
-        f"SELECT c.deck_id, {CARD_COLUMNS}, {MEMORY_COLUMNS} FROM cards c "
-        "JOIN memory m ON m.card_id = c.id WHERE c.id = ?",
-        (card_id,),
-    ).fetchone()
-    if row is None:
-        raise CollectionError(f"no card {card_id} in the collection")
-    return StudyCard(card_id, row[0], card_from_row(row[1:11]), Memory.from_row(row[11:]))
+    deck_id, content, memory = card_memory(store, card_id)
+    return StudyCard(card_id, deck_id, content, memory)
 
 
 @dataclass(frozen=True)
@@ -225,52 +217,23 @@ def record_answer(
         raise ValueError(f"source must be 'review' or 'exam', not {source!r}")
     clock = clock_for(store)
     duration = min(max(int(duration_ms), 0), MAX_DURATION_MS)
-    chosen = None if choice is None else json.dumps(list(choice), ensure_ascii=False)
-    conn = store.conn
     with store.write():
-        row = conn.execute(
-            f"SELECT {MEMORY_COLUMNS}, c.leech, d.settings FROM memory m "
-            "JOIN cards c ON c.id = m.card_id JOIN decks d ON d.id = c.deck_id "
-            "WHERE m.card_id = ?",
-            (card_id,),
-        ).fetchone()
-        if row is None:
-            raise CollectionError(f"no card {card_id} in the collection")
-        before = Memory.from_row(row[:8])
-        settings = DeckSettings.from_json(row[9])
+        before, is_leech, settings = answer_basis(store, card_id)
         now = clock.now() if at is None else at
-        after = schedule(before, rating, card_id=card_id, now=now, settings=settings)
+        after = schedule(before, rating, card_id=card_id, now=now, settings=settings, clock=clock)
         assert after.last_review is not None
         day = clock.study_day(after.last_review)
-        conn.execute(_UPDATE_MEMORY, (*after.to_row(), card_id))
-        review_id = conn.execute(
-            "INSERT INTO reviews (card_id, reviewed_at, day, rating, duration_ms, source, "
-            "choice, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                card_id,
-                after.to_row()[5],
-                day.isoformat(),
-                int(rating),
-                duration,
-                source,
-                chosen,
-                before.to_json(),
-                after.to_json(),
-            ),
-        ).lastrowid
-        assert review_id is not None
+        set_memory(store, card_id, after)
+        review_id = log_review(
+            store, Review(card_id, rating, day, duration, source, choice, before, after)
+        )
         threshold = settings.leech_threshold
         lapsed = after.lapses > before.lapses and after.lapses >= threshold
         leech = lapsed and (after.lapses - threshold) % max(1, threshold // 2) == 0
-        flagged = lapsed and not row[8]
+        flagged = lapsed and not is_leech
         if flagged:
-            conn.execute("UPDATE cards SET leech = 1 WHERE id = ?", (card_id,))
+            set_leech(store, card_id, True)
     return AnswerResult(review_id, card_id, rating, day, duration, before, after, leech, flagged)
-
-
-_UPDATE_MEMORY = (
-    "UPDATE memory SET " + ", ".join(f"{c} = ?" for c in Memory.COLUMNS) + " WHERE card_id = ?"
-)
 
 
 def undo_answer(store: Store, answer: AnswerResult) -> Memory:
@@ -284,51 +247,50 @@ def undo_answer(store: Store, answer: AnswerResult) -> Memory:
         CollectionError: the answer is gone from the log, or the card was answered again since
             (only the latest answer of a card can be taken back).
     """
-    conn = store.conn
     with store.write():
-        row = conn.execute(
-            "SELECT before, after FROM reviews WHERE id = ? AND card_id = ?",
-            (answer.review_id, answer.card_id),
-        ).fetchone()
-        if row is None:
+        logged = logged_memory(store, answer.review_id, answer.card_id)
+        if logged is None:
             raise CollectionError("that answer is no longer in the review log; nothing to undo")
-        current = conn.execute(
-            f"SELECT {', '.join(Memory.COLUMNS)} FROM memory WHERE card_id = ?", (answer.card_id,)
-        ).fetchone()
-        if current is None or Memory.from_row(current) != Memory.from_json(row[1]):
+        before, after = logged
+        if memory_of(store, answer.card_id) != after:
             raise CollectionError("the card was answered again since; that answer cannot be undone")
-        before = Memory.from_json(row[0])
-        conn.execute(_UPDATE_MEMORY, (*before.to_row(), answer.card_id))
-        conn.execute("DELETE FROM reviews WHERE id = ?", (answer.review_id,))
+        set_memory(store, answer.card_id, before)
+        delete_review(store, answer.review_id)
         if answer.leech_flagged:
-            conn.execute("UPDATE cards SET leech = 0 WHERE id = ?", (answer.card_id,))
+            set_leech(store, answer.card_id, False)
     return before
 
 
-def _set_card(store: Store, card_id: int, assignment: str, value: object) -> None:
-    with store.write():
-        changed = store.conn.execute(
-            f"UPDATE cards SET {assignment} = ? WHERE id = ?", (value, card_id)
-        ).rowcount
-    if not changed:
-        raise CollectionError(f"no card {card_id} in the collection")
-
-
 def bury_card(store: Store, card_id: int) -> date:
-    """Hide a card until the next study day. Returns the day it comes back."""
+    """Hide a card until the next study day. Returns the day it comes back.
+
+    Raises:
+        CollectionError: no such card.
+    """
     tomorrow = clock_for(store).study_day() + timedelta(days=1)
-    _set_card(store, card_id, "buried_until", tomorrow.isoformat())
+    with store.write():
+        bury_until(store, card_id, tomorrow)
     return tomorrow
 
 
 def suspend_card(store: Store, card_id: int) -> None:
-    """Keep a card out of every queue until it is unsuspended (its memory is kept)."""
-    _set_card(store, card_id, "suspended", 1)
+    """Keep a card out of every queue until it is unsuspended (its memory is kept).
+
+    Raises:
+        CollectionError: no such card.
+    """
+    with store.write():
+        set_suspended(store, card_id, True)
 
 
 def unsuspend_card(store: Store, card_id: int) -> None:
-    """Put a suspended card back in the queues, with the memory it had."""
-    _set_card(store, card_id, "suspended", 0)
+    """Put a suspended card back in the queues, with the memory it had.
+
+    Raises:
+        CollectionError: no such card.
+    """
+    with store.write():
+        set_suspended(store, card_id, False)
 
 
 def find_cards(store: Store, deck_id: str, keys: Sequence[str]) -> dict[str, int]:
@@ -337,14 +299,8 @@ def find_cards(store: Store, deck_id: str, keys: Sequence[str]) -> dict[str, int
     Raises:
         CollectionError: no such deck, or a key that is not one of its cards.
     """
-    store.deck_row(deck_id, "id")
-    found = dict(
-        store.conn.execute(
-            "SELECT key, id FROM cards WHERE deck_id = ? AND key IN (SELECT value FROM "
-            "json_each(?))",
-            (deck_id, json.dumps(list(keys))),
-        )
-    )
+    require_deck(store, deck_id)
+    found = card_ids_by_key(store, deck_id, keys)
     missing = [key for key in keys if key not in found]
     if missing:
         raise CollectionError(f"no card '{missing[0]}' in deck '{deck_id}'")
@@ -357,25 +313,5 @@ def suspended_cards(store: Store, deck_id: str) -> list[str]:
     Raises:
         CollectionError: no such deck.
     """
-    store.deck_row(deck_id, "id")
-    return [
-        key
-        for (key,) in store.conn.execute(
-            "SELECT key FROM cards WHERE deck_id = ? AND suspended = 1 AND retired = 0 "
-            "ORDER BY position",
-            (deck_id,),
-        )
-    ]
-
-
-def used_today(store: Store, day: date) -> dict[str, tuple[int, int]]:
-    """Per deck, the (new, review) cards answered in study sessions on `day`: what counts
-    against the daily limits. Exam answers do not count."""
-    rows = store.conn.execute(
-        "SELECT c.deck_id, sum(json_extract(r.before, '$.state') = 0), "
-        "sum(json_extract(r.before, '$.state') = 2) FROM reviews r "
-        "JOIN cards c ON c.id = r.card_id WHERE r.day = ? AND r.source = 'review' "
-        "GROUP BY c.deck_id",
-        (day.isoformat(),),
-    )
-    return {deck_id: (int(new), int(review)) for deck_id, new, review in rows}
+    require_deck(store, deck_id)
+    return suspended_keys(store, deck_id)

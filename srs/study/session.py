@@ -4,7 +4,10 @@ Order, as in Anki: (re)learning cards due now come first; then review cards due 
 due first, with the day's new cards mixed in at an even spacing (one every few reviews). Each
 deck's daily limits apply, counting what earlier sessions of the same study day already used.
 A card failed while learning comes back in the same session once its step is due; when only
-such cards are left, `next_due()` says when the next one is.
+such cards are left, one due within its deck's learn-ahead limit (20 minutes by default, as in
+Anki) is shown at once, and otherwise `next_due()` says when the next one can be. Each deck's
+cards are read through `srs.collection.memory.deck_queue`; the order, limits and spacing are
+decided here.
 """
 
 from __future__ import annotations
@@ -15,16 +18,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
+from itertools import chain
 
 from fsrs import Rating
 
 from srs.clock import Clock, from_db, to_db
+from srs.collection.decks import study_settings
+from srs.collection.memory import deck_queue, next_due
+from srs.collection.reviews import used_today
 from srs.collection.settings import clock_for, get_settings
-from srs.collection.store import CollectionError, Store
+from srs.collection.store import Store
 from srs.model.memory import MemoryState
-from srs.model.settings import DeckSettings
 from srs.study.answers import (
-    ACTIVE,
     AnswerResult,
     ChoiceOption,
     StudyCard,
@@ -35,7 +40,6 @@ from srs.study.answers import (
     record_answer,
     suspend_card,
     undo_answer,
-    used_today,
 )
 from srs.study.scheduling import Preview, preview
 
@@ -98,22 +102,6 @@ class _Answered:
     learning_due: str | None
 
 
-# Each query comes in two join orders (SQLite's CROSS JOIN keeps the order written): a small
-# deck is read card by card through its deck_id index; a large one walks the memory_queue index
-# (state, due), which keeps new cards (due NULL) in card-id order, so LIMIT stops early.
-_BY_DECK = "FROM cards c CROSS JOIN memory m ON m.card_id = c.id"
-_BY_QUEUE = "FROM memory m CROSS JOIN cards c ON c.id = m.card_id"
-_LEARNING = f"""SELECT m.card_id, m.due {{}} WHERE m.state IN (1, 3) AND m.due < :end
-    AND c.deck_id = :deck AND {ACTIVE}"""
-_REVIEW = f"""SELECT m.card_id, m.due {{}} WHERE m.state = 2 AND m.due < :end
-    AND c.deck_id = :deck AND {ACTIVE} ORDER BY m.due, m.card_id LIMIT :limit"""
-# New cards come in the order they were added (file order for a deck imported at once).
-_NEW = f"""SELECT m.card_id {{}} WHERE m.state = 0 AND m.due IS NULL AND c.deck_id = :deck
-    AND {ACTIVE} ORDER BY m.card_id LIMIT :limit"""
-_SMALL_DECK = 5000
-"""Decks with fewer cards are read through the deck index (at most this many rows)."""
-
-
 class StudySession:
     """Today's study of one deck, some decks, or all of them.
 
@@ -158,43 +146,32 @@ class StudySession:
         self.day: date = self.clock.study_day(now)
         self._day_end = self.clock.next_day_start(now)
         used = used_today(self.store, self.day)
-        learning: dict[int, str] = {}  # card id -> due as stored (text order is time order)
+        self._learning: dict[int, str] = {}  # card id -> due as stored (text order is time order)
+        self._ahead: dict[int, timedelta] = {}  # queued card id -> its deck's learn-ahead limit
         reviews: list[tuple[str, int]] = []
         new: list[int] = []
-        conn = self.store.conn
-        for deck_id, settings in self._decks():
+        for deck_id, settings in study_settings(self.store, self.deck_ids):
             new_used, reviews_used = used.get(deck_id, (0, 0))
-            names = {"deck": deck_id, "today": self.day.isoformat(), "end": to_db(self._day_end)}
-            size = conn.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? LIMIT ?)",
-                (deck_id, _SMALL_DECK),
-            ).fetchone()[0]
-            join = _BY_DECK if size < _SMALL_DECK else _BY_QUEUE
-            learning.update(conn.execute(_LEARNING.format(join), names))
-            limit = max(0, settings.reviews_per_day - reviews_used)
-            reviews += [
-                (due, cid)
-                for cid, due in conn.execute(_REVIEW.format(join), names | {"limit": limit})
-            ]
-            limit = max(0, settings.new_per_day - new_used)
-            new += [cid for (cid,) in conn.execute(_NEW.format(join), names | {"limit": limit})]
-        self._learning = learning
+            queue = deck_queue(
+                self.store,
+                deck_id,
+                today=self.day,
+                until=self._day_end,
+                new_limit=max(0, settings.new_per_day - new_used),
+                review_limit=max(0, settings.reviews_per_day - reviews_used),
+            )
+            ahead = timedelta(minutes=settings.learn_ahead)
+            for card_id in chain(queue.learning, queue.new, (cid for _, cid in queue.reviews)):
+                self._ahead[card_id] = ahead
+            self._learning.update(queue.learning)
+            reviews += queue.reviews
+            new += queue.new
         self._reviews = deque(cid for _, cid in sorted(reviews))
         self._new = deque(new)
         # Anki's spacing: one new card every `modulus` cards of the main queue.
         self._modulus = max(2, (len(new) + len(reviews)) // len(new)) if new and reviews else 1
         self._main_shown = 0
         self._front: int | None = None
-
-    def _decks(self) -> list[tuple[str, DeckSettings]]:
-        rows = self.store.conn.execute("SELECT id, settings FROM decks ORDER BY id").fetchall()
-        known = {deck_id: DeckSettings.from_json(text) for deck_id, text in rows}
-        if self.deck_ids is None:
-            return list(known.items())
-        missing = [d for d in self.deck_ids if d not in known]
-        if missing:
-            raise CollectionError(f"no deck '{missing[0]}' in the collection")
-        return [(d, known[d]) for d in dict.fromkeys(self.deck_ids)]
 
     def _roll_over(self) -> None:
         if self.clock.study_day() != self.day:
@@ -215,7 +192,30 @@ class StudySession:
             return self._new[0]
         if self._reviews:
             return self._reviews[0]
-        return None
+        return self._learned_ahead()
+
+    def _learned_ahead(self) -> int | None:
+        """The earliest-due learning card within its deck's learn-ahead limit, for when
+        nothing else is left: Anki shows it rather than make the learner wait a few minutes."""
+        now = self.clock.now()
+        cutoffs = {ahead: to_db(now + ahead) for ahead in set(self._ahead.values())}
+        ready = [
+            (due, card_id)
+            for card_id, due in self._learning.items()
+            if due <= cutoffs[self._ahead[card_id]]
+        ]
+        return min(ready)[1] if ready else None
+
+    def _add_learning(self, card_id: int, due: str) -> None:
+        """Queue a (re)learning card due at `due` (stored text) in this session."""
+        self._learning[card_id] = due
+        if card_id not in self._ahead:
+            self._ahead[card_id] = self._learn_ahead_of(card_id)
+
+    def _learn_ahead_of(self, card_id: int) -> timedelta:
+        """The learn-ahead limit of a card that was not in the queue built for the day."""
+        minutes = get_settings(self.store, load_card(self.store, card_id).deck_id).learn_ahead
+        return timedelta(minutes=minutes)
 
     def next_card(self) -> StudyCard | None:
         """The card to show now (the same one until it is answered, buried or suspended).
@@ -228,13 +228,16 @@ class StudySession:
         return None if card_id is None else load_card(self.store, card_id)
 
     def next_due(self) -> datetime | None:
-        """When the earliest (re)learning card of this session is due; None if none is left.
+        """When the next (re)learning card of this session can be shown: its due time less its
+        deck's learn-ahead limit. None if no such card is left.
 
         Ask it when `next_card()` returns None: a time means "wait until then", None means the
         session is over.
         """
-        due = min(self._learning.values(), default=None)
-        return None if due is None else from_db(due)
+        return min(
+            (from_db(due) - self._ahead[card_id] for card_id, due in self._learning.items()),
+            default=None,
+        )
 
     @property
     def is_finished(self) -> bool:
@@ -252,7 +255,13 @@ class StudySession:
     def preview(self, card: StudyCard) -> dict[Rating, Preview]:
         """Per rating, the due date and interval answering it now would give."""
         settings = get_settings(self.store, card.deck_id)
-        return preview(card.memory, card_id=card.id, now=self.clock.now(), settings=settings)
+        return preview(
+            card.memory,
+            card_id=card.id,
+            now=self.clock.now(),
+            settings=settings,
+            clock=self.clock,
+        )
 
     def answer(
         self,
@@ -294,7 +303,7 @@ class StudySession:
             and after.due
             and after.due < self._day_end
         ):
-            self._learning[card_id] = to_db(after.due)
+            self._add_learning(card_id, to_db(after.due))
         self._answered.append(_Answered(result, origin, learning_due))
         return result
 
@@ -342,7 +351,7 @@ class StudySession:
         elif entry.origin is _Origin.REVIEW:
             self._reviews.appendleft(card_id)
         elif entry.origin is _Origin.LEARNING and entry.learning_due is not None:
-            self._learning[card_id] = entry.learning_due
+            self._add_learning(card_id, entry.learning_due)
         if entry.origin in (_Origin.NEW, _Origin.REVIEW):
             self._main_shown = max(0, self._main_shown - 1)
         self._front = card_id
@@ -388,19 +397,12 @@ def next_study_time(store: Store, deck_ids: Sequence[str] | None = None) -> date
     clock = clock_for(store)
     now = clock.now()
     tomorrow = clock.next_day_start(now)
-    names: dict[str, str] = {"today": clock.study_day(now).isoformat()}
-    where = f"FROM memory m JOIN cards c ON c.id = m.card_id WHERE {ACTIVE}"
-    if deck_ids is not None:
-        names |= {f"d{n}": deck_id for n, deck_id in enumerate(deck_ids)}
-        where += " AND c.deck_id IN (" + ", ".join(f":d{n}" for n in range(len(deck_ids))) + ")"
-    conn = store.conn
+    due = next_due(store, deck_ids, today=clock.study_day(now))
     candidates = []
-    row = conn.execute(f"SELECT min(m.due) {where} AND m.state IN (1, 3)", names).fetchone()
-    if row[0] is not None:
-        candidates.append(max(from_db(row[0]), now))
-    row = conn.execute(f"SELECT min(m.due) {where} AND m.state = 2", names).fetchone()
-    if row[0] is not None:
-        candidates.append(max(clock.day_start(clock.study_day(from_db(row[0]))), tomorrow))
-    if conn.execute(f"SELECT 1 {where} AND m.state = 0 LIMIT 1", names).fetchone():
+    if due.learning is not None:
+        candidates.append(max(due.learning, now))
+    if due.review is not None:
+        candidates.append(max(clock.day_start(clock.study_day(due.review)), tomorrow))
+    if due.new:
         candidates.append(tomorrow)
     return min(candidates, default=None)
