@@ -13,12 +13,13 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
@@ -33,6 +34,16 @@ SIZE = (100, 32)
 
 MakeStore = Callable[..., Store]
 """The top-level `make_store` fixture: `make_store(*deck_yaml_bytes, clock=clock)`."""
+
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+
+def on(app: App[Any], kind: type[ScreenT]) -> ScreenT:
+    """The current screen, which must be a `kind`."""
+    screen = app.screen
+    assert isinstance(screen, kind), f"expected {kind.__name__}, not {screen!r}"
+    return screen
 
 
 def screen_text(app: App[Any]) -> str:

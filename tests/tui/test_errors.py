@@ -20,13 +20,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from conftest import FakeClock, deck_yaml
 from helpers import BUNDLED_DECK
 from textual.app import App
-from textual.screen import Screen
 from textual.widgets import DataTable
 
 from srs.collection.store import BUSY_TIMEOUT_MS, Store
@@ -46,14 +45,13 @@ from .conftest import (
     db_rows,
     letter,
     notifications,
+    on,
     press,
     review,
     screen_text,
     settle,
     shown,
 )
-
-ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 BUSY = "busy in another srs process"
 FULL = "disk is full"
@@ -111,13 +109,6 @@ def another_process_writing(store: Store) -> Iterator[None]:
         other.execute("ROLLBACK")
         other.close()
         store.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-
-
-def on(app: App[Any], kind: type[ScreenT]) -> ScreenT:
-    """The current screen, which must be a `kind`."""
-    screen = app.screen
-    assert isinstance(screen, kind), f"expected {kind.__name__}, not {screen!r}"
-    return screen
 
 
 def last_error(app: App[Any]) -> str:

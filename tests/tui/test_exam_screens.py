@@ -14,14 +14,13 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from conftest import FakeClock
 from helpers import BUNDLED_DECK
 from textual.app import App
 from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Static
 
 import srs.tui.widgets.pass_predictor
@@ -42,6 +41,7 @@ from .conftest import (
     collapse,
     db_rows,
     notifications,
+    on,
     press,
     screen_text,
     settle,
@@ -49,7 +49,6 @@ from .conftest import (
 )
 
 MakeStore = Callable[..., Store]
-ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 SEED = "synthetic-data"
 """The bundled deck: 20 cards, 20 questions, 70% to pass (14 of 20), no time limit."""
@@ -90,13 +89,6 @@ def timed(make_store: MakeStore, clock: FakeClock) -> Store:
 
 
 # --- driving the app ------------------------------------------------------------------------
-
-
-def on(app: App[Any], kind: type[ScreenT]) -> ScreenT:
-    """The current screen, which must be a `kind`."""
-    screen = app.screen
-    assert isinstance(screen, kind), f"expected {kind.__name__}, not {screen!r}"
-    return screen
 
 
 async def open_start_page(pilot: Pilot[Any]) -> ExamStartScreen:
