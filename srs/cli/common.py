@@ -61,7 +61,7 @@ def write_output(output: Path, text: str, *, force: bool) -> None:
 @contextmanager
 def errors_as_messages() -> Iterator[None]:
     """Turn errors a user can cause into one line and exit status 1 (a traceback is a bug)."""
-    from srs.collection.store import CollectionError
+    from srs.collection.store import CollectionError, explain
     from srs.decks.validate import DeckError
 
     try:
@@ -73,7 +73,7 @@ def errors_as_messages() -> Iterator[None]:
     except CollectionError as exc:
         fail(str(exc))
     except sqlite3.Error as exc:  # a damaged or foreign collection; never a traceback
-        fail(f"the collection could not be read or written: {exc}")
+        fail(f"the collection could not be read or written: {explain(exc)}")
 
 
 def db_path(ctx: click.Context) -> Path:

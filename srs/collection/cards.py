@@ -107,31 +107,52 @@ def exam_to_json(exam: ExamSpec | None) -> str | None:
 
 
 def exam_from_json(text: str | None) -> ExamSpec | None:
+    """The stored exam block.
+
+    Raises:
+        CollectionError: the stored text is not an exam block (the collection was damaged).
+    """
     if text is None:
         return None
-    data = json.loads(text)
-    return ExamSpec(
-        data["questions"],
-        data["pass_mark"],
-        data["title"],
-        data["time_limit"],
-        tuple((topic, n) for topic, n in data["blueprint"]),
-    )
+    try:
+        data = json.loads(text)
+        return ExamSpec(
+            data["questions"],
+            data["pass_mark"],
+            data["title"],
+            data["time_limit"],
+            tuple((topic, n) for topic, n in data["blueprint"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        raise _damaged("a deck's exam") from None
 
 
 def card_from_row(row: Sequence[object]) -> Card:
-    """Build a `Card` from a row of `CARD_COLUMNS`."""
+    """Build a `Card` from a row of `CARD_COLUMNS`.
+
+    Raises:
+        CollectionError: a list column is not the JSON srs wrote (the collection was damaged).
+    """
     key, _position, question, answers, distractors, topic, tags, fc, fi, explanation = row
-    return Card(
-        str(key),
-        str(question),
-        tuple(json.loads(str(answers))),
-        tuple(Choice(text, feedback) for text, feedback in json.loads(str(distractors))),
-        topic if topic is None else str(topic),
-        tuple(json.loads(str(tags))),
-        fc if fc is None else str(fc),
-        fi if fi is None else str(fi),
-        explanation if explanation is None else str(explanation),
+    try:
+        return Card(
+            str(key),
+            str(question),
+            tuple(json.loads(str(answers))),
+            tuple(Choice(text, feedback) for text, feedback in json.loads(str(distractors))),
+            topic if topic is None else str(topic),
+            tuple(json.loads(str(tags))),
+            fc if fc is None else str(fc),
+            fi if fi is None else str(fi),
+            explanation if explanation is None else str(explanation),
+        )
+    except (ValueError, TypeError):
+        raise _damaged(f"card '{key}'") from None
+
+
+def _damaged(what: str) -> CollectionError:
+    return CollectionError(
+        f"the collection is damaged: {what} cannot be read; restore a backup (srs restore)"
     )
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "Store",
     "can_write",
     "connect_read_only",
+    "explain",
     "make_private_folder",
 ]
 
@@ -99,7 +100,7 @@ class Store:
                 store.migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise CollectionError(f"{path}: {_explain(exc)}") from None
+            raise CollectionError(f"{path}: {explain(exc)}") from None
         except BaseException:
             conn.close()
             raise
@@ -176,13 +177,13 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise CollectionError(f"{self.path}: {_explain(exc)}") from None
+            raise CollectionError(f"{self.path}: {explain(exc)}") from None
         try:
             yield self.db
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._roll_back()
-            raise CollectionError(f"{self.path}: not saved: {_explain(exc)}") from None
+            raise CollectionError(f"{self.path}: not saved: {explain(exc)}") from None
         except BaseException:
             self._roll_back()
             raise
@@ -366,7 +367,8 @@ def _shortfall(path: Path) -> str | None:
     return f"{size:,} of {promised:,} bytes"
 
 
-def _explain(exc: sqlite3.Error) -> str:
+def explain(exc: sqlite3.Error) -> str:
+    """An SQLite error in words a learner can act on (busy, disk full, damaged)."""
     message = str(exc)
     if "locked" in message or "busy" in message:
         return "the collection is busy in another srs process; try again in a moment"

@@ -24,7 +24,7 @@ from textual import getters
 from textual.app import App
 from textual.screen import Screen
 
-from srs.collection.store import CollectionError, Store
+from srs.collection.store import CollectionError, Store, explain
 from srs.exam.attempt import Attempt
 from srs.study.session import StudySession
 
@@ -77,7 +77,7 @@ class SrsAppBase(App[None]):
         if isinstance(error, CollectionError):
             text = str(error)
         else:
-            text = f"the collection could not be read or written: {error}"
+            text = f"the collection could not be read or written: {explain(error)}"
         self.notify(text, severity="error", markup=False, timeout=10)
 
     def _handle_exception(self, error: Exception) -> None:
