@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -22,6 +22,7 @@ __all__ = [
     "errors_as_messages",
     "fail",
     "open_store",
+    "output_options",
     "print_json",
     "run_tui",
     "write_output",
@@ -35,6 +36,19 @@ def fail(message: str) -> NoReturn:
 
 def print_json(data: object) -> None:
     click.echo(json_for_terminal(data))
+
+
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`-o/--output FILE` and `--force`, for a command whose output `write_output` writes."""
+    command = click.option("--force", is_flag=True, help="Replace the output file if it exists.")(
+        command
+    )
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write to this new file instead of standard output.",
+    )(command)
 
 
 def write_output(output: Path, text: str, *, force: bool) -> None:

@@ -13,6 +13,7 @@ from srs.cli.common import (
     errors_as_messages,
     fail,
     open_store,
+    output_options,
     print_json,
     write_output,
 )
@@ -93,13 +94,7 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, as_json:
 
 @click.command()
 @click.argument("deck")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this new file instead of standard output.",
-)
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@output_options
 @click.pass_context
 def export(ctx: click.Context, deck: str, output: Path | None, force: bool) -> None:
     """Write a deck back to YAML (importing it again changes nothing).

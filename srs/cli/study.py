@@ -14,6 +14,7 @@ from srs.cli.common import (
     errors_as_messages,
     fail,
     open_store,
+    output_options,
     print_json,
     run_tui,
     write_output,
@@ -179,13 +180,7 @@ def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]], *, right_
 
 @click.command(name="export-log")
 @click.argument("deck")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this new file instead of standard output.",
-)
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@output_options
 @click.pass_context
 def export_log(ctx: click.Context, deck: str, output: Path | None, force: bool) -> None:
     """Write DECK's review log as CSV: card_id,review_rating,review_time,review_duration,source

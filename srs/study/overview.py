@@ -6,11 +6,11 @@ today's session will introduce and how a streak is counted are decided here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from srs.collection.decks import deck_titles
-from srs.collection.memory import deck_counts
+from srs.collection.memory import DeckCounts, deck_counts
 from srs.collection.reviews import answers_per_deck, decks_studied, studied_on, used_today
 from srs.collection.settings import clock_for
 from srs.collection.store import Store
@@ -19,41 +19,23 @@ __all__ = ["DeckOverview", "deck_overview", "deck_titles", "study_streak"]
 
 
 @dataclass(frozen=True)
-class DeckOverview:
-    """One deck's counts for the dashboard and `srs status`.
+class DeckOverview(DeckCounts):
+    """One deck's counts for the dashboard and `srs status`: the collection's `DeckCounts`, and
+    what today adds to them.
 
     Attributes:
-        deck_id: the deck.
-        title: its title.
-        cards: cards in the deck (not retired).
-        new: cards never studied (not suspended, not buried).
-        learning: cards in (re)learning (not suspended).
-        review: cards in review (not suspended).
-        due_today: review cards due today plus (re)learning cards due today (no limit applied).
-        retired: cards gone from the deck file, kept with their history.
-        suspended: suspended cards (not retired).
-        leeches: cards flagged as leeches (not retired).
         new_today: new cards today's session will introduce (the daily limit applied).
         reviewed_today: answers logged today (sessions and exams).
         streak: consecutive study days with answers, ending today or yesterday.
     """
 
-    deck_id: str
-    title: str
-    cards: int
-    new: int
-    learning: int
-    review: int
-    due_today: int
-    retired: int
-    suspended: int
-    leeches: int
     new_today: int
     reviewed_today: int
     streak: int
 
     def to_dict(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        """Every count, as `srs status --json` prints it (the settings are `srs config`'s)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "settings"}
 
 
 def deck_overview(store: Store) -> list[DeckOverview]:
@@ -69,21 +51,13 @@ def deck_overview(store: Store) -> list[DeckOverview]:
         new_used = used.get(deck.deck_id, (0, 0))[0]
         new_today = min(deck.new, max(0, deck.settings.new_per_day - new_used))
         streak = _streak(store, today, deck.deck_id) if deck.deck_id in recent else 0
+        counts = {f.name: getattr(deck, f.name) for f in fields(deck)}
         result.append(
             DeckOverview(
-                deck.deck_id,
-                deck.title,
-                deck.cards,
-                deck.new,
-                deck.learning,
-                deck.review,
-                deck.due_today,
-                deck.retired,
-                deck.suspended,
-                deck.leeches,
-                new_today,
-                reviewed.get(deck.deck_id, 0),
-                streak,
+                **counts,
+                new_today=new_today,
+                reviewed_today=reviewed.get(deck.deck_id, 0),
+                streak=streak,
             )
         )
     return result
