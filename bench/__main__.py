@@ -1,4 +1,5 @@
-"""`python -m bench` (`make bench`): every performance target, srs beside Anki, in one table.
+"""`python -m bench` (`make bench`): every performance target, srs beside Anki, in one table;
+then how well the pass chance predicts simulated learners' mock exams (`bench.readiness`).
 
 Generated decks and collections are cached in `bench/out/` (the collections per study day);
 each measurement works on a private copy. Results are also written to `bench/out/results.json`.
@@ -22,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench import foundation, tui_pty
+from bench import foundation, readiness, tui_pty
 from bench.collection import OUT, CollectionSpec, cached_collection, fresh_copy
 from srs.clock import Clock
 
@@ -162,6 +163,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             results["anki"] = _run_json("bench.peer_anki", args.answers)
         except RuntimeError as exc:
             results["anki"] = {"skipped": f"the peer failed: {exc}"}
+    # The package is made by Anki's backend (the bench extra); without it the row is n/a.
+    _say("srs: import-anki of 30,000 notes with 300,000 reviews (the first run builds it)...")
+    results["anki_import"] = _run_json("bench.anki_import")
+    if args.readiness_seeds:
+        _say("srs: the pass chance against simulated learners...")
+        results["readiness"] = _run_json(
+            "bench.readiness", "--json", "--seeds", str(args.readiness_seeds)
+        )
     return results
 
 
@@ -215,6 +224,16 @@ def rows(results: dict[str, Any]) -> list[Row]:
         Row("key: enter -> next card drawn (terminal)", 50, each("rate_ms"), p95=True),
         Row("start-up to the dashboard (terminal)", 1000, once("startup_ms")),
         Row("peak memory of the app (max RSS)", 150, once("max_rss_mb"), unit="MB", reduce=max),
+        Row(
+            "srs import-anki, 30k notes, 300k reviews",
+            10_000 if "import_s" in results["anki_import"] else None,  # None: no anki wheel
+            _ms(results["anki_import"].get("import_s", [])),
+        ),
+        Row(
+            "srs import-anki of the same package again",
+            None,
+            _ms(results["anki_import"].get("reimport_s", [])),
+        ),
     ]
 
 
@@ -258,6 +277,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--terminal-answers", type=int, default=40, help="cards answered per launch"
     )
+    parser.add_argument(
+        "--readiness-seeds",
+        type=int,
+        default=readiness.DEFAULT_SEEDS,
+        help="runs per simulated learner and time of day (0 skips the readiness check)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     results = run(args)
@@ -284,6 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if "terminal_error" in results:
         print(f"the app in a terminal: {results['terminal_error']}")
+    if "readiness" in results:
+        print("\nthe pass chance against simulated learners (python -m bench.readiness):")
+        print(readiness.report(results["readiness"]))
     print(f"total {results['total_s']:.0f} s; raw figures in {OUT / 'results.json'}")
     return 0
 

@@ -107,6 +107,7 @@ def open_store(ctx: click.Context, *, first_run_decks: bool = False) -> Iterator
     that only read it work, and a change is refused in one line.
     """
     from srs.collection.backup import automatic_backup
+    from srs.collection.paths import standard_db_path
     from srs.collection.store import Store, can_write
 
     with errors_as_messages():
@@ -117,6 +118,9 @@ def open_store(ctx: click.Context, *, first_run_decks: bool = False) -> Iterator
             before_migration=lambda s: automatic_backup(s, "migration"),
             read_only=not is_new and not can_write(path),
         )
+        # A mistyped --db or SRS_DB would otherwise start an empty collection without a word.
+        if is_new and str(path) != ":memory:" and path != standard_db_path():
+            click.echo(f"srs: creating a new collection at {path}", err=True)
         try:
             if is_new and first_run_decks:
                 import_bundled(store)
@@ -134,11 +138,20 @@ def import_bundled(store: Store) -> None:
     import_decks(store, decks, source="bundled")
 
 
-def run_tui(ctx: click.Context, **kwargs: Any) -> None:
+def run_tui(
+    ctx: click.Context, check: Callable[[Store], object] | None = None, **kwargs: Any
+) -> None:
     """Run the study app; a collection error that stopped it is printed in one line (exit 1),
-    and a crash (Textual has shown the traceback) exits non-zero too."""
+    and a crash (Textual has shown the traceback) exits non-zero too.
+
+    `check` runs first on the open collection: what it raises (an unknown deck, a deck without
+    an exam) is printed in one line with status 1, and the app never opens.
+    """
     from srs.tui.app import run_app
 
     with open_store(ctx, first_run_decks=True) as store:
+        if check is not None:
+            with errors_as_messages():
+                check(store)
         status = run_app(store, **kwargs)
     ctx.exit(status)

@@ -18,7 +18,7 @@ from srs.cli.common import (
     write_output,
 )
 
-__all__ = ["check", "export", "import_", "schema"]
+__all__ = ["check", "export", "import_", "import_anki", "schema"]
 
 
 @click.command()
@@ -26,7 +26,8 @@ __all__ = ["check", "export", "import_", "schema"]
 def check(paths: tuple[Path, ...]) -> None:
     """Validate deck files (or folders of them) without importing.
 
-    Prints every problem as `file:line:col: message` and exits 1 if there are any.
+    Prints each problem as `file:line:col: message` (a file's first 100, then one line
+    counting the rest) and exits 1 if there are any.
 
         srs check decks/
     """
@@ -123,3 +124,55 @@ def schema() -> None:
     click.echo(
         (files("srs.decks") / "schema" / "deck.schema.json").read_text(encoding="utf-8"), nl=False
     )
+
+
+@click.command(name="import-anki")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The deck file to write (a folder for several decks; default: DECK-ID.yaml here).",
+)
+@click.option("--deck-id", help="The deck's id (a package with one top-level deck).")
+@click.option("--force", is_flag=True, help="Replace a deck file edited since its import.")
+@click.pass_context
+def import_anki(
+    ctx: click.Context, file: Path, output: Path | None, deck_id: str | None, force: bool
+) -> None:
+    """Import an Anki package (.apkg, .colpkg) with its review history.
+
+    Each top-level Anki deck becomes a deck file (its subdecks become topics), imported as
+    `srs import` would; every answer in Anki's log comes too, and each card's memory is
+    rebuilt from it. Importing an updated package again updates the same cards.
+
+        srs import-anki Security+.apkg -o decks/security-plus.yaml
+    """
+    from srs.collection.backup import automatic_backup
+    from srs.decks.anki import AnkiError
+    from srs.decks.anki.importer import (
+        check_targets,
+        deck_files,
+        import_anki,
+        read_anki,
+        staged_files,
+        summary,
+    )
+
+    try:
+        conversion = read_anki(file, deck_id)
+        with errors_as_messages():
+            files = deck_files(conversion, output, file)
+        with open_store(ctx) as store, errors_as_messages():
+            check_targets(store, files, force=force)
+            with staged_files(files):
+                result = import_anki(
+                    store,
+                    files,
+                    source=str(file),
+                    before_write=lambda: automatic_backup(store, "import"),
+                )
+    except AnkiError as exc:
+        fail(str(exc))
+    for line in summary(conversion, result, file):
+        click.echo(line)

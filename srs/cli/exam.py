@@ -36,7 +36,9 @@ def exam() -> None:
 @click.pass_context
 def exam_start(ctx: click.Context, deck: str) -> None:
     """Open the study app on DECK's mock exam."""
-    run_tui(ctx, exam=deck)
+    from srs.exam.form import required_exam_spec
+
+    run_tui(ctx, lambda store: required_exam_spec(store, deck), exam=deck)
 
 
 @exam.command(name="history")
@@ -48,6 +50,7 @@ def exam_history_command(ctx: click.Context, deck: str, as_json: bool) -> None:
     from srs.clock import format_duration
     from srs.exam.form import required_exam_spec
     from srs.exam.results import exam_history, exam_trend
+    from srs.model.percent import percent_text
 
     with open_store(ctx) as store, errors_as_messages():
         required_exam_spec(store, deck)
@@ -63,7 +66,8 @@ def exam_history_command(ctx: click.Context, deck: str, as_json: bool) -> None:
         predicted = "" if h.predicted_pass is None else f"  predicted {h.predicted_pass:.0%}"
         click.echo(
             f"{h.started_at.astimezone():%Y-%m-%d %H:%M}  {h.kind!s:<6}  "
-            f"{h.score:>3} / {h.total:<3} {h.percent:>4.0f}%  {'PASS' if h.passed else 'FAIL'}  "
+            f"{h.score:>3} / {h.total:<3} {percent_text(h.score, h.total):>5}  "
+            f"{'PASS' if h.passed else 'FAIL'}  "
             f"{format_duration(h.duration):>8}{' (timed out)' if h.timed_out else ''}{predicted}"
         )
     if trend.slope is not None:
@@ -78,7 +82,8 @@ def exam_history_command(ctx: click.Context, deck: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def exam_calibration_command(ctx: click.Context, deck: str, as_json: bool) -> None:
-    """How the predicted chances to pass compare with DECK's exam results (Brier score)."""
+    """How the predicted chances to pass compare with DECK's exam results (Brier score), and
+    whether recalibrating against them predicts better."""
     from srs.exam.form import required_exam_spec
     from srs.exam.readiness import calibration
 
@@ -95,4 +100,15 @@ def exam_calibration_command(ctx: click.Context, deck: str, as_json: bool) -> No
         f"attempts {result.attempts}  mean predicted {result.mean_predicted:.0%}  "
         f"actual pass rate {result.pass_rate:.0%}  Brier {result.brier:.3f} "
         "(0 is perfect, 0.25 is always guessing 50%)"
+    )
+    if result.brier_before is None:
+        return
+    line = f"full attempts {result.full_attempts}: Brier {result.brier_before:.3f} as predicted now"
+    if result.brier_after is None:
+        click.echo(f"{line}; recalibration is tried from {result.minimum_attempts} full attempts")
+        return
+    verdict = "applied" if result.recalibrated else "not applied: it does not predict better"
+    click.echo(
+        f"{line}, {result.brier_after:.3f} recalibrated (leave-one-out); per question "
+        f"{result.question_brier_before:.3f} and {result.question_brier_after:.3f}: {verdict}"
     )

@@ -11,7 +11,7 @@ import click
 from srs import __version__
 from srs.cli.collection import backup, config, restore, status
 from srs.cli.common import run_tui
-from srs.cli.decks import check, export, import_, schema
+from srs.cli.decks import check, export, import_, import_anki, schema
 from srs.cli.exam import exam
 from srs.cli.study import cards, export_log, import_log, optimize, review, suspend, unsuspend
 
@@ -40,6 +40,7 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 for command in (
     check,
     import_,
+    import_anki,
     export,
     schema,
     backup,

@@ -21,6 +21,7 @@ from srs.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from srs.collection.store import Store
     from srs.study.browse import CardRow
 
 __all__ = ["cards", "export_log", "import_log", "optimize", "review", "suspend", "unsuspend"]
@@ -43,13 +44,65 @@ _SORT_COLUMNS = (
 
 @click.command()
 @click.argument("decks", nargs=-1)
+@click.option("--topic", help="Custom study: every card of this topic, due or not.")
+@click.option(
+    "--missed", is_flag=True, help="Custom study: the questions the last mock exam missed."
+)
+@click.option(
+    "--new",
+    "new_cards",
+    type=click.IntRange(1, 9999),
+    metavar="N",
+    help="Custom study: N new cards beyond today's limit.",
+)
+@click.option(
+    "--ahead",
+    type=click.IntRange(1, 9999),
+    metavar="DAYS",
+    help="Custom study: the review cards due in the next DAYS days.",
+)
 @click.pass_context
-def review(ctx: click.Context, decks: tuple[str, ...]) -> None:
-    """Open the study app straight into today's review (of DECKS, or all decks).
+def review(
+    ctx: click.Context,
+    decks: tuple[str, ...],
+    topic: str | None,
+    missed: bool,
+    new_cards: int | None,
+    ahead: int | None,
+) -> None:
+    """Open the study app straight into today's review (of DECKS, or all decks), or into custom
+    study with one of the options: its answers are reviews like any other, and spend none of
+    the day's limits.
 
-    srs review synthetic-data
+    \b
+        srs review synthetic-data
+        srs review synthetic-data --topic "Model collapse"
+        srs review synthetic-data --missed       # the last mock exam's mistakes
     """
-    run_tui(ctx, review=list(decks) if decks else None)
+    from srs.collection.decks import require_deck
+    from srs.study.custom import CustomStudy, required_custom_cards
+
+    selections = []
+    if topic is not None:
+        selections.append(CustomStudy.of_topic(topic))
+    if missed:
+        selections.append(CustomStudy.missed())
+    if new_cards is not None:
+        selections.append(CustomStudy.new_cards(new_cards))
+    if ahead is not None:
+        selections.append(CustomStudy.ahead(ahead))
+    if len(selections) > 1:
+        raise click.UsageError("choose one of --topic, --missed, --new and --ahead")
+    custom = selections[0] if selections else None
+    deck_ids = list(decks) if decks else None
+
+    def check(store: Store) -> None:
+        for deck_id in decks:
+            require_deck(store, deck_id)
+        if custom is not None:
+            required_custom_cards(store, deck_ids, custom)
+
+    run_tui(ctx, check, review=deck_ids, custom=custom)
 
 
 @click.command()

@@ -36,7 +36,9 @@ __all__ = [
     "attempt_record",
     "choices_in_submitted_attempts",
     "insert_attempt",
+    "last_submitted_attempt_id",
     "mark_logged",
+    "missed_card_ids",
     "open_attempt_id",
     "overdue_attempt_ids",
     "questions_at_start",
@@ -183,9 +185,7 @@ class QuestionAtStart(NamedTuple):
     """The verdict frozen at submission (unanswered: wrong)."""
 
 
-def questions_at_start(
-    store: Store, deck_id: str, kind: str, limit: int
-) -> list[QuestionAtStart]:
+def questions_at_start(store: Store, deck_id: str, kind: str, limit: int) -> list[QuestionAtStart]:
     """Every question of the deck's latest `limit` submitted attempts of this kind, oldest
     attempt first, in question order: what the chance of each was computed from, and what
     happened (what the predictions are checked and recalibrated against)."""
@@ -361,3 +361,25 @@ def record_result(
             "UPDATE exam_attempts SET submitted_at = ?, timed_out = ?, score = ? WHERE id = ?",
             (to_db(submitted_at), int(timed_out), sum(verdicts.values()), attempt_id),
         )
+
+
+def last_submitted_attempt_id(store: Store, deck_id: str) -> int | None:
+    """The deck's most recently submitted attempt (None: none submitted yet)."""
+    row = store.conn.execute(
+        "SELECT id FROM exam_attempts WHERE deck_id = ? AND submitted_at IS NOT NULL "
+        "ORDER BY submitted_at DESC, id DESC LIMIT 1",
+        (deck_id,),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def missed_card_ids(store: Store, attempt_id: int) -> list[int]:
+    """The cards a submitted attempt got wrong or left unanswered, in question order."""
+    return [
+        card_id
+        for (card_id,) in store.conn.execute(
+            "SELECT card_id FROM exam_answers WHERE attempt_id = ? AND correct = 0 "
+            "ORDER BY position",
+            (attempt_id,),
+        )
+    ]

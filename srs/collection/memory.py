@@ -8,6 +8,7 @@ run inside the caller's `Store.write()`, so an answer changes memory and the log
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -47,6 +48,9 @@ __all__ = [
     "memory_of",
     "next_due",
     "set_memory",
+    "studyable_cards",
+    "topic_cards",
+    "topic_counts",
 ]
 
 MEMORY_COLUMNS = ", ".join(f"m.{column}" for column in Memory.COLUMNS)
@@ -375,3 +379,52 @@ def deck_card_memories(store: Store, deck_id: str) -> list[DeckCardMemory]:
         )
         for card_id, key, topic, suspended, buried, leech, *memory in rows
     ]
+
+
+# --- custom study: cards beyond today's queue -----------------------------------------------
+
+_IDS = "(SELECT value FROM json_each(:ids))"
+
+
+def studyable_cards(store: Store, card_ids: Iterable[int], *, today: date) -> dict[int, bool]:
+    """Which of these cards can be studied on the study day `today` (not retired, suspended or
+    buried), each with whether it is new. Ids not in the collection are left out.
+
+    A session checks each card with it before showing it: an import or a `srs suspend` in
+    another process may have taken the card out since the queue was built.
+    """
+    rows = store.conn.execute(
+        f"SELECT c.id, {_IS_NEW} FROM cards c JOIN memory m ON m.card_id = c.id "
+        f"WHERE c.id IN {_IDS} AND {ACTIVE}",
+        {"ids": json.dumps(list(card_ids)), "today": today.isoformat()},
+    )
+    return {card_id: bool(new) for card_id, new in rows}
+
+
+def topic_cards(store: Store, deck_id: str, topic: str, *, today: date) -> list[tuple[int, bool]]:
+    """The deck's cards of one topic that can be studied today, to drill them: (card id, is
+    new), studied cards soonest due first, then new cards in deck order."""
+    rows = store.conn.execute(
+        f"SELECT c.id, {_IS_NEW} FROM cards c JOIN memory m ON m.card_id = c.id "
+        f"WHERE c.deck_id = :deck AND c.topic = :topic AND {ACTIVE} "
+        f"ORDER BY {_IS_NEW}, m.due, c.position, c.id",
+        {"deck": deck_id, "topic": topic, "today": today.isoformat()},
+    )
+    return [(card_id, bool(new)) for card_id, new in rows]
+
+
+def topic_counts(store: Store, deck_ids: Sequence[str] | None, *, today: date) -> dict[str, int]:
+    """Per topic, the cards of these decks (None: all) that can be studied today, topics in
+    alphabetical order (cards without a topic are left out)."""
+    names: dict[str, object] = {"today": today.isoformat()}
+    where = ""
+    if deck_ids is not None:
+        where = f" AND c.deck_id IN {_IDS}"
+        names["ids"] = json.dumps(list(deck_ids))
+    return dict(
+        store.conn.execute(
+            f"SELECT c.topic, count(*) FROM cards c WHERE c.topic IS NOT NULL AND {ACTIVE}"
+            f"{where} GROUP BY c.topic ORDER BY c.topic",
+            names,
+        )
+    )

@@ -42,8 +42,10 @@ __all__ = [
     "used_today",
 ]
 
-Source = Literal["review", "exam"]
-"""Where an answer was given: a study session or a mock exam."""
+Source = Literal["review", "exam", "custom", "anki"]
+"""Where an answer was given: today's study session, a mock exam, custom study (studying
+beyond the day's queue: a topic, an exam's missed questions, extra new cards, reviews ahead),
+or Anki (imported with the deck from an Anki package)."""
 
 STATE_BEFORE = "json_extract(r.before, '$.state')"
 """SQL: the memory state (a `MemoryState` number) the card was in when the logged answer (the
@@ -59,7 +61,7 @@ class Review:
         rating: Again, Hard, Good or Easy.
         day: the study day the answer counts for.
         duration_ms: the time taken (the caller caps it).
-        source: a study session ('review') or a mock exam ('exam').
+        source: a study session ('review'), a mock exam ('exam') or custom study ('custom').
         choice: the option texts chosen (None for a free-recall card).
         before: the card's memory before the answer.
         after: its memory after it; `after.last_review` is when the answer was given.
@@ -122,7 +124,7 @@ def delete_review(store: Store, review_id: int) -> None:
 
 def used_today(store: Store, day: date) -> dict[str, tuple[int, int]]:
     """Per deck, the (new, review) cards answered in study sessions on `day`: what counts
-    against the daily limits. Exam answers do not count."""
+    against the daily limits. Exam and custom-study answers do not count."""
     rows = store.conn.execute(
         f"SELECT c.deck_id, sum({STATE_BEFORE} = {int(MemoryState.New)}), "
         f"sum({STATE_BEFORE} = {int(MemoryState.Review)}) FROM reviews r "
@@ -246,7 +248,7 @@ class LoggedReview:
         day: the study day it counted for.
         rating: Again, Hard, Good or Easy.
         duration_ms: the time taken.
-        source: a study session ('review') or a mock exam ('exam').
+        source: a study session ('review'), a mock exam ('exam') or custom study ('custom').
     """
 
     id: int

@@ -1,7 +1,8 @@
 """The YAML deck format (v1): strict loading and validation with line:col errors.
 
-Every problem in a file is reported at once, as `path:line:col: message`. A deck that loads is
-fully valid: nothing downstream needs to check it again.
+Every problem in a file is reported at once, as `path:line:col: message`, up to `MAX_PROBLEMS`
+of them and then one line counting the rest. A deck that loads is fully valid: nothing
+downstream needs to check it again.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from typing import Any
 
 from srs.decks.linereader import Unsure, read_deck_lines
 from srs.decks.yamltree import (
+    MAX_PROBLEMS,
     Map,
+    MoreProblems,
     NeedsPositions,
     Problem,
+    ProblemList,
     YamlProblems,
     decode,
     parse_values,
@@ -28,7 +32,9 @@ from srs.decks.yamltree import (
 from srs.model.deck import Card, Choice, Deck, ExamSpec, parse_duration, parse_pass_mark
 
 __all__ = [
+    "MAX_PROBLEMS",
     "DeckError",
+    "MoreProblems",
     "Problem",
     "collector_paused",
     "deck_files",
@@ -49,7 +55,8 @@ CHOICE_KEYS = ("text", "feedback")
 
 
 class DeckError(Exception):
-    """A deck file has problems; `problems` lists every one of them."""
+    """A deck file has problems; `problems` lists them (a file's first `MAX_PROBLEMS`, then a
+    `MoreProblems` counting the rest)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(map(str, problems)))
@@ -71,7 +78,7 @@ def load_deck(path: Path) -> Deck:
     """Read and validate one deck file.
 
     Raises:
-        DeckError: with every problem found; a missing or unreadable file is one problem.
+        DeckError: with the problems found; a missing or unreadable file is one problem.
     """
     try:
         data = path.read_bytes()
@@ -124,18 +131,21 @@ def _check_lines(data: bytes, path: str) -> Deck:
         NeedsPositions: it has a problem (read it again, located).
     """
     checker = _Checker(path, located=False)
-    deck = checker.deck(read_deck_lines(data, path, checker.card))
+    deck = checker.deck(read_deck_lines(data, path, checker.item))
     if deck is None:
         raise NeedsPositions
     return deck
 
 
 def _check(text: str, path: str, *, located: bool) -> Deck:
-    root, problems = parse_values(text, path, located=located)
-    checker = _Checker(path, located, problems)
+    """Read with PyYAML, each card checked as soon as it is read (so the located read of a
+    broken deck holds one card's located values at a time, not the whole file's)."""
+    checker = _Checker(path, located)
+    root, problems = parse_values(text, path, located=located, card=checker.item)
+    checker.problems.extend(problems)
     deck = checker.deck(root)
     if checker.problems or deck is None:
-        raise DeckError(sorted(checker.problems))
+        raise DeckError(checker.problems.report())
     return deck
 
 
@@ -153,18 +163,27 @@ Node = Any  # a parsed value: dict, list, str or None (located subclasses in loc
 @dataclass
 class _Checker:
     """Walks the values once. In located mode it collects every problem with its position; in
-    fast mode the first problem stops it (the caller then reads again, located)."""
+    fast mode the first problem stops it (the caller then reads again, located).
+
+    The readers hand it each card as soon as they have read it (`item`); the rest of the deck
+    is checked once the whole file is read (`deck`).
+    """
 
     path: str
     located: bool
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(init=False)
     shared: dict[str, str] = field(default_factory=dict)
     """One object per distinct topic and tag: 100,000 cards may share a dozen of them."""
+    first_line: dict[str, int] = field(default_factory=dict)
+    """Each card id read so far, with its line (0 in fast mode), to report a duplicate."""
+
+    def __post_init__(self) -> None:
+        self.problems = ProblemList(self.path)
 
     def error(self, node: Node, message: str) -> None:
         if not self.located:
             raise NeedsPositions
-        self.problems.append(Problem(self.path, *position(node), message))
+        self.problems.add(Problem(self.path, *position(node), message))
 
     def key(self, parent: dict[str, Any], key: str) -> Node:
         """Where `key` is written in `parent` (for problems about its value or absence)."""
@@ -220,7 +239,7 @@ class _Checker:
 
     def deck(self, root: Node) -> Deck | None:
         if root is None:
-            self.problems.append(
+            self.problems.add(
                 Problem(self.path, 1, 1, "empty file: a deck needs 'deck', 'title' and 'cards'")
             )
             return None
@@ -243,6 +262,7 @@ class _Checker:
         return Deck(deck_id, title, tuple(cards), description, exam)
 
     def cards(self, top: dict[str, Any]) -> list[Card]:
+        """The deck's cards; each item of the list is already checked (`item`)."""
         items = top.get("cards")
         if not isinstance(items, list):
             if items is None:
@@ -252,27 +272,20 @@ class _Checker:
             return []
         if not items:
             self.error(items, "'cards' must hold at least one card")
-        cards: list[Card] = []
-        first_line: dict[str, int] = {}
-        card: Card | None
-        card_id: object
-        for item in items:
-            if isinstance(item, Card):  # checked as the line reader read it (fast mode)
-                card, card_id = item, item.id
-            else:
-                card = self.card(item)
-                card_id = item.get("id") if isinstance(item, dict) else None
-            if isinstance(card_id, str):
-                if card_id in first_line:
-                    self.error(
-                        card_id,
-                        f"duplicate card id '{card_id}' (first at line {first_line[card_id]})",
-                    )
-                    continue
-                first_line[card_id] = position(card_id)[0]
-            if card is not None:
-                cards.append(card)
-        return cards
+        return [card for card in items if card is not None]
+
+    def item(self, node: Node) -> Card | None:
+        """One item of the cards list, checked as soon as it is read: its card, or None if it
+        has problems (then reported). Its id is compared with those of the items before it."""
+        card = self.card(node)
+        card_id = node.get("id") if isinstance(node, dict) else None
+        if isinstance(card_id, str):
+            if (first := self.first_line.get(card_id)) is not None:
+                self.error(card_id, f"duplicate card id '{card_id}' (first at line {first})")
+                return None
+            # A plain copy: a located id carries its position in a dict of its own.
+            self.first_line[str(card_id)] = position(card_id)[0]
+        return card
 
     def card(self, node: Node) -> Card | None:
         entry = self.mapping(node, "a card", CARD_KEYS)

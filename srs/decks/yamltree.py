@@ -13,11 +13,16 @@ and column) and collects every problem. Valid decks, the common case, only pay f
 Decks in plain block YAML (nearly all of them) are read faster still by `linereader`, which
 steps aside for anything it does not vouch for: this module is then the one that reads the
 file, and the one that reports every problem.
+
+Both modes can hand each item of the root's `cards` list to a function as soon as the item is
+read (the validator checks it there), so the tree of a large deck never exists at once: a
+broken 27 MB deck of a million cards is read in flat memory, its problems counted.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +33,12 @@ from srs.textsafe import displayable
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "MAX_PROBLEMS",
     "Map",
+    "MoreProblems",
     "NeedsPositions",
     "Problem",
+    "ProblemList",
     "Seq",
     "Text",
     "YamlProblems",
@@ -46,6 +54,12 @@ that, and still stops a runaway file before it is read into memory."""
 
 MAX_DEPTH = 16
 """A deck nests four levels deep; anything far deeper is hostile or broken."""
+
+MAX_PROBLEMS = 100
+"""Problems reported per file; the rest are only counted. A file broken throughout (a million
+generated cards without an answer) would otherwise print a million lines and hold a million
+problems in memory (3.3 GB). The first hundred show the pattern, and fixing it usually fixes
+the rest (see docs/deck-format.md)."""
 
 # The C parser where libyaml is present: ~5x faster than the pure-Python one.
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -68,6 +82,64 @@ class Problem:
         # Messages quote deck text: printed raw, an escape in it would reach the terminal.
         text = f"{self.path}:{self.line}:{self.col}: {self.message}"
         return displayable(text).replace("\n", "\u23ce")
+
+
+class MoreProblems(Problem):
+    """Stands for a file's problems past the first `MAX_PROBLEMS`: one line, no position.
+
+    It travels in the problem lists (a `DeckError`'s, an import's of several files) after the
+    problems it follows, and prints as `path: 4,900 more problems not shown (...)`.
+    """
+
+    def __str__(self) -> str:
+        return displayable(f"{self.path}: {self.message}").replace("\n", "\u23ce")
+
+
+class ProblemList:
+    """The problems found in one file: the first `MAX_PROBLEMS` in file order, and how many.
+
+    Problems arrive roughly in file order, but not quite (a missing deck title is found after
+    the cards): every problem is counted, and the earliest ones are kept, so what is reported
+    is what sorting them all would give, in memory bounded by the limit.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.count = 0
+        self._kept: list[Problem] = []
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, problem: Problem) -> None:
+        self.count += 1
+        kept = self._kept
+        kept.append(problem)
+        if len(kept) >= 2 * MAX_PROBLEMS:  # one sort per MAX_PROBLEMS problems
+            kept.sort()
+            del kept[MAX_PROBLEMS:]
+
+    def extend(self, other: ProblemList) -> None:
+        """Add another list's problems, and count those it no longer holds."""
+        for problem in other._kept:
+            self.add(problem)
+        self.count += other.count - len(other._kept)
+
+    def report(self) -> list[Problem]:
+        """The first `MAX_PROBLEMS` problems by position, then the line counting the rest."""
+        shown: list[Problem] = sorted(self._kept)[:MAX_PROBLEMS]
+        if (hidden := self.count - len(shown)) > 0:
+            many = "s" * (hidden != 1)
+            shown.append(
+                MoreProblems(
+                    self.path,
+                    0,
+                    0,
+                    f"{hidden:,} more problem{many} not shown (the first {len(shown)} are "
+                    "above: fix them and check again)",
+                )
+            )
+        return shown
 
 
 class YamlProblems(Exception):
@@ -153,13 +225,17 @@ def _offset_position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def parse_values(text: str, path: str, *, located: bool) -> tuple[Any, list[Problem]]:
+def parse_values(
+    text: str, path: str, *, located: bool, card: Callable[[Any], Any] | None = None
+) -> tuple[Any, ProblemList]:
     """Parse one YAML document into dicts, lists, str and None.
 
     Args:
         text: the decoded file.
         path: the file's name, for problems.
         located: build located values and collect problems, instead of stopping at the first.
+        card: if given, each item of the root mapping's `cards` list is replaced by what this
+            returns for it, as soon as the item is read (it may raise `NeedsPositions`).
 
     Returns:
         The root value (None for an empty document) and the problems found in well-formed YAML
@@ -170,24 +246,20 @@ def parse_values(text: str, path: str, *, located: bool) -> tuple[Any, list[Prob
             several documents, deep nesting).
         NeedsPositions: in fast mode, at the first problem of the second kind.
     """
-    problems: list[Problem] = []
+    problems = ProblemList(path)
     try:
-        root = _build(_Parser(text), path, problems, located)
+        root = _build(_Parser(text), path, problems, located, card)
     except yaml.MarkedYAMLError as exc:
-        problems.append(_syntax_problem(exc, text, path))
-        raise YamlProblems(problems) from None
+        problems.add(_syntax_problem(exc, text, path))
+        raise YamlProblems(problems.report()) from None
     except yaml.reader.ReaderError as exc:
         line, col = _offset_position(text, exc.position)
-        raise YamlProblems(
-            [
-                *problems,
-                Problem(
-                    path, line, col, f"character U+{exc.character:04X} is not allowed in a deck"
-                ),
-            ]
-        ) from None
+        message = f"character U+{exc.character:04X} is not allowed in a deck"
+        problems.add(Problem(path, line, col, message))
+        raise YamlProblems(problems.report()) from None
     except yaml.YAMLError as exc:
-        raise YamlProblems([*problems, Problem(path, 1, 1, f"YAML: {exc}")]) from None
+        problems.add(Problem(path, 1, 1, f"YAML: {exc}"))
+        raise YamlProblems(problems.report()) from None
     return root, problems
 
 
@@ -204,7 +276,13 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
     return Problem(path, line, col, f"YAML syntax: {message}")
 
 
-def _build(parser: yaml.SafeLoader, path: str, problems: list[Problem], located: bool) -> Any:
+def _build(
+    parser: yaml.SafeLoader,
+    path: str,
+    problems: ProblemList,
+    located: bool,
+    card: Callable[[Any], Any] | None,
+) -> Any:
     """Turn the parser's events into values with an explicit stack (no recursion to overflow).
 
     This loop is the loader's hot path (it runs once per event), hence the local aliases.
@@ -217,15 +295,17 @@ def _build(parser: yaml.SafeLoader, path: str, problems: list[Problem], located:
     stack: list[Any] = []
     pending: list[Any] = []  # per open mapping: its key awaiting a value, or _NO_KEY
     root: Any = None
+    cards: Any = None  # the root mapping's `cards` list, once read with `card` given
     documents = 0
 
     def fail(event: yaml.Event, message: str) -> YamlProblems:
-        return YamlProblems([*problems, Problem(path, *_where(event), message)])
+        problems.add(Problem(path, *_where(event), message))
+        return YamlProblems(problems.report())
 
     def note(event: yaml.Event, message: str) -> None:
         if not located:
             raise NeedsPositions
-        problems.append(Problem(path, *_where(event), message))
+        problems.add(Problem(path, *_where(event), message))
 
     value: Any
     while (event := get_event()) is not None:  # type: ignore[no-untyped-call]
@@ -264,6 +344,8 @@ def _build(parser: yaml.SafeLoader, path: str, problems: list[Problem], located:
         elif kind in ends:
             stack.pop()
             pending.pop()
+            if len(stack) == 2 and stack[1] is cards:  # a card read whole
+                cards[-1] = card(cards[-1])  # type: ignore[misc]
             continue
         elif kind is alias_event:
             raise fail(event, "anchors (&) and aliases (*) are not allowed in decks")
@@ -277,10 +359,14 @@ def _build(parser: yaml.SafeLoader, path: str, problems: list[Problem], located:
         if not stack:
             root = value
         elif (parent := stack[-1]).__class__ is list or parent.__class__ is Seq:
+            if parent is cards and kind is scalar_event:
+                value = card(value)  # type: ignore[misc]
             parent.append(value)
         elif (key := pending[-1]) is not _NO_KEY:
             if key is not _DROPPED:
                 parent[key] = value
+                if len(stack) == 1 and key == "cards" and card and kind is sequence_start:
+                    cards = value
             pending[-1] = _NO_KEY
         elif not isinstance(value, str) and value is not None:
             raise fail(event, "a key must be plain text, not a list or mapping")

@@ -22,14 +22,14 @@ from typing import Literal
 __all__ = [
     "EXACT_BUDGET",
     "MONTE_CARLO_SAMPLES",
-    "Calibration",
     "Method",
     "Prediction",
     "answer_probability",
-    "calibration_of",
     "form_score_distribution",
+    "pass_chance",
     "predict",
     "score_distribution",
+    "uniform_guess",
 ]
 
 EXACT_BUDGET = 4_000_000
@@ -71,40 +71,22 @@ class Prediction:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
-@dataclass(frozen=True)
-class Calibration:
-    """Predictions made at the start of submitted attempts, against their results.
-
-    Attributes:
-        attempts: submitted attempts that have a prediction.
-        mean_predicted: their mean predicted chance to pass (None without attempts).
-        pass_rate: the share of them passed (None without attempts).
-        brier: mean squared difference between predicted chance and outcome (1 pass, 0 fail);
-            0 is perfect, 0.25 is what always predicting 50% scores (None without attempts).
-    """
-
-    attempts: int
-    mean_predicted: float | None
-    pass_rate: float | None
-    brier: float | None
-
-    def to_dict(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-
 # --- one question ---------------------------------------------------------------------------
 
 
-def answer_probability(retrievability: float, options: int, answers: int = 1) -> float:
-    """The chance of answering a question right: known (R), or else guessed.
+def uniform_guess(options: int, answers: int = 1) -> float:
+    """The chance of a blind guess being right: one way of picking `answers` options among
+    `options` is right (a select-all screen says how many to pick), so 1 / C(k, m)."""
+    return 1.0 / math.comb(options, answers)
+
+
+def answer_probability(retrievability: float, guess: float) -> float:
+    """The chance of answering a question right: known (R), or else guessed (g).
 
     Args:
-        retrievability: FSRS's chance of recalling the answer now.
-        options: options shown (right ones and distractors).
-        answers: right options among them; a select-all card is right only when exactly those
-            are picked, and the screen says how many to pick, so a guess is one of C(k, m).
+        retrievability: the chance of recalling the answer now.
+        guess: the chance of picking the right option(s) without recalling them.
     """
-    guess = 1.0 / math.comb(options, answers)
     return retrievability + (1.0 - retrievability) * guess
 
 
@@ -260,7 +242,7 @@ def _monte_carlo(
     chances = []
     for _ in range(samples):
         form = [p for ps, count in pools for p in rng.sample(ps, count)]
-        chances.append(min(1.0, math.fsum(score_distribution(form)[needed:])))
+        chances.append(pass_chance(form, needed))
     mean = math.fsum(chances) / samples
     if samples < 2:
         return mean, math.inf
@@ -268,14 +250,6 @@ def _monte_carlo(
     return mean, math.sqrt(variance / samples)
 
 
-def calibration_of(pairs: Sequence[tuple[float, float]]) -> Calibration:
-    """Score (predicted chance, outcome) pairs, outcome 1.0 for a pass and 0.0 for a fail."""
-    if not pairs:
-        return Calibration(0, None, None, None)
-    count = len(pairs)
-    return Calibration(
-        count,
-        math.fsum(p for p, _ in pairs) / count,
-        math.fsum(o for _, o in pairs) / count,
-        math.fsum((p - o) ** 2 for p, o in pairs) / count,
-    )
+def pass_chance(chances: Sequence[float], needed: int) -> float:
+    """The chance of at least `needed` right answers on one form (exact)."""
+    return min(1.0, math.fsum(score_distribution(chances)[needed:]))

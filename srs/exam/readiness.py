@@ -1,104 +1,195 @@
 """Readiness: the chance to pass a deck's mock exam now, from the collection, and how well past
-predictions matched results. The maths is `srs.exam.probability`'s; this module reads what it needs.
+predictions matched results. The maths is `srs.exam.probability`'s and `srs.exam.fitting`'s; this
+module reads what it needs through `srs.collection` (memory, the answer log, submitted attempts).
+
+A question's chance is P = R + (1 - R) * g (see docs/exam.md):
+- R is the memory model's exact retrievability now (`srs.model.memory.retrievability`,
+  fractional days), adjusted by a recall calibration fitted to the learner's answers to
+  studied cards; for a card never answered, the prior R0;
+- g and R0 are fitted to the learner's first answers and to answers the model expected to be
+  forgotten (`guessing`);
+- once the deck has enough full mock exams, P is recalibrated against them if that would have
+  predicted them better (`recalibration_check`).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from itertools import groupby
 
-from srs.collection.memory import MEMORY_COLUMNS
+from srs.collection.attempts import questions_at_start, submitted_attempts
+from srs.collection.memory import ExamCardMemory, exam_card_memories
+from srs.collection.reviews import first_choice_answers, later_choice_answers
 from srs.collection.settings import get_settings
 from srs.collection.store import Store
-from srs.exam.form import ExamError, exam_pools, needed_to_pass, required_exam_spec
-from srs.exam.probability import (
+from srs.exam.attempt import AttemptKind
+from srs.exam.fitting import (
     Calibration,
-    Prediction,
-    answer_probability,
+    Guessing,
+    ObservedAnswer,
+    Recalibration,
+    RecalibrationCheck,
+    ScoredForm,
     calibration_of,
-    predict,
+    check_recalibration,
+    fit_guessing,
+    fit_recalibration,
 )
-from srs.model.memory import Memory, MemoryState
-from srs.study.scheduling import scheduler_for
+from srs.exam.form import ExamError, needed_to_pass, pools_of, required_exam_spec
+from srs.exam.probability import Prediction, answer_probability, predict
+from srs.model.memory import Memory, retrievability
 
 __all__ = [
-    "PRIOR_WEIGHT",
+    "LOW_RECALL",
+    "RECENT_ANSWERS",
+    "RECENT_ATTEMPTS",
     "calibration",
     "card_probabilities",
     "deck_readiness",
     "form_prediction",
-    "prior_retrievability",
+    "guessing",
+    "recalibration_check",
 ]
 
-PRIOR_WEIGHT = 10.0
-"""How many first answers the "knows nothing yet" prior is worth (see `prior_retrievability`)."""
+LOW_RECALL = 0.5
+"""Answers after a card's first enter the guessing fit when the model's R was at most this:
+there a right answer says most about guessing, and least about how good the model's R is."""
+
+RECENT_ANSWERS = 5000
+"""The latest answers after a card's first read for the fits (bounds the read and the fitting
+on a long history: about 0.2 s on a 1,000,000-answer log)."""
+
+RECENT_ATTEMPTS = 30
+"""The latest full attempts a recalibration is checked and fitted on."""
+
+_Answered = tuple[int, float, bool]
+"""An answer after a card's first: (ways of picking the card's options, the model's R then,
+right)."""
 
 
-def prior_retrievability(store: Store, deck_id: str) -> float:
-    """The R used for cards never answered: what the learner's first answers in this deck show.
+def _later_answers(store: Store, deck_id: str, parameters: Sequence[float]) -> list[_Answered]:
+    """The deck's latest answers after a card's first, each with the model's R when given."""
+    answered = []
+    for later in later_choice_answers(store, deck_id, RECENT_ANSWERS):
+        recall = retrievability(later.before, later.reviewed_at, parameters)
+        if recall is not None:
+            answered.append((math.comb(later.options, later.answers), recall, later.right))
+    return answered
 
-    A first answer (a card's first review, in a session or an exam) is right with probability
-    R0 + (1 - R0) * g. Over the deck's first answers to multiple-choice cards, with `right` of
-    them right where guessing alone would give `guessed`, R0 = (right - guessed) /
-    (answered - guessed + PRIOR_WEIGHT): the weight pulls a short record towards R0 = 0
-    (pure guessing), which is also the value before any answer.
+
+def _guessing(store: Store, deck_id: str, later: Sequence[_Answered]) -> Guessing:
+    observed = []
+    for shape in first_choice_answers(store, deck_id):
+        picks = math.comb(shape.options, shape.answers)
+        observed.append(ObservedAnswer(picks, None, True, shape.right))
+        observed.append(ObservedAnswer(picks, None, False, shape.answered - shape.right))
+    for picks, recall, right in later:
+        if recall <= LOW_RECALL:
+            observed.append(ObservedAnswer(picks, recall, right))
+    return fit_guessing(observed)
+
+
+def guessing(store: Store, deck_id: str) -> Guessing:
+    """The learner's guess rate per card shape and prior R0, fitted to their answers in the deck.
+
+    The evidence: every card's first answer (right with R0 + (1 - R0) * g), and later answers
+    given when the model's R was at most `LOW_RECALL` (right with R + (1 - R) * g). See
+    `srs.exam.probability.fit_guessing`.
     """
-    # Each card's first answer through the (card_id, reviewed_at) index: a scan of the whole
-    # log instead took ~3 s at 1,000,000 reviews.
-    rows = store.conn.execute(
-        "SELECT json_array_length(c.answers), json_array_length(c.distractors), count(*), "
-        "sum(r.rating > 1) FROM cards c JOIN reviews r ON r.id = (SELECT f.id FROM reviews f "
-        "WHERE f.card_id = c.id ORDER BY f.reviewed_at, f.id LIMIT 1) "
-        "WHERE c.deck_id = ? AND r.choice IS NOT NULL AND c.distractors != '[]' "
-        "AND json_extract(r.before, '$.state') = 0 GROUP BY 1, 2",
-        (deck_id,),
+    parameters = get_settings(store, deck_id).parameters
+    return _guessing(store, deck_id, _later_answers(store, deck_id, parameters))
+
+
+@dataclass(frozen=True)
+class _Model:
+    """What a question's chance is computed from, for one deck.
+
+    Attributes:
+        parameters: the deck's FSRS weights (for R).
+        guessing: guess rates and the prior R0.
+        recall: the learner's recall calibration (R as their answers show it).
+        recalibration: against mock exams, once it has earned its place (None before).
+    """
+
+    parameters: Sequence[float]
+    guessing: Guessing
+    recall: Recalibration
+    recalibration: Recalibration | None = None
+
+    def chance(self, memory: Memory, options: int, answers: int, at: datetime) -> float:
+        recall = retrievability(memory, at, self.parameters)
+        recall = self.guessing.prior_recall if recall is None else self.recall.apply(recall)
+        raw = answer_probability(recall, self.guessing.rate(math.comb(options, answers)))
+        return raw if self.recalibration is None else self.recalibration.apply(raw)
+
+
+def _uncalibrated_model(store: Store, deck_id: str) -> _Model:
+    """The model fitted to the learner's answers in the deck, before any exam recalibration:
+    guessing, then how the model's R compares with the answers to studied cards."""
+    parameters = get_settings(store, deck_id).parameters
+    later = _later_answers(store, deck_id, parameters)
+    fitted = _guessing(store, deck_id, later)
+    recall = fit_recalibration(
+        (recall, fitted.rate(picks), right) for picks, recall, right in later
     )
-    answered = right = guessed = 0.0
-    for answers, distractors, count, correct in rows:
-        answered += count
-        right += correct
-        guessed += count / math.comb(answers + distractors, answers)
-    return max(0.0, right - guessed) / (answered - guessed + PRIOR_WEIGHT)
+    return _Model(parameters, fitted, recall)
+
+
+def _check(store: Store, deck_id: str, model: _Model) -> RecalibrationCheck:
+    """The deck's latest full attempts, each question's chance recomputed by `model` as at the
+    attempt's start, judged by `check_recalibration`."""
+    forms = []
+    rows = questions_at_start(store, deck_id, str(AttemptKind.FULL), RECENT_ATTEMPTS)
+    for _attempt, group in groupby(rows, key=lambda row: row.attempt_id):
+        questions = list(group)
+        first = questions[0]
+        forms.append(
+            ScoredForm(
+                [model.chance(q.memory, q.options, q.answers, q.started_at) for q in questions],
+                [q.correct for q in questions],
+                needed_to_pass(first.pass_mark, len(questions)),
+            )
+        )
+    return check_recalibration(forms)
+
+
+def recalibration_check(store: Store, deck_id: str) -> RecalibrationCheck:
+    """How the model's predictions for the deck's past full attempts score, before and after a
+    recalibration fitted (leave-one-out) to them; and the recalibration, if it is applied."""
+    return _check(store, deck_id, _uncalibrated_model(store, deck_id))
+
+
+def _model(store: Store, deck_id: str) -> _Model:
+    model = _uncalibrated_model(store, deck_id)
+    return replace(model, recalibration=_check(store, deck_id, model).recalibration)
+
+
+def _chances(
+    store: Store, deck_id: str, card_ids: Iterable[int] | None = None
+) -> Iterator[tuple[ExamCardMemory, float]]:
+    """Each card the deck's exam can ask, with the chance of answering it right now."""
+    model = _model(store, deck_id)
+    now = store.clock.now()
+    for card in exam_card_memories(store, deck_id, card_ids):
+        yield card, model.chance(card.memory, card.options, card.answers, now)
 
 
 def card_probabilities(
     store: Store, deck_id: str, card_ids: Iterable[int] | None = None
 ) -> dict[int, float]:
-    """For each active multiple-choice card of the deck, the chance of answering it right now.
-
-    R comes from py-fsrs (`Scheduler.get_card_retrievability`, with the deck's parameters);
-    cards never answered get `prior_retrievability`.
+    """For each card of the deck an exam can ask (in the deck file and multiple choice), the
+    chance of answering it right now.
 
     Args:
         store: the collection.
         deck_id: the deck.
-        card_ids: only these cards (None: all of the deck's active multiple-choice cards).
+        card_ids: only these cards (None: all the deck's cards an exam can ask).
     """
-    scheduler = scheduler_for(get_settings(store, deck_id))
-    prior = prior_retrievability(store, deck_id)
-    now = store.clock.now()
-    sql = (
-        "SELECT c.id, json_array_length(c.answers), json_array_length(c.distractors), "
-        f"{MEMORY_COLUMNS} "
-        "FROM cards c JOIN memory m ON m.card_id = c.id "
-        "WHERE c.deck_id = ? AND c.retired = 0 AND c.distractors != '[]'"
-    )
-    params: tuple[str, ...] = (deck_id,)
-    if card_ids is not None:
-        sql += " AND c.id IN (SELECT value FROM json_each(?))"
-        params = (deck_id, json.dumps(list(card_ids)))
-    rows = store.conn.execute(sql, params)
-    result = {}
-    for card_id, answers, distractors, *memory_row in rows:
-        memory = Memory.from_row(memory_row)
-        if memory.state is MemoryState.New:
-            recall = prior
-        else:
-            recall = scheduler.get_card_retrievability(memory.to_fsrs(card_id, now), now)
-        result[card_id] = answer_probability(recall, answers + distractors, answers)
-    return result
+    return {card.card_id: chance for card, chance in _chances(store, deck_id, card_ids)}
 
 
 def deck_readiness(store: Store, deck_id: str, *, rng: random.Random | None = None) -> Prediction:
@@ -108,10 +199,15 @@ def deck_readiness(store: Store, deck_id: str, *, rng: random.Random | None = No
         ExamError: no such deck, no exam, or too few cards for it.
     """
     spec = required_exam_spec(store, deck_id)
-    probabilities = card_probabilities(store, deck_id)
+    # One read of the deck gives both each card's chance and the topics the pools go by.
+    probabilities: dict[int, float] = {}
+    topics: list[tuple[int, str | None]] = []
+    for card, chance in _chances(store, deck_id):
+        probabilities[card.card_id] = chance
+        topics.append((card.card_id, card.topic))
     pools = [
         ([probabilities[card_id] for card_id in pool.card_ids], pool.count)
-        for pool in exam_pools(store, deck_id, spec)
+        for pool in pools_of(deck_id, spec, topics)
     ]
     return predict(pools, needed_to_pass(spec.pass_mark, spec.questions), rng=rng)
 
@@ -136,23 +232,28 @@ def form_prediction(
 
 
 def calibration(store: Store, deck_id: str | None = None) -> Calibration:
-    """How the predictions stored at the start of submitted attempts compare with their results.
+    """How the predictions stored at the start of submitted attempts compare with their results;
+    for one deck, also the model's score on its full attempts before and after recalibration.
 
     Args:
         store: the collection.
         deck_id: one deck's attempts, or None for every deck's.
     """
-    sql = (
-        "SELECT a.predicted_pass, a.pass_mark, a.score, "
-        "(SELECT count(*) FROM exam_answers e WHERE e.attempt_id = a.id) "
-        "FROM exam_attempts a WHERE a.submitted_at IS NOT NULL AND a.predicted_pass IS NOT NULL"
+    pairs = []
+    for record in submitted_attempts(store, deck_id):
+        if record.predicted_pass is not None and record.score is not None:
+            passed = record.score >= needed_to_pass(record.pass_mark, record.questions)
+            pairs.append((record.predicted_pass, float(passed)))
+    stored = calibration_of(pairs)
+    if deck_id is None:
+        return stored
+    check = recalibration_check(store, deck_id)
+    return replace(
+        stored,
+        full_attempts=check.attempts,
+        brier_before=check.brier_before,
+        brier_after=check.brier_after,
+        question_brier_before=check.question_brier_before,
+        question_brier_after=check.question_brier_after,
+        recalibrated=check.recalibration is not None,
     )
-    params: tuple[str, ...] = ()
-    if deck_id is not None:
-        sql += " AND a.deck_id = ?"
-        params = (deck_id,)
-    pairs = [
-        (float(predicted), 1.0 if score >= needed_to_pass(pass_mark, total) else 0.0)
-        for predicted, pass_mark, score, total in store.conn.execute(sql, params)
-    ]
-    return calibration_of(pairs)

@@ -17,6 +17,7 @@ from srs.collection.settings import clock_for
 from srs.collection.store import Store
 from srs.exam.attempt import Attempt, AttemptKind, ExamQuestion
 from srs.exam.form import ExamError, exam_spec, needed_to_pass
+from srs.model.percent import percent_text
 
 __all__ = [
     "ExamResult",
@@ -36,10 +37,9 @@ __all__ = [
 def score_text(correct: int, total: int, passed: bool) -> str:
     """The score line, e.g. `14 / 20 · 70% · PASS`.
 
-    The percentage is rounded down, so 69.5% never shows as a failing 70%.
+    The percentage is rounded down (`srs.model.percent`), so 69.5% never shows as 70%.
     """
-    percent = 100 * correct // total if total else 0
-    return f"{correct} / {total} · {percent}% · {'PASS' if passed else 'FAIL'}"
+    return f"{correct} / {total} · {percent_text(correct, total)} · {'PASS' if passed else 'FAIL'}"
 
 
 @dataclass(frozen=True)

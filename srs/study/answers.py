@@ -131,7 +131,8 @@ class Grade:
     Attributes:
         correct: exactly the right option(s) were chosen.
         suggested: Good when right, Again when wrong.
-        allowed: the ratings to offer: only Again when wrong; Hard, Good or Easy when right.
+        allowed: the ratings to offer: only Again when wrong; any when right (Again: "I
+            guessed", so a lucky pick is not logged as known, as honest learners do in Anki).
         missed: right options not chosen.
         wrongly_chosen: wrong options chosen.
     """
@@ -150,7 +151,7 @@ def grade(card: Card, chosen: Collection[str]) -> Grade:
     wrong = tuple(text for text in chosen if text not in card.answers)
     if missed or wrong:
         return Grade(False, Rating.Again, (Rating.Again,), missed, wrong)
-    return Grade(True, Rating.Good, (Rating.Hard, Rating.Good, Rating.Easy), (), ())
+    return Grade(True, Rating.Good, tuple(Rating), (), ())
 
 
 @dataclass(frozen=True)
@@ -206,15 +207,16 @@ def record_answer(
         rating: Again, Hard, Good or Easy.
         duration_ms: time taken to answer; logged capped at 60 s.
         choice: the option text(s) chosen (None for a free-recall card).
-        source: 'review' (a study session) or 'exam' (a mock exam).
+        source: 'review' (today's study session), 'exam' (a mock exam) or 'custom' (custom
+            study, which spends none of the day's limits).
         at: when the answer was given, if not now (an exam is logged at its submission).
 
     Raises:
         CollectionError: no such card, or the collection cannot be written.
     """
     rating = Rating(rating)
-    if source not in ("review", "exam"):
-        raise ValueError(f"source must be 'review' or 'exam', not {source!r}")
+    if source not in ("review", "exam", "custom"):
+        raise ValueError(f"source must be 'review', 'exam' or 'custom', not {source!r}")
     clock = clock_for(store)
     duration = min(max(int(duration_ms), 0), MAX_DURATION_MS)
     with store.write():

@@ -47,6 +47,7 @@ __all__ = [
     "LogImport",
     "LogProblem",
     "export_log",
+    "import_answers",
     "import_log",
     "parse_log",
 ]
@@ -55,7 +56,12 @@ LOG_COLUMNS = ("card_id", "review_rating", "review_time", "review_duration", "so
 """The columns of a log file, in the order `export_log` writes them; `source` is optional."""
 
 _REQUIRED = LOG_COLUMNS[:4]
-_SOURCES: dict[str, Source] = {"review": "review", "exam": "exam"}
+_SOURCES: dict[str, Source] = {
+    "review": "review",
+    "exam": "exam",
+    "custom": "custom",
+    "anki": "anki",
+}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MILLISECOND = timedelta(milliseconds=1)
 
@@ -92,7 +98,8 @@ class LogEntry:
         rating: Again, Hard, Good or Easy.
         reviewed_at: when it was given (UTC).
         duration_ms: the time taken (capped at 60 s, as every answer is).
-        source: a study session ('review', also when the file does not say) or a mock exam.
+        source: a study session ('review', also when the file does not say), a mock exam,
+            custom study, or Anki (answers imported from an Anki package).
     """
 
     line: int
@@ -253,14 +260,46 @@ def import_log(
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise LogError([LogProblem(str(path), 0, f"cannot read: {reason or exc}")]) from None
     entries, problems = parse_log(text, str(path))
+    return import_answers(
+        store, deck_id, entries, source=str(path), problems=problems, before_write=before_write
+    )
+
+
+def import_answers(
+    store: Store,
+    deck_id: str,
+    entries: Sequence[LogEntry],
+    *,
+    source: str,
+    problems: Sequence[LogProblem] = (),
+    before_write: Callable[[], object] | None = None,
+) -> LogImport:
+    """What `import_log` does once the file is read, for answers from anywhere (an Anki
+    package's review log comes in through it): append those the log does not hold yet and
+    rebuild each touched card's memory, in one transaction.
+
+    Args:
+        store: the collection.
+        deck_id: the deck whose cards the entries' card ids name.
+        entries: the answers (durations already capped).
+        source: where they came from, for problems (a file's path).
+        problems: problems found reading them, reported with any found here.
+        before_write: as for `import_log`.
+
+    Raises:
+        CollectionError: no such deck.
+        LogError: `problems`, an entry naming a card the deck does not have or dated in the
+            future: every problem, and nothing written.
+    """
+    require_deck(store, deck_id)
     clock = clock_for(store)
     version = store.data_version()
-    plan = _plan(store, deck_id, entries, problems, str(path), clock.now())
+    plan = _plan(store, deck_id, entries, problems, source, clock.now())
     if plan and before_write is not None:
         before_write()
     with store.write():
         if store.data_version() != version:  # another process wrote since: plan again
-            plan = _plan(store, deck_id, entries, problems, str(path), clock.now())
+            plan = _plan(store, deck_id, entries, problems, source, clock.now())
         settings = get_settings(store, deck_id)
         for card_id, (logged, new) in plan.items():
             _rebuild(store, card_id, logged, new, settings, clock)

@@ -8,6 +8,13 @@ such cards are left, one due within its deck's learn-ahead limit (20 minutes by 
 Anki) is shown at once, and otherwise `next_due()` says when the next one can be. Each deck's
 cards are read through `srs.collection.memory.deck_queue`; the order, limits and spacing are
 decided here.
+
+A session built with a custom selection (`srs.study.custom`: a topic, an exam's missed
+questions, extra new cards, reviews ahead) studies those cards instead, with the same spacing
+of new cards, undo, bury and suspend; its answers spend none of the day's limits.
+
+A card an import retired (or another srs process suspended or buried) after the queue was
+built is dropped when its turn comes, never shown.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from fsrs import Rating
 
 from srs.clock import Clock, from_db, to_db
 from srs.collection.decks import study_settings
-from srs.collection.memory import deck_queue, next_due
+from srs.collection.memory import deck_queue, next_due, studyable_cards
 from srs.collection.reviews import used_today
 from srs.collection.settings import clock_for, get_settings
 from srs.collection.store import Store
@@ -41,6 +48,7 @@ from srs.study.answers import (
     suspend_card,
     undo_answer,
 )
+from srs.study.custom import CustomStudy, required_custom_cards
 from srs.study.scheduling import Preview, preview
 
 __all__ = [
@@ -122,20 +130,26 @@ class StudySession:
         deck_ids: Sequence[str] | None = None,
         *,
         rng: random.Random | None = None,
+        custom: CustomStudy | None = None,
     ) -> None:
-        """Build today's queue.
+        """Build today's queue, or the queue of a custom selection.
 
         Args:
             store: the collection.
             deck_ids: the decks to study; None for all of them (each deck's limits apply).
             rng: shuffles the options of multiple-choice cards (tests pass a seeded one).
+            custom: study this selection instead of today's queue (no limits apply, none
+                are spent).
 
         Raises:
             CollectionError: a deck id is not in the collection.
+            CustomStudyError: the custom selection holds nothing to study (the message says
+                why).
         """
         self.store = store
         self.deck_ids = None if deck_ids is None else tuple(deck_ids)
         self.rng = rng or random.Random()
+        self.custom = custom
         self._answered: list[_Answered] = []
         self._build()
 
@@ -145,9 +159,16 @@ class StudySession:
         now = self.clock.now()
         self.day: date = self.clock.study_day(now)
         self._day_end = self.clock.next_day_start(now)
-        used = used_today(self.store, self.day)
         self._learning: dict[int, str] = {}  # card id -> due as stored (text order is time order)
         self._ahead: dict[int, timedelta] = {}  # queued card id -> its deck's learn-ahead limit
+        if self.custom is not None:
+            cards = required_custom_cards(self.store, self.deck_ids, self.custom)
+            self._queue(
+                [card_id for card_id, is_new in cards if not is_new],
+                [card_id for card_id, is_new in cards if is_new],
+            )
+            return
+        used = used_today(self.store, self.day)
         reviews: list[tuple[str, int]] = []
         new: list[int] = []
         for deck_id, settings in study_settings(self.store, self.deck_ids):
@@ -166,7 +187,11 @@ class StudySession:
             self._learning.update(queue.learning)
             reviews += queue.reviews
             new += queue.new
-        self._reviews = deque(cid for _, cid in sorted(reviews))
+        self._queue([cid for _, cid in sorted(reviews)], new)
+
+    def _queue(self, reviews: list[int], new: list[int]) -> None:
+        """The main queue: review cards in this order, new cards spaced evenly among them."""
+        self._reviews = deque(reviews)
         self._new = deque(new)
         # Anki's spacing: one new card every `modulus` cards of the main queue.
         self._modulus = max(2, (len(new) + len(reviews)) // len(new)) if new and reviews else 1
@@ -174,7 +199,9 @@ class StudySession:
         self._front: int | None = None
 
     def _roll_over(self) -> None:
-        if self.clock.study_day() != self.day:
+        """Today's queue is built again when a new study day begins; a custom selection is
+        what the learner chose, and stays."""
+        if self.custom is None and self.clock.study_day() != self.day:
             self._build()
 
     def _next_id(self) -> int | None:
@@ -224,8 +251,11 @@ class StudySession:
             The card, or None when nothing is due now: then `next_due()` tells whether a
             learning card is still to come today.
         """
-        card_id = self._next_id()
-        return None if card_id is None else load_card(self.store, card_id)
+        while (card_id := self._next_id()) is not None:
+            if card_id in studyable_cards(self.store, [card_id], today=self.day):
+                return load_card(self.store, card_id)
+            self._drop(card_id)
+        return None
 
     def next_due(self) -> datetime | None:
         """When the next (re)learning card of this session can be shown: its due time less its
@@ -242,7 +272,7 @@ class StudySession:
     @property
     def is_finished(self) -> bool:
         """Nothing to show now and no learning card still to come today."""
-        return self._next_id() is None and not self._learning
+        return self.next_card() is None and not self._learning
 
     def counts(self) -> QueueCounts:
         """New, learning and review cards left today (limits applied)."""
@@ -292,7 +322,12 @@ class StudySession:
         learning_due = self._learning.get(card_id)
         origin = self._origin(card_id)
         result = record_answer(
-            self.store, card_id, rating, duration_ms=duration_ms, choice=choice, source="review"
+            self.store,
+            card_id,
+            rating,
+            duration_ms=duration_ms,
+            choice=choice,
+            source="review" if self.custom is None else "custom",
         )
         self._drop(card_id)
         if origin in (_Origin.NEW, _Origin.REVIEW):

@@ -9,22 +9,26 @@ from textual.app import App
 from textual.binding import Binding
 
 from srs.collection.store import Store
-from srs.exam.attempt import Attempt
+from srs.exam.attempt import Attempt, load_attempt
 from srs.exam.engine import expire_overdue, unfinished_attempt
 from srs.exam.form import required_exam_spec
+from srs.study.custom import CustomStudy
 from srs.study.overview import deck_titles
 from srs.study.session import StudySession, next_study_time
 from srs.tui.base import SrsAppBase
 from srs.tui.commands import DeckCommands
 from srs.tui.format import next_due_text
+from srs.tui.screens.custom_study import CustomStudyScreen
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.exam import ExamScreen
 from srs.tui.screens.exam_start import ExamStartScreen
 from srs.tui.screens.history import HistoryScreen
+from srs.tui.screens.options import OptionsScreen
 from srs.tui.screens.results import ResultsScreen
 from srs.tui.screens.review import ReviewScreen
 from srs.tui.screens.submit import SubmitScreen
 from srs.tui.screens.summary import SummaryScreen
+from srs.tui.widgets.keys import KeysPanel
 
 __all__ = ["SrsApp", "run_app"]
 
@@ -45,17 +49,24 @@ class SrsApp(SrsAppBase):
     ]
 
     def __init__(
-        self, store: Store, *, review: list[str] | bool | None = False, exam: str | None = None
+        self,
+        store: Store,
+        *,
+        review: list[str] | bool | None = False,
+        exam: str | None = None,
+        custom: CustomStudy | None = None,
     ) -> None:
         """Args:
         store: the open collection.
         review: False for the dashboard; a list of deck ids (None: all decks) to open
             straight into a review session.
         exam: a deck id to open straight on its mock exam's start page.
+        custom: with `review`, study this custom selection of the decks instead.
         """
         super().__init__(store)
         self.start_review = review
         self.start_exam = exam
+        self.start_custom = custom
 
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
@@ -84,28 +95,51 @@ class SrsApp(SrsAppBase):
             decks = self.start_review if isinstance(self.start_review, list) else None
             titles = deck_titles(self.store)
             title = ", ".join(titles.get(d, d) for d in decks) if decks else "All decks"
-            self.open_review(decks, title)
+            self.open_review(decks, title, self.start_custom)
 
     def action_dashboard(self) -> None:
         while len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
             self.pop_screen()
 
     def action_toggle_keys(self) -> None:
-        """The key panel (`?`): every binding of the current screen."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        """The key panel (`?`): the current screen's own keys."""
+        if panels := self.screen.query(KeysPanel):
+            panels.remove()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(KeysPanel())
 
-    def open_review(self, deck_ids: list[str] | None, title: str) -> None:
+    def open_review(
+        self, deck_ids: list[str] | None, title: str, custom: CustomStudy | None = None
+    ) -> None:
         with self.errors_as_notifications():
-            session = StudySession(self.store, deck_ids)
-            if not session.is_finished:
-                self.push_screen(ReviewScreen(session, title))
+            session = StudySession(self.store, deck_ids, custom=custom)
+            if session.is_finished:
+                clock = session.clock
+                when = next_due_text(next_study_time(self.store, deck_ids), clock.now(), clock.zone)
+                self.open_custom_study(
+                    deck_ids, title, f"Nothing to study now; the next card is due {when}."
+                )
                 return
-            clock = session.clock
-            when = next_due_text(next_study_time(self.store, deck_ids), clock.now(), clock.zone)
-            self.notify(f"Nothing to study now; the next card is due {when}.", markup=False)
+            review = ReviewScreen(session, title)
+            # Chosen on the custom study page: the review takes its place.
+            if isinstance(self.screen, CustomStudyScreen):
+                self.switch_screen(review)
+            else:
+                self.push_screen(review)
+
+    def open_custom_study(
+        self, deck_ids: list[str] | None, title: str, note: str | None = None
+    ) -> None:
+        screen = CustomStudyScreen(deck_ids, title, note)
+        # From a session's summary: the summary is done with, and the next session ends on
+        # a summary of its own.
+        if isinstance(self.screen, SummaryScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def open_options(self, deck_id: str) -> None:
+        self.push_screen(OptionsScreen(deck_id))
 
     def continue_review(self, session: StudySession, title: str) -> None:
         self.switch_screen(ReviewScreen(session, title))
@@ -128,12 +162,20 @@ class SrsApp(SrsAppBase):
     def open_history(self, deck_id: str) -> None:
         self.push_screen(HistoryScreen(deck_id))
 
+    def open_results(self, attempt_id: int) -> None:
+        with self.errors_as_notifications():
+            self.push_screen(ResultsScreen(load_attempt(self.store, attempt_id), reopened=True))
+
     def confirm_submit(self, attempt: Attempt, then: Callable[[bool], None]) -> None:
         self.push_screen(SubmitScreen(attempt), lambda yes: then(bool(yes)))
 
 
 def run_app(
-    store: Store, *, review: list[str] | bool | None = False, exam: str | None = None
+    store: Store,
+    *,
+    review: list[str] | bool | None = False,
+    exam: str | None = None,
+    custom: CustomStudy | None = None,
 ) -> int:
     """Run the study app on `store` until the learner quits (arguments as `SrsApp`'s).
 
@@ -145,7 +187,7 @@ def run_app(
             (raised once the terminal is restored, for the caller to print in one line).
         sqlite3.Error: the same, from a read of a damaged file.
     """
-    app = SrsApp(store, review=review, exam=exam)
+    app = SrsApp(store, review=review, exam=exam, custom=custom)
     app.run()
     if app.failure is not None:
         raise app.failure

@@ -26,6 +26,7 @@ from textual.screen import Screen
 
 from srs.collection.store import CollectionError, Store, explain
 from srs.exam.attempt import Attempt
+from srs.study.custom import CustomStudy
 from srs.study.session import StudySession
 
 __all__ = ["COLLECTION_ERRORS", "SrsAppBase", "SrsScreen"]
@@ -105,8 +106,21 @@ class SrsAppBase(App[None]):
         """Back to the dashboard from any depth (results, history, start page)."""
         raise NotImplementedError
 
-    def open_review(self, deck_ids: list[str] | None, title: str) -> None:
-        """Today's queue of these decks (None: all), or a note saying when the next card is due."""
+    def open_review(
+        self, deck_ids: list[str] | None, title: str, custom: CustomStudy | None = None
+    ) -> None:
+        """Today's queue of these decks (None: all), or the `custom` selection of them; with
+        nothing due today, custom study is offered, saying when the next card is due."""
+        raise NotImplementedError
+
+    def open_custom_study(
+        self, deck_ids: list[str] | None, title: str, note: str | None = None
+    ) -> None:
+        """The choice of what to study beyond today's queue (`note`: why it is offered)."""
+        raise NotImplementedError
+
+    def open_options(self, deck_id: str) -> None:
+        """The deck's study settings, to read and change."""
         raise NotImplementedError
 
     def continue_review(self, session: StudySession, title: str) -> None:
@@ -127,6 +141,10 @@ class SrsAppBase(App[None]):
 
     def open_history(self, deck_id: str) -> None:
         """Every submitted attempt at the deck's exam."""
+        raise NotImplementedError
+
+    def open_results(self, attempt_id: int) -> None:
+        """A submitted attempt's results page, reopened from the history."""
         raise NotImplementedError
 
     def confirm_submit(self, attempt: Attempt, then: Callable[[bool], None]) -> None:

@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from srs.study.scheduling import format_interval
+from srs.study.session import StudySession
+from srs.textsafe import displayable
 
-__all__ = ["chance_text", "next_due_text"]
+__all__ = ["chance_text", "next_due_text", "session_title"]
+
+
+def session_title(session: StudySession, title: str) -> str:
+    """The header of a session of the decks called `title`: "Networking · topic DNS" for
+    custom study (deck text, made displayable)."""
+    custom = f" · {session.custom.title}" if session.custom is not None else ""
+    return displayable(title + custom)
 
 
 def chance_text(chance: float) -> str:

@@ -370,11 +370,20 @@ def test_exam_calibration_compares_predictions_with_results(tmp_path: Path) -> N
     _sit_exam(db, right=14)
 
     data = json.loads(invoke(db, "exam", "calibration", "synthetic-data", "--json").stdout)
+    text = invoke(db, "exam", "calibration", "synthetic-data").stdout.splitlines()
 
     assert data["attempts"] == 1
     assert data["pass_rate"] == 1.0
     # Never studied: the predicted chance was near 0, so the one pass costs almost a full 1.
     assert data["brier"] == pytest.approx((1 - data["mean_predicted"]) ** 2)
+    # The model's score on that attempt as it predicts now, having learned from its first
+    # answers that the learner knew some cards; too few attempts to try a recalibration.
+    assert data["full_attempts"] == 1 and 0 < data["brier_before"] < data["brier"]
+    assert (data["brier_after"], data["recalibrated"]) == (None, False)
+    assert text[1] == (
+        f"full attempts 1: Brier {data['brier_before']:.3f} as predicted now; "
+        f"recalibration is tried from {data['minimum_attempts']} full attempts"
+    )
 
 
 def test_exam_commands_refuse_a_deck_without_an_exam(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""The predicted chance to pass: per-question probabilities, the exact score distribution, the
-average over forms, Monte Carlo, speed, and calibration against results."""
+"""The predicted chance to pass: per-question probabilities (exact R, the learner's guessing and
+recall), the exact score distribution, the average over forms, Monte Carlo, speed, and
+calibration against results."""
 
 from __future__ import annotations
 
@@ -22,19 +23,32 @@ from srs.collection.settings import get_settings
 from srs.collection.store import Store
 from srs.decks.importer import import_decks
 from srs.decks.validate import load_deck, parse_deck
+from srs.exam import readiness
 from srs.exam.engine import answer, start_exam, submit
+from srs.exam.fitting import (
+    MIN_ATTEMPTS,
+    ObservedAnswer,
+    ScoredForm,
+    check_recalibration,
+    fit_guessing,
+)
 from srs.exam.form import ExamError, exam_pools, needed_to_pass
 from srs.exam.probability import (
     answer_probability,
     form_score_distribution,
     predict,
     score_distribution,
+    uniform_guess,
 )
-from srs.exam.readiness import calibration, card_probabilities, deck_readiness, prior_retrievability
+from srs.exam.readiness import (
+    calibration,
+    card_probabilities,
+    deck_readiness,
+    guessing,
+)
 from srs.model.deck import ExamSpec
-from srs.model.memory import Memory
+from srs.model.memory import Memory, retrievability
 from srs.study.answers import record_answer
-from srs.study.scheduling import scheduler_for
 
 MakeStore = Callable[..., Store]
 DECK = "synthetic-data"
@@ -102,7 +116,7 @@ def studied_store(make_store: MakeStore, clock: FakeClock, *, cards: int, questi
 def test_the_chance_of_a_right_answer_adds_the_guessing_chance(
     recall: float, options: int, answers: int, expected: float
 ) -> None:
-    assert answer_probability(recall, options, answers) == pytest.approx(expected)
+    assert answer_probability(recall, uniform_guess(options, answers)) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
@@ -225,45 +239,102 @@ def test_never_studied_cards_are_guesses_among_their_options(
 def test_right_first_answers_raise_the_prior_for_cards_never_studied(
     make_store: MakeStore,
 ) -> None:
-    store = make_store(deck_yaml(choice=6))
+    store = make_store(deck_yaml(choice=31))
     ids = [row[0] for row in store.conn.execute("SELECT id FROM cards ORDER BY id")]
-    for card_id in ids[:4]:
-        record_answer(store, card_id, Rating.Good, duration_ms=1000, choice=["x"])
+    # 21 of 30 first answers right: far more than guessing among 4 options explains.
+    for n, card_id in enumerate(ids[:30]):
+        rating = Rating.Good if n < 21 else Rating.Again
+        record_answer(store, card_id, rating, duration_ms=1000, choice=["x"])
 
-    prior = prior_retrievability(store, "demo")
+    fitted = guessing(store, "demo")
+    unseen = card_probabilities(store, "demo")[ids[30]]
 
-    # 4 right first answers on 4-option cards, where guessing alone gives 1: (4-1)/(4-1+10).
-    assert prior == pytest.approx(3 / 13)
-    assert card_probabilities(store, "demo")[ids[5]] == pytest.approx(3 / 13 + (10 / 13) / 4)
+    # Knowledge, not luck: R0 rises and g stays 1/4. The prior, ten first answers right at the
+    # guessing rate, holds the chance at (21 + 2.5) / (30 + 10).
+    assert fitted.prior_recall == pytest.approx(0.45, abs=1e-3)
+    assert fitted.rate(4) == pytest.approx(0.25, abs=1e-3)
+    assert unseen == pytest.approx((21 + 2.5) / (30 + 10), abs=1e-6)
 
 
 def test_wrong_first_answers_keep_the_prior_at_pure_guessing(make_store: MakeStore) -> None:
     store = make_store(deck_yaml(choice=3))
-    card_id = store.conn.execute("SELECT min(id) FROM cards").fetchone()[0]
-    record_answer(store, card_id, Rating.Again, duration_ms=1000, choice=["x"])
+    first, *unseen = [row[0] for row in store.conn.execute("SELECT id FROM cards ORDER BY id")]
+    record_answer(store, first, Rating.Again, duration_ms=1000, choice=["x"])
 
-    assert prior_retrievability(store, "demo") == 0.0
+    chances = card_probabilities(store, "demo", unseen)
+
+    assert guessing(store, "demo").prior_recall == pytest.approx(0.0, abs=1e-6)
+    assert all(chance <= 0.25 for chance in chances.values())
 
 
-def test_studied_cards_use_fsrs_retrievability_now(make_store: MakeStore, clock: FakeClock) -> None:
+def test_a_learner_lured_by_distractors_guesses_below_chance(make_store: MakeStore) -> None:
+    store = make_store(deck_yaml(choice=45))
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM cards ORDER BY id")]
+    # First answers to 40 four-option cards, 2 of them right: 5%, where blind guessing gives 25%.
+    for n, card_id in enumerate(ids[:40]):
+        rating = Rating.Good if n < 2 else Rating.Again
+        record_answer(store, card_id, rating, duration_ms=1000, choice=["x"])
+
+    rate = guessing(store, "demo").rate(4)
+    unseen = card_probabilities(store, "demo")[ids[44]]
+
+    assert rate < 0.15
+    assert unseen == pytest.approx(rate) and unseen < 0.25
+
+
+@pytest.mark.parametrize(("scale", "low", "high"), [(100, 0.07, 0.08), (1, 0.1, 0.2)])
+def test_guessing_below_chance_is_fitted_from_cards_the_model_says_are_forgotten(
+    scale: int, low: float, high: float
+) -> None:
+    # Studied cards whose R had fallen to 0.2, answered right 26% of the time: 0.2 + 0.8 * g
+    # with g = 0.075, well below 1/4. Many answers find it; a hundred are pulled towards 1/4.
+    answers = [ObservedAnswer(4, 0.2, True, 26 * scale), ObservedAnswer(4, 0.2, False, 74 * scale)]
+
+    fitted = fit_guessing(answers)
+
+    assert low < fitted.rate(4) < high
+    assert fitted.rate(10) == 0.1  # no answers of that shape: a blind guess
+
+
+def test_studied_cards_use_the_exact_retrievability_now(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
     store = make_store(deck_yaml(choice=2), clock=clock)
     card_id = store.conn.execute("SELECT min(id) FROM cards").fetchone()[0]
     record_answer(store, card_id, Rating.Good, duration_ms=1000)
     clock.advance(days=3)
     record_answer(store, card_id, Rating.Good, duration_ms=1000)
-    clock.advance(days=20)
+    clock.advance(days=20, hours=7)
     row = store.conn.execute(
         f"SELECT {', '.join(Memory.COLUMNS)} FROM memory WHERE card_id = ?", (card_id,)
     ).fetchone()
-    fsrs_card = Memory.from_row(row).to_fsrs(card_id, clock.now())
-    recall = scheduler_for(get_settings(store, "demo")).get_card_retrievability(
-        fsrs_card, clock.now()
-    )
+    parameters = get_settings(store, "demo").parameters
+    recall = retrievability(Memory.from_row(row), clock.now(), parameters)
 
     chance = card_probabilities(store, "demo")[card_id]
 
-    assert 0.3 < recall < 0.99
+    assert recall is not None and 0.3 < recall < 0.99
     assert chance == pytest.approx(recall + (1 - recall) / 4)
+
+
+def test_a_card_answered_minutes_ago_with_a_tiny_stability_is_far_from_certain(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(deck_yaml(choice=2), clock=clock)
+    card_id = store.conn.execute("SELECT min(id) FROM cards").fetchone()[0]
+    answered = clock.now() - timedelta(minutes=15)
+    with store.write():
+        store.conn.execute(
+            "UPDATE memory SET state = 3, step = 0, stability = 0.003, difficulty = 8.0, "
+            "due = ?, last_review = ?, reps = 5, lapses = 1 WHERE card_id = ?",
+            (to_db(clock.now()), to_db(answered), card_id),
+        )
+
+    chance = card_probabilities(store, "demo")[card_id]
+
+    # 15 minutes are 5 stabilities: R = (1 + 0.98 * 3.47) ** -0.154, about 0.80.
+    assert chance < 0.9
+    assert chance == pytest.approx(0.797 + 0.203 / 4, abs=0.005)
 
 
 def test_the_deck_prediction_agrees_with_enumerating_every_form_of_a_small_deck(
@@ -341,19 +412,56 @@ def test_the_dashboard_prediction_is_fast_on_a_thousand_card_deck(
 # --- calibration ----------------------------------------------------------------------------
 
 
-def scored_attempt(store: Store, right: int, predicted: float) -> None:
-    """Arrange: a submitted 20-question attempt with `right` right answers and, as if predicted
-    at its start, a pass chance of `predicted`."""
-    attempt = start_exam(store, DECK)
+def sit_exam(store: Store, right: int) -> int:
+    """Arrange: sit the seed deck's exam, answering `right` questions right and the rest
+    wrong, and submit it; returns the attempt's id."""
+    attempt = start_exam(store, DECK, rng=random.Random(right))
     for question in attempt.questions:
         wrong = next(t for t in question.choices if t not in question.card.answers)
         option = question.card.answers[0] if question.position < right else wrong
         attempt = answer(store, attempt, question.position, option)
     submit(store, attempt)
+    return attempt.id
+
+
+def scored_attempt(store: Store, right: int, predicted: float) -> None:
+    """Arrange: a submitted 20-question attempt with `right` right answers and, as if predicted
+    at its start, a pass chance of `predicted`."""
+    attempt_id = sit_exam(store, right)
     with store.write():
         store.conn.execute(
-            "UPDATE exam_attempts SET predicted_pass = ? WHERE id = ?", (predicted, attempt.id)
+            "UPDATE exam_attempts SET predicted_pass = ? WHERE id = ?", (predicted, attempt_id)
         )
+
+
+def study_all(store: Store, clock: FakeClock, days: Sequence[int]) -> None:
+    """Arrange: answer every card of the seed deck right on each of these days (from now)."""
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM cards ORDER BY id")]
+    start = clock.now()
+    for day in days:
+        clock.set(start + timedelta(days=day))
+        for card_id in ids:
+            record_answer(store, card_id, Rating.Good, duration_ms=4000, choice=["x"])
+
+
+def test_an_exam_with_misses_lowers_the_prediction_right_away(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(clock=clock)
+    import_decks(store, [load_deck(BUNDLED_DECK)])
+    study_all(store, clock, days=(0, 2, 6))
+    clock.advance(hours=20)
+    before = deck_readiness(store, DECK)
+
+    sit_exam(store, right=15)  # 14 needed: a pass, but the 5 misses are logged as Again
+    clock.advance(minutes=5)
+    after = deck_readiness(store, DECK)
+
+    assert before.pass_chance > 0.99
+    # Five cards just forgotten: about three more questions expected wrong, and 14 of 20 is
+    # no longer a sure thing.
+    assert after.expected_score < before.expected_score - 2.5
+    assert after.pass_chance < 0.98
 
 
 def test_calibration_compares_predictions_with_results(
@@ -401,3 +509,73 @@ def test_time_passing_lowers_the_chance_of_a_studied_deck(
 
     assert later.pass_chance < now.pass_chance
     assert later.expected_score < now.expected_score
+
+
+# --- recalibration against mock exams -------------------------------------------------------
+
+
+def test_recalibration_waits_for_enough_full_attempts_and_then_corrects_a_flattering_model() -> (
+    None
+):
+    # Each question predicted right 95% of the time, each attempt 12 of 20 right (14 needed).
+    forms = [ScoredForm([0.95] * 20, [n < 12 for n in range(20)], 14)] * MIN_ATTEMPTS
+
+    early = check_recalibration(forms[:-1])
+    ready = check_recalibration(forms)
+
+    assert (early.attempts, early.brier_after, early.recalibration) == (
+        MIN_ATTEMPTS - 1,
+        None,
+        None,
+    )
+    assert early.brier_before is not None and early.brier_before > 0.9
+    assert ready.recalibration is not None
+    assert ready.brier_after is not None and ready.brier_after < 0.2
+    assert 0.55 < ready.recalibration.apply(0.95) < 0.7
+
+
+def test_a_deck_whose_exams_go_worse_than_predicted_is_recalibrated_from_the_tenth_attempt(
+    make_store: MakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = make_store(clock=clock)
+    import_decks(store, [load_deck(BUNDLED_DECK)])
+
+    def study_then_fail() -> None:
+        """Every card answered right in study, yet only 10 of 20 in the exam the next day."""
+        study_all(store, clock, days=(0,))
+        clock.advance(hours=20)
+        sit_exam(store, right=10)
+        clock.advance(hours=4)
+
+    def chance_without_recalibration() -> float:
+        with monkeypatch.context() as patch:
+            patch.setattr(
+                readiness,
+                "check_recalibration",
+                lambda forms: check_recalibration(forms, minimum=len(forms) + 1),
+            )
+            return deck_readiness(store, DECK).pass_chance
+
+    for _ in range(MIN_ATTEMPTS - 1):
+        study_then_fail()
+    study_all(store, clock, days=(0,))
+    clock.advance(hours=20)
+    early = calibration(store, DECK)
+    early_chance = deck_readiness(store, DECK).pass_chance
+    early_unrecalibrated = chance_without_recalibration()
+    sit_exam(store, right=10)
+    clock.advance(hours=4)
+    study_all(store, clock, days=(0,))
+    clock.advance(hours=20)
+    ready = calibration(store, DECK)
+    ready_chance = deck_readiness(store, DECK).pass_chance
+
+    assert (early.full_attempts, early.brier_after, early.recalibrated) == (9, None, False)
+    assert early_chance == early_unrecalibrated
+    assert (ready.full_attempts, ready.recalibrated) == (10, True)
+    assert ready.question_brier_after is not None and ready.question_brier_before is not None
+    assert ready.question_brier_after < ready.question_brier_before
+    assert ready.brier_after is not None and ready.brier_before is not None
+    assert ready.brier_after < ready.brier_before
+    unrecalibrated = chance_without_recalibration()
+    assert ready_chance < unrecalibrated - 0.1, (ready_chance, unrecalibrated)

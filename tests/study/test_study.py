@@ -332,7 +332,7 @@ def test_answer_logs_rating_time_choice_day_source_and_memory_before_and_after(
     assert row[7] == to_db(clock.now())
 
 
-def test_multiple_choice_wrong_option_is_again_and_right_suggests_good() -> None:
+def test_multiple_choice_wrong_option_is_again_and_right_suggests_good_or_allows_any() -> None:
     card = deck_card(choice=1)
 
     wrong = grade(card.content, ["Wrong 0a"])
@@ -341,7 +341,8 @@ def test_multiple_choice_wrong_option_is_again_and_right_suggests_good() -> None
     assert (wrong.correct, wrong.suggested, wrong.allowed) == (False, Rating.Again, (Rating.Again,))
     assert wrong.wrongly_chosen == ("Wrong 0a",)
     assert (right.correct, right.suggested) == (True, Rating.Good)
-    assert right.allowed == (Rating.Hard, Rating.Good, Rating.Easy)
+    # Again too: "I guessed", so a lucky pick is not logged as known.
+    assert right.allowed == (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
 
 
 def test_select_all_is_right_only_with_exactly_the_answer_set() -> None:
@@ -379,9 +380,21 @@ def test_rating_that_contradicts_the_choice_is_refused(
 
     with pytest.raises(ValueError, match="contradicts"):
         session.answer(card.id, Rating.Good, duration_ms=1, choice=["Wrong 0a"])
-    with pytest.raises(ValueError, match="contradicts"):
-        session.answer(card.id, Rating.Again, duration_ms=1, choice=["Right 0"])
     assert review_count(store) == 0
+
+
+def test_a_right_pick_rated_again_is_logged_as_a_lapse_of_memory(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(deck_yaml(choice=1), clock=clock)
+    session = StudySession(store)
+    card = session.next_card()
+    assert card is not None
+
+    result = session.answer(card.id, Rating.Again, duration_ms=1, choice=["Right 0"])
+
+    assert not result.correct
+    assert result.after.state is MemoryState.Learning and result.after.step == 0
 
 
 def test_preview_shows_each_ratings_interval_before_answering(

@@ -7,11 +7,13 @@ import re
 import pytest
 from conftest import FakeClock, deck_yaml
 from fsrs import Rating
+from helpers import BUNDLED_DECK
 from textual.widgets import DataTable
 
 from srs.collection.store import Store
 from srs.study.answers import record_answer
 from srs.tui.app import SrsApp
+from srs.tui.screens.custom_study import CustomStudyScreen
 from srs.tui.screens.dashboard import DashboardScreen
 
 from .conftest import (
@@ -19,11 +21,12 @@ from .conftest import (
     SIZE,
     MakeStore,
     card_id,
+    collapse,
     letter,
-    notifications,
     press,
     review,
     screen_text,
+    settle,
     shown,
     table_rows,
 )
@@ -51,8 +54,15 @@ async def test_dashboard_lists_each_decks_counts(make_store: MakeStore, clock: F
     app = SrsApp(history(make_store, clock))
     async with app.run_test(size=SIZE):
         table = app.screen.query_one("#decks", DataTable)
-        labels = {key.value: str(column.label) for key, column in table.columns.items()}
-        assert [labels[key] for key in COUNT_COLUMNS] == ["Deck", "New", "Learning", "Due", "Today"]
+        # Two-line labels, read as words.
+        labels = {key.value: " ".join(str(c.label).split()) for key, c in table.columns.items()}
+        assert [labels[key] for key in COUNT_COLUMNS] == [
+            "Deck",
+            "New",
+            "Learning",
+            "Due today",
+            "Done today",
+        ]
         assert table_rows(app) == [
             ("Alpha deck", "1", "1", "2", "1"),
             ("Beta deck", "2", "0", "0", "0"),
@@ -101,7 +111,7 @@ async def test_counts_are_updated_on_return_from_a_session(
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "down", "enter")
         await press(pilot, letter(review(app), correct=True), "enter")  # Good: due in 10m
-        await press(pilot, "escape")
+        await press(pilot, "escape", "escape")  # the session's summary, then the dashboard
         assert isinstance(app.screen, DashboardScreen)
         assert table_rows(app)[1] == ("Beta deck", "1", "1", "1", "1")
         assert "Reviewed today 2" in screen_text(app)
@@ -124,22 +134,25 @@ def studied_out(make_store: MakeStore, clock: FakeClock) -> Store:
 
 
 @pytest.mark.usefixtures("utc_local_time")
-async def test_enter_on_a_deck_with_nothing_due_says_when_the_next_card_is(
+async def test_enter_on_a_deck_with_nothing_due_says_when_the_next_card_is_and_offers_more(
     make_store: MakeStore, clock: FakeClock
 ) -> None:
     app = SrsApp(studied_out(make_store, clock))
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "enter")
 
-        assert isinstance(app.screen, DashboardScreen)
+        assert isinstance(app.screen, CustomStudyScreen)
         # A review card is ready when its study day starts (04:00 local time).
         assert re.fullmatch(
             r"Nothing to study now; the next card is due \w{3} \d\d \w{3} at 04:00\.",
-            notifications(app)[-1],
+            shown(app, "#custom-note"),
         )
+        assert "Extra new cards today: ‹ 10 ›  0 cards" in screen_text(app)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, DashboardScreen)
 
 
-async def test_review_from_the_command_line_with_nothing_due_stays_on_the_dashboard(
+async def test_review_from_the_command_line_with_nothing_due_offers_custom_study(
     make_store: MakeStore, clock: FakeClock
 ) -> None:
     """`srs review` opens the same way as enter on the dashboard."""
@@ -147,5 +160,46 @@ async def test_review_from_the_command_line_with_nothing_due_stays_on_the_dashbo
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
 
-        assert isinstance(app.screen, DashboardScreen)
-        assert any(n.startswith("Nothing to study now") for n in notifications(app))
+        assert isinstance(app.screen, CustomStudyScreen)
+        assert shown(app, "#custom-note").startswith("Nothing to study now")
+
+
+# --- at 80 columns; the keys of the screen ----------------------------------------------------
+
+
+async def test_at_80_columns_the_seed_decks_title_and_every_column_label_show_whole(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(BUNDLED_DECK.read_bytes(), clock=clock)
+    app = SrsApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+
+        header = next(n for n, line in enumerate(lines) if "Deck" in line)
+        assert lines[header - 1].split() == ["Due", "Done", "Pass"]
+        assert lines[header].split() == ["Deck", "New", "Learning", "today", "today", "chance"]
+        assert lines[header + 1].split()[:5] == [
+            "Synthetic",
+            "Data",
+            "and",
+            "Self-Improvement",
+            "20",
+        ]
+        assert "Mock exam: 5.0 of 20 right expected, 14 needed to pass" in screen_text(app)
+
+
+async def test_question_mark_lists_the_screens_own_keys_not_the_tables(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    app = SrsApp(history(make_store, clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "question_mark")
+
+        panel = collapse(screen_text(app))
+        for shown_key in ("⏎ Study", "a All", "c Custom", "e Exam", "o Options", "r Refresh"):
+            assert shown_key in panel
+        for generic in ("Copy", "Focus", "Cursor", "Page", "Scroll"):
+            assert generic not in panel
+        await press(pilot, "question_mark")
+        assert not app.screen.query("KeysPanel")

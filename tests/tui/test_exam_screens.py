@@ -26,7 +26,7 @@ from textual.widgets import Button, DataTable, Static
 import srs.tui.widgets.pass_predictor
 from srs.collection.store import Store
 from srs.exam.attempt import Attempt, AttemptKind, ExamQuestion, load_attempt
-from srs.exam.engine import answer, start_exam
+from srs.exam.engine import answer, flag, start_exam, submit
 from srs.tui.app import SrsApp
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.exam import ExamScreen
@@ -677,9 +677,11 @@ async def test_dashboard_e_opens_the_start_page_with_the_exam_shape_and_chance(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         cell = str(app.screen.query_one("#decks", DataTable).get_cell(SEED, "pass chance"))
-        chance, score = cell.strip().split(" · ")
-        assert PERCENT.match(chance), cell
-        assert score == "5.0/20", cell  # never studied: a 1-in-4 guess on each of 20 questions
+        assert PERCENT.match(cell.strip()), cell
+        # Never studied: a 1-in-4 guess on each of 20 questions.
+        assert shown(app, "#selected").endswith(
+            "Mock exam: 5.0 of 20 right expected, 14 needed to pass"
+        )
 
         await open_start_page(pilot)
         await settle(pilot)
@@ -852,7 +854,7 @@ async def test_the_key_panel_beside_the_navigator_keeps_every_cell_visible(
     async with app.run_test(size=size) as pilot:
         await begin(pilot)
         await press(pilot, "question_mark")
-        assert app.screen.query("HelpPanel")
+        assert app.screen.query("KeysPanel")
         cells = list(app.screen.query("#cells Button"))
         assert len(cells) == 20
         assert all(cell.size.width >= 4 for cell in cells if cell.region)
@@ -860,4 +862,111 @@ async def test_the_key_panel_beside_the_navigator_keeps_every_cell_visible(
         assert app.is_running
         assert db_rows(seed, "SELECT count(*) FROM exam_answers WHERE chosen IS NOT NULL") == [(1,)]
         await press(pilot, "question_mark")
-        assert not app.screen.query("HelpPanel")
+        assert not app.screen.query("KeysPanel")
+
+
+# --- the exam room: clearing, jumping by number, flags in the navigator ---------------------
+
+
+async def test_x_clears_an_answer_so_the_question_counts_as_unanswered(seed: Store) -> None:
+    app = SrsApp(seed)
+    async with app.run_test(size=SIZE) as pilot:
+        exam = await begin(pilot)
+        await answer_current(pilot, right=True)
+        assert "✓" in str(navigator_cell(app, 0).label)
+
+        await press(pilot, "x")
+
+        assert picked(app) == []
+        assert stored_answers(seed, exam.attempt.id)[0] == (0, None, 0)
+        assert status(app).startswith("Question 1 of 20 · 0 of 20 answered")
+        assert "✓" not in str(navigator_cell(app, 0).label)
+
+
+async def test_typing_a_number_goes_to_that_question(seed: Store) -> None:
+    app = SrsApp(seed)
+    async with app.run_test(size=SIZE) as pilot:
+        await begin(pilot)
+
+        await press(pilot, "1", "7")
+        assert status(app).startswith("Question 17 of 20")
+        await press(pilot, "4")
+        assert status(app).startswith("Question 4 of 20")  # 174 is no question: 4 is
+        await press(pilot, "2", "0")
+        assert status(app).startswith("Question 20 of 20")
+
+
+async def test_the_navigator_shows_the_flag_of_questions_from_10_on(seed: Store) -> None:
+    app = SrsApp(seed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await begin(pilot)
+        await press(pilot, "1", "3")
+        await answer_current(pilot, right=True)
+        await press(pilot, "f")
+
+        assert str(navigator_cell(app, 12).label) == "13✓⚑"
+        assert "13✓⚑" in screen_text(app)
+
+
+@pytest.mark.parametrize(
+    ("deck", "says_clock"), [(SEED, False), (TIMED, True)], ids=["untimed", "timed"]
+)
+async def test_a_resumed_exam_speaks_of_the_clock_only_when_it_has_one(
+    make_store: MakeStore, clock: FakeClock, deck: str, says_clock: bool
+) -> None:
+    store = make_store(BUNDLED_DECK.read_bytes(), TIMED_DECK, clock=clock)
+    start_exam(store, deck, rng=random.Random(1))
+    app = SrsApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await press(pilot, "enter")  # the start page of the attempt in progress: resume
+
+        note = collapse(shown(app, "#exam-note"))
+        assert note.startswith("Resumed: your answers were kept.")
+        assert ("clock kept running" in note) is says_clock
+        await press(pilot, "escape")
+        assert ("clock keeps running" in notifications(app)[-1]) is says_clock
+
+
+# --- history: reopening an attempt, one rounding --------------------------------------------
+
+
+async def test_enter_on_a_history_row_reopens_that_attempts_review_with_its_flags(
+    seed: Store,
+) -> None:
+    attempt = answered_attempt(seed, right=14)
+    flag(seed, attempt, 2)
+    submit(seed, attempt)
+    app = SrsApp(seed)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_start_page(pilot)
+        await press(pilot, "h")
+        on(app, HistoryScreen)
+
+        await press(pilot, "enter")
+
+        results = on(app, ResultsScreen)
+        assert results.result.attempt.id == attempt.id
+        assert score_line(app) == "14 / 20 · 70% · PASS"
+        flagged = [line for line in results_questions(app).splitlines() if "⚑" in line]
+        assert len(flagged) == 1 and flagged[0].startswith("✓ 3. ")
+        await press(pilot, "escape")
+        on(app, HistoryScreen)
+
+
+async def test_the_same_score_reads_the_same_percent_on_results_and_in_history(
+    timed: Store,
+) -> None:
+    attempt = start_exam(timed, TIMED, rng=random.Random(1))
+    for question in attempt.questions[:2]:
+        attempt = answer(timed, attempt, question.position, question.card.answers[0])
+    app = SrsApp(timed)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit_from_dashboard(pilot)
+        assert score_line(app) == "2 / 3 · 66% · FAIL"
+
+        await press(pilot, "h")
+
+        table = app.screen.query_one("#attempts", DataTable)
+        assert [str(cell) for cell in table.get_row_at(0)][2:4] == ["2 / 3", "66%"]
+        assert "Latest 66%" in collapse(shown(app, "#trend"))

@@ -123,3 +123,16 @@ def test_exam_results(snap_compare: SnapCompare, seed: Store) -> None:
     """14 of 20 right: the score line with PASS, time used, topics, the question review."""
     answer_first(seed, 20, right=14)
     assert snap_compare(SrsApp(seed), terminal_size=WIDE, run_before=submit_resumed)
+
+
+async def flag_question_13(pilot: Pilot[Any]) -> None:
+    """Question 13 reached by typing its number, answered with option A and flagged."""
+    await begin(pilot)
+    await press(pilot, "1", "3", "a", "f")
+
+
+def test_exam_navigator_with_question_13_flagged_at_80x24(
+    snap_compare: SnapCompare, seed: Store
+) -> None:
+    """The navigator's cells fit `13✓⚑`: the flag shows from question 10 on too."""
+    assert snap_compare(SrsApp(seed), terminal_size=NARROW, run_before=flag_question_13)

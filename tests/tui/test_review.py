@@ -15,6 +15,7 @@ from textual.widgets import Button
 from srs.collection.settings import set_setting
 from srs.model.memory import MemoryState
 from srs.tui.app import SrsApp
+from srs.tui.screens.custom_study import CustomStudyScreen
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.review import ReviewScreen
 from srs.tui.screens.summary import SummaryScreen
@@ -132,12 +133,32 @@ async def test_rating_bar_shows_each_ratings_interval(
         assert not app.screen.query_one("#ratings").display
         await press(pilot, letter(review(app), correct=True))
         labels = list(rating_buttons(app))
-        # Again is not offered after a right choice: it shows no interval.
-        assert labels[:3] == ["1 Again", "2 Hard 6m", "3 Good 10m"]
+        assert labels[:3] == ["1 Again 1m", "2 Hard 6m", "3 Good 10m"]
         assert re.fullmatch(r"4 Easy \d+d", labels[3])
-        assert re.search(r"1 Again +2 Hard 6m +3 Good 10m +4 Easy \d+d", screen_text(app))
-        assert enabled_ratings(app) == ["Hard", "Good", "Easy"]
+        assert re.search(r"1 Again 1m +2 Hard 6m +3 Good 10m +4 Easy \d+d", screen_text(app))
+        assert enabled_ratings(app) == ["Again", "Hard", "Good", "Easy"]
         assert suggested_rating(app) == "Good"
+
+
+async def test_a_right_pick_can_be_rated_again_as_a_lucky_guess(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(deck_yaml("demo", choice=2), clock=clock)
+    app = SrsApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        screen = review(app)
+        key = letter(screen, correct=True)
+        await press(pilot, key)
+        assert shown(app, "#verdict") == "✓ Correct"
+        assert shown(app, "#hint") == "enter: Good · guessed? 1 rates it Again"
+
+        await press(pilot, "1")
+
+        assert db_rows(store, REVIEWS) == [
+            (card_id(store, "choice-0"), 1, "review", json.dumps(["Right 0"]))
+        ]
+        assert shown(app, "#question") == "Choice question 1?"
 
 
 async def test_after_a_wrong_choice_only_again_is_enabled(
@@ -432,8 +453,9 @@ async def test_waits_for_a_learning_card_then_shows_it(
         assert shown(app, "#status").startswith("New 0  Learning 1  Review 0")
 
         clock.advance(seconds=30)
-        await screen.show_next()
-        assert "due in 30s" in shown(app, "#question")
+        screen.tick()  # what the screen's one-second timer runs
+        assert "due in 30s" in shown(app, "#question")  # counting down, not frozen
+        assert shown(app, "#hint").startswith("c: custom study while you wait")
 
         clock.advance(seconds=30)
         await screen.show_next()
@@ -459,7 +481,7 @@ async def test_summary_shows_cards_reviewed_and_percent_correct(
         text = screen_text(app)
         assert "Session complete" in text
         assert "Cards reviewed  2 (3 answers)" in text
-        assert "Correct         67%" in text
+        assert "Correct         66%" in text  # 2 of 3, rounded down as everywhere
         assert "Next card due" in text
 
 
@@ -494,14 +516,32 @@ async def test_escape_from_the_summary_shows_the_updated_dashboard(
         assert table_rows(app) == [("Demo", "0", "0", "0", "2")]
 
 
-async def test_escape_leaves_a_session_midway(make_store: MakeStore, clock: FakeClock) -> None:
+async def test_escape_midway_shows_the_summary_of_what_was_done_then_the_dashboard(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
     store = make_store(deck_yaml("demo", free=2), clock=clock)
     app = SrsApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         await press(pilot, "space", "1", "escape")
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        assert "Session ended · 2 cards left in this session" in text
+        assert "Cards reviewed  1" in text
+
+        await press(pilot, "escape")
         assert isinstance(app.screen, DashboardScreen)
         assert table_rows(app) == [("Demo", "1", "1", "1", "1")]
+
+
+async def test_escape_before_any_answer_goes_straight_back(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    app = SrsApp(make_store(deck_yaml("demo", free=2), clock=clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, DashboardScreen)
 
 
 async def test_clicking_a_rating_button_rates(make_store: MakeStore, clock: FakeClock) -> None:
@@ -513,3 +553,21 @@ async def test_clicking_a_rating_button_rates(make_store: MakeStore, clock: Fake
         assert await pilot.click("#rate-4")
         await pilot.pause()
         assert db_rows(store, "SELECT rating FROM reviews") == [(4,)]
+
+
+async def test_c_while_waiting_offers_custom_study_and_the_session_waits_underneath(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(deck_yaml("demo", free=1), clock=clock)
+    set_setting(store, "demo", "learn_ahead", "0")
+    app = SrsApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await press(pilot, "space", "1")  # Again: due in a minute
+        waiting = review(app)
+
+        await press(pilot, "c")
+        assert isinstance(app.screen, CustomStudyScreen)
+        await press(pilot, "escape")
+
+        assert app.screen is waiting

@@ -83,7 +83,8 @@ def test_session_summary(
     make_store: MakeStore,
     clock: FakeClock,
 ) -> None:
-    """Three answers (one Again, then the learning card again later): 67% correct."""
+    """Three answers (one Again, then the learning card again later): 66% correct (2 of 3,
+    rounded down as everywhere)."""
     store = make_store(deck_yaml("demo", choice=2, title="Demo deck"), clock=clock)
 
     async def study_both(pilot: Pilot[Any]) -> None:
@@ -96,3 +97,81 @@ def test_session_summary(
         await press(pilot, letter(screen, correct=True), "4")
 
     assert snap_compare(SrsApp(store), terminal_size=WIDE, run_before=study_both)
+
+
+def test_dashboard_at_80x24_with_the_keys_panel(
+    snap_compare: SnapCompare, seed_store: Store
+) -> None:
+    """The seed deck's whole title, two-line column labels, and `?`: the screen's own keys."""
+
+    async def keys(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await press(pilot, "question_mark")
+
+    assert snap_compare(SrsApp(seed_store), terminal_size=NARROW, run_before=keys)
+
+
+def test_custom_study_at_80x24(snap_compare: SnapCompare, seed_store: Store) -> None:
+    """Each selection with its cards: the last exam's misses, extra new cards, reviews ahead,
+    the seed deck's topics."""
+
+    async def custom(pilot: Pilot[Any]) -> None:
+        await press(pilot, "c", "down")
+
+    assert snap_compare(SrsApp(seed_store), terminal_size=NARROW, run_before=custom)
+
+
+def test_options_editing_a_setting_at_80x24(snap_compare: SnapCompare, seed_store: Store) -> None:
+    """The deck's settings, one being edited, and why the value typed is refused."""
+
+    async def edit(pilot: Pilot[Any]) -> None:
+        await press(pilot, "o", "down", "down", "down", "down", "enter", "ctrl+a", "ctrl+k")
+        await press(pilot, *"lots", "enter")
+
+    assert snap_compare(SrsApp(seed_store), terminal_size=NARROW, run_before=edit)
+
+
+MARKDOWN_DECK = b"""\
+deck: perms
+title: Permissions
+cards:
+  - id: chmod
+    question: Which mode does `chmod 755 x` give the file? **One** answer.
+    answer: "`rwxr-xr-x`"
+    distractors:
+      - {text: "`rwxrwxrwx`", feedback: "That is **777**: *everyone* may write."}
+      - "`rw-r--r--`"
+    explanation: |
+      Each digit adds:
+      - 4 for *read*
+      - 2 for **write**
+      - 1 for execute
+      ```
+      chmod u=rwx,go=rx x
+      ```
+"""
+
+
+def test_markdown_in_a_card_after_a_wrong_choice(
+    snap_compare: SnapCompare, make_store: MakeStore, clock: FakeClock
+) -> None:
+    """Code spans and a code block, bold, italics and a list: styled, their marks gone."""
+    store = make_store(MARKDOWN_DECK, clock=clock)
+
+    async def wrong(pilot: Pilot[Any]) -> None:
+        await open_first_deck(pilot)
+        await press(pilot, letter(review(pilot.app), correct=False, text="`rwxrwxrwx`"))
+
+    assert snap_compare(SrsApp(store), terminal_size=WIDE, run_before=wrong)
+
+
+def test_a_right_choice_offers_again_for_a_lucky_guess(
+    snap_compare: SnapCompare, seed_store: Store
+) -> None:
+    """Every rating enabled, Good suggested, and the hint that 1 means "I guessed"."""
+
+    async def right(pilot: Pilot[Any]) -> None:
+        await open_first_deck(pilot)
+        await press(pilot, letter(review(pilot.app), correct=True))
+
+    assert snap_compare(SrsApp(seed_store), terminal_size=NARROW, run_before=right)

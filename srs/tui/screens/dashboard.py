@@ -9,24 +9,40 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
+from srs.exam.probability import Prediction
 from srs.study.optimize import optimization_suggested
-from srs.study.overview import DeckOverview, deck_overview, deck_titles, study_streak
+from srs.study.overview import DeckOverview, deck_overview, study_streak
 from srs.tui.base import SrsScreen
 from srs.tui.format import chance_text
-from srs.tui.safe import literal_text
+from srs.tui.safe import literal, literal_text
 from srs.tui.widgets.pass_predictor import PassPredictor
 
 __all__ = ["DashboardScreen"]
 
+COLUMNS = (
+    ("new", "\nNew"),
+    ("learning", "\nLearning"),
+    ("due", "Due\ntoday"),
+    ("today", "Done\ntoday"),
+    ("pass chance", "Pass\nchance"),
+)
+"""The count columns after the deck's title: key and two-line label (words a newcomer reads,
+in few cells, so the title keeps the room at 80 columns)."""
+
+OTHER_COLUMNS = sum(max(map(len, label.split("\n"))) + 2 for _, label in COLUMNS) + 2 + 6
+"""Cells the table needs besides the title: each column's widest line and its padding, the
+title's padding, the table's margins and a scrollbar."""
+
 
 class DashboardScreen(SrsScreen[None]):
-    """One row per deck: New / Learning / Due today / Reviewed today."""
+    """One row per deck: new, learning, due and done today, and the mock exam's pass chance;
+    the selected deck's full title and expected exam score below."""
 
     BINDINGS = [
         Binding(
             "enter",
             "study_selected",
-            "Study deck",
+            "Study",
             id="dashboard.study",
             priority=True,
             tooltip="Review the selected deck's cards due today",
@@ -34,26 +50,53 @@ class DashboardScreen(SrsScreen[None]):
         Binding(
             "a",
             "study_all",
-            "Study all",
+            "All",
             id="dashboard.study_all",
             tooltip="Review every deck's due cards together",
         ),
         Binding(
+            "c",
+            "custom_study",
+            "Custom",
+            id="dashboard.custom",
+            tooltip="A topic, the last exam's misses, extra new cards, reviews ahead",
+        ),
+        Binding(
             "e",
             "exam",
-            "Mock exam",
+            "Exam",
             id="dashboard.exam",
             tooltip="Sit the selected deck's timed mock exam",
         ),
-        Binding("r", "refresh", "Refresh", id="dashboard.refresh", show=False),
+        Binding(
+            "o",
+            "options",
+            "Options",
+            id="dashboard.options",
+            tooltip="The selected deck's study settings",
+        ),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            id="dashboard.refresh",
+            show=False,
+            tooltip="Read the counts again",
+        ),
         Binding("question_mark", "app.toggle_keys", "Keys", id="dashboard.keys"),
         Binding("q", "app.quit", "Quit", id="dashboard.quit"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.titles: dict[str, str] = {}
+        self.predictions: dict[str, Prediction | None] = {}
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="streak")
-        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True, header_height=2)
+        yield Static(id="selected")
         yield Static(id="empty")
         yield Static(id="optimize")
         yield PassPredictor()
@@ -61,11 +104,9 @@ class DashboardScreen(SrsScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
-        table.add_column("Deck", key="deck")
-        for label in ("New", "Learning", "Due", "Today"):
-            table.add_column(Text(label, justify="right"), key=label.lower())
-        # The mock exam: predicted chance to pass, and the expected score.
-        table.add_column(Text("Exam: pass · score", justify="right"), key="pass chance")
+        table.add_column(Text("\nDeck"), key="deck")
+        for key, label in COLUMNS:
+            table.add_column(Text(label, justify="right"), key=key)
 
     def on_screen_resume(self) -> None:
         """Also runs when the dashboard is first shown."""
@@ -80,11 +121,13 @@ class DashboardScreen(SrsScreen[None]):
     def _show_overview(self) -> None:
         store = self.app.store
         rows = deck_overview(store)
+        self.titles = {row.deck_id: row.title for row in rows}
+        self.predictions = {}
         table = self.query_one("#decks", DataTable)
         selected = table.cursor_row
         table.clear()
-        # Long titles are cut so the counts stay on screen (the other columns need ~56 cells).
-        width = max(16, self.size.width - 56)
+        # A title cut to fit keeps the counts on screen; the line below the table shows it whole.
+        width = max(16, self.size.width - OTHER_COLUMNS)
         pending = Text("…", style="dim", justify="right")
         for row in rows:
             title = row.title if len(row.title) <= width else row.title[: width - 1] + "…"
@@ -92,6 +135,7 @@ class DashboardScreen(SrsScreen[None]):
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
             self.query_one(PassPredictor).predict(store, [row.deck_id for row in rows])
+        self._show_selected()
         streak = study_streak(store)
         reviewed = sum(r.reviewed_today for r in rows)
         due = sum(r.due_today + r.new_today for r in rows)
@@ -136,13 +180,37 @@ class DashboardScreen(SrsScreen[None]):
         if event.deck_id not in table.rows:
             return
         prediction = event.prediction
+        self.predictions[event.deck_id] = prediction
         if prediction is None:
             cell = Text("—", style="dim", justify="right")
         else:
-            score = f"{prediction.expected_score:.1f}/{prediction.questions}"
-            text = f"{chance_text(prediction.pass_chance)} · {score}"
-            cell = Text(text, style="bold", justify="right")
+            cell = Text(chance_text(prediction.pass_chance), style="bold", justify="right")
         table.update_cell(event.deck_id, "pass chance", cell)
+        self._show_selected()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        """The selected deck's whole title, and what its mock exam is expected to score."""
+        line = self.query_one("#selected", Static)
+        selected = self._selected_deck()
+        line.display = selected is not None
+        if selected is None:
+            return
+        deck_id, title = selected
+        exam = Content.styled("Mock exam: …", "dim")
+        if deck_id in self.predictions:
+            prediction = self.predictions[deck_id]
+            exam = Content.styled(
+                "No mock exam"
+                if prediction is None
+                else f"Mock exam: {prediction.expected_score:.1f} of {prediction.questions} "
+                f"right expected, {prediction.needed} needed to pass",
+                "dim",
+            )
+        line.update(Content.assemble(literal(title, "bold"), "\n", exam))
 
     def action_exam(self) -> None:
         selected = self._selected_deck()
@@ -156,7 +224,7 @@ class DashboardScreen(SrsScreen[None]):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         assert key is not None
-        return key, deck_titles(self.app.store).get(key, key)
+        return key, self.titles.get(key, key)
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
@@ -169,3 +237,13 @@ class DashboardScreen(SrsScreen[None]):
 
     def action_study_all(self) -> None:
         self.app.open_review(None, "All decks")
+
+    def action_custom_study(self) -> None:
+        selected = self._selected_deck()
+        if selected is not None:
+            self.app.open_custom_study([selected[0]], selected[1])
+
+    def action_options(self) -> None:
+        selected = self._selected_deck()
+        if selected is not None:
+            self.app.open_options(selected[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -16,7 +17,7 @@ from srs.clock import format_duration
 from srs.exam.attempt import Attempt, ExamQuestion
 from srs.exam.engine import answer, expire_if_due, flag, submit
 from srs.tui.base import COLLECTION_ERRORS, SrsScreen
-from srs.tui.safe import literal
+from srs.tui.safe import markdown
 from srs.tui.widgets.choices import LETTERS, ChoiceList
 from srs.tui.widgets.navigator import Navigator
 
@@ -24,6 +25,9 @@ __all__ = ["ExamScreen"]
 
 WARNINGS = (timedelta(minutes=5), timedelta(minutes=1))
 """Time left at which the learner is warned, as in a real exam room."""
+
+TYPING_PAUSE = 1.5
+"""Seconds within which a second digit continues a question number (1 then 7: question 17)."""
 
 
 class ExamScreen(SrsScreen[Attempt]):
@@ -35,18 +39,36 @@ class ExamScreen(SrsScreen[Attempt]):
         Binding("right,n", "move(1)", "Next", id="exam.next"),
         Binding("left,p", "move(-1)", "Previous", id="exam.previous"),
         Binding("f", "flag", "Flag", id="exam.flag", tooltip="Mark for another look"),
+        Binding(
+            "x,backspace,delete",
+            "clear",
+            "Clear",
+            id="exam.clear",
+            tooltip="Take this question's answer back (unanswered)",
+        ),
         Binding("ctrl+s", "submit", "Submit", id="exam.submit", priority=True),
         Binding(
             "escape",
             "leave",
             "Leave",
             id="exam.leave",
-            tooltip="Leave the exam for now: answers are kept and the clock keeps running",
+            tooltip="Leave the exam for now: answers are kept (a timed exam's clock runs on)",
         ),
         Binding("question_mark", "app.toggle_keys", "Keys", id="exam.keys"),
         *(
             Binding(letter, f"choose({index})", "Choose", show=False, id=f"exam.choose-{letter}")
             for index, letter in enumerate(LETTERS)
+        ),
+        *(
+            Binding(
+                str(digit),
+                f"digit({digit})",
+                "Go to question",
+                show=False,
+                id=f"exam.go-{digit}",
+                tooltip="type its number",
+            )
+            for digit in range(10)
         ),
     ]
 
@@ -59,6 +81,8 @@ class ExamScreen(SrsScreen[Attempt]):
         self.resumed = resumed
         self.warned: set[timedelta] = set()
         self.expiry_reported = False
+        self.typed = ""
+        self.typed_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,12 +98,13 @@ class ExamScreen(SrsScreen[Attempt]):
     async def on_mount(self) -> None:
         self.title = f"Mock exam · {self.attempt.deck_id}"
         if self.resumed:
+            clock = (
+                " The clock kept running while you were away, as in a real exam."
+                if self.attempt.deadline is not None
+                else ""
+            )
             self.query_one("#exam-note", Static).update(
-                Content.styled(
-                    "Resumed: your answers were kept. The clock kept running while you were "
-                    "away, as in a real exam.",
-                    "italic $warning",
-                )
+                Content.styled(f"Resumed: your answers were kept.{clock}", "italic $warning")
             )
         else:
             self.query_one("#exam-note", Static).display = False
@@ -168,7 +193,9 @@ class ExamScreen(SrsScreen[Attempt]):
         flag_mark = Content.styled("  ⚑ flagged", "bold $warning") if question.flagged else ""
         self.query_one("#exam-question", Static).update(
             Content.assemble(
-                (f"{question.number}. ", "bold"), literal(question.card.question, "bold"), flag_mark
+                (f"{question.number}. ", "bold"),
+                markdown(question.card.question, "bold"),
+                flag_mark,
             )
         )
         choices = self.query_one(ChoiceList)
@@ -180,7 +207,11 @@ class ExamScreen(SrsScreen[Attempt]):
             else f"a-{LETTERS[len(question.choices) - 1]} choose"
         )
         self.query_one("#exam-hint", Static).update(
-            Content.styled(f"{hint} · n/p move · f flag · ctrl+s submit", "dim")
+            Content.styled(
+                f"{hint} · x clear · n/p move · 1-{self.attempt.question_count} go to · f flag · "
+                "ctrl+s submit",
+                "dim",
+            )
         )
         self.query_one(Navigator).show(self.attempt, self.position)
         self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
@@ -205,6 +236,21 @@ class ExamScreen(SrsScreen[Attempt]):
             chosen = text
         await self._store(lambda: answer(self.app.store, self.attempt, self.position, chosen))
 
+    async def action_clear(self) -> None:
+        if self.question.answered:
+            await self._store(lambda: answer(self.app.store, self.attempt, self.position, ()))
+
+    async def action_digit(self, digit: int) -> None:
+        """Go to the question numbered by the digits typed (a digit within `TYPING_PAUSE` of
+        the one before continues the number, while one that long exists)."""
+        now = time.monotonic()
+        typed = self.typed + str(digit) if now - self.typed_at <= TYPING_PAUSE else str(digit)
+        if not 1 <= int(typed) <= self.attempt.question_count:
+            typed = str(digit)
+        self.typed, self.typed_at = typed, now
+        if 1 <= int(typed) <= self.attempt.question_count:
+            await self._go_to(int(typed) - 1)
+
     async def action_flag(self) -> None:
         flagged = not self.question.flagged
         await self._store(lambda: flag(self.app.store, self.attempt, self.position, flagged))
@@ -219,19 +265,21 @@ class ExamScreen(SrsScreen[Attempt]):
             await self.show_question()
 
     def action_leave(self) -> None:
-        self.notify("Left the exam: your answers are kept, the clock keeps running.", markup=False)
+        clock = ", the clock keeps running" if self.attempt.deadline is not None else ""
+        self.notify(f"Left the exam: your answers are kept{clock}.", markup=False)
         self.dismiss(None)
 
     async def action_move(self, step: int) -> None:
-        position = min(max(self.position + step, 0), self.attempt.question_count - 1)
+        await self._go_to(min(max(self.position + step, 0), self.attempt.question_count - 1))
+
+    async def _go_to(self, position: int) -> None:
         if position != self.position:
             self.position = position
             await self.show_question()
 
     @on(Navigator.Jump)
     async def _jump(self, event: Navigator.Jump) -> None:
-        self.position = event.position
-        await self.show_question()
+        await self._go_to(event.position)
 
     @on(Navigator.SubmitPressed)
     def _submit_pressed(self) -> None:

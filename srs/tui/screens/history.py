@@ -1,14 +1,17 @@
-"""Every attempt at a deck's mock exam, with the trend."""
+"""Every attempt at a deck's mock exam, with the trend; enter reopens an attempt's results."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
 from srs.clock import format_duration
+from srs.exam.attempt import AttemptKind
 from srs.exam.results import exam_history, exam_trend
+from srs.model.percent import percent_text
 from srs.tui.base import SrsScreen
 from srs.tui.format import chance_text
 
@@ -20,7 +23,16 @@ class HistoryScreen(SrsScreen[None]):
 
     CSS_PATH = "history.tcss"
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="history.back")]
+    BINDINGS = [
+        Binding(
+            "enter",
+            "open",
+            "Results",
+            id="history.open",
+            tooltip="The selected attempt's results, every question with your answer",
+        ),
+        Binding("escape", "app.pop_screen", "Back", id="history.back"),
+    ]
 
     def __init__(self, deck_id: str) -> None:
         super().__init__()
@@ -40,11 +52,12 @@ class HistoryScreen(SrsScreen[None]):
         if trend.attempts == 0:
             text = Content("No submitted attempts yet.")
         else:
+            latest = [entry for entry in history if entry.kind is AttemptKind.FULL][-1]
             text = Content.assemble(
                 ("Full attempts ", "dim"),
                 (str(trend.attempts), "bold"),
                 ("   Latest ", "dim"),
-                (f"{trend.latest_percent:.0f}%", "bold"),
+                (percent_text(latest.score, latest.total), "bold"),
             )
             if trend.slope is not None:
                 arrow = "↗" if trend.slope > 0.5 else "↘" if trend.slope < -0.5 else "→"
@@ -61,8 +74,22 @@ class HistoryScreen(SrsScreen[None]):
                 entry.started_at.astimezone(store.clock.zone).strftime("%Y-%m-%d %H:%M"),
                 str(entry.kind),
                 f"{entry.score} / {entry.total}",
-                f"{entry.percent:.0f}%",
+                percent_text(entry.score, entry.total),
                 "PASS" if entry.passed else "FAIL",
                 format_duration(entry.duration) + (" ⏱" if entry.timed_out else ""),
                 predicted,
+                key=str(entry.attempt_id),
             )
+        table.focus()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        table = self.query_one("#attempts", DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        assert key is not None
+        self.app.open_results(int(key))

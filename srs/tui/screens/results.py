@@ -20,15 +20,19 @@ from srs.exam.results import (
     exam_result,
     repeated_wrong_choices,
 )
+from srs.model.percent import percent_text
 from srs.tui.base import SrsScreen
 from srs.tui.format import chance_text
-from srs.tui.safe import literal, literal_text
+from srs.tui.safe import literal, literal_text, markdown
 
 __all__ = ["ResultsScreen"]
 
 
 class ResultsScreen(SrsScreen[None]):
-    """Score line, time used, per-topic table, then the question review (all, or missed only)."""
+    """Score line, time used, per-topic table, then the question review (all, or missed only).
+
+    Reopened from the history, escape goes back there; just after submitting, to the dashboard.
+    """
 
     CSS_PATH = "results.tcss"
 
@@ -37,14 +41,15 @@ class ResultsScreen(SrsScreen[None]):
         Binding("r", "retake", "Retake missed", id="results.retake"),
         Binding("N", "new_attempt", "New attempt", id="results.new"),
         Binding("h", "history", "History", id="results.history"),
-        Binding("escape", "app.dashboard", "Dashboard", id="results.leave"),
+        Binding("escape", "leave", "Back", id="results.leave"),
     ]
 
-    def __init__(self, attempt: Attempt) -> None:
+    def __init__(self, attempt: Attempt, *, reopened: bool = False) -> None:
         super().__init__()
         self.result: ExamResult = exam_result(attempt)
         self.repeated: dict[int, list[RepeatedChoice]] = {}
         self.missed_only = False
+        self.reopened = reopened
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -80,12 +85,11 @@ class ResultsScreen(SrsScreen[None]):
         table = self.query_one("#topics", DataTable)
         table.add_columns("Topic", "Right", "Of", "%")
         for topic in r.topics:
-            percent = 100 * topic.right // topic.total if topic.total else 0
             table.add_row(
                 literal_text(topic.topic or "(no topic)"),
                 str(topic.right),
                 str(topic.total),
-                f"{percent}%",
+                percent_text(topic.right, topic.total),
             )
         await self.show_questions()
 
@@ -103,17 +107,33 @@ class ResultsScreen(SrsScreen[None]):
     def _question(self, q: QuestionReview) -> tuple[Static, Static]:
         """A heading line (mark, number, question) and an indented body."""
         mark = ("✓ ", "bold $success") if q.correct else ("✗ ", "bold $error")
-        heading = Content.assemble(mark, (f"{q.number}. ", "bold"), literal(q.question, "bold"))
-        yours = " · ".join(q.chosen) if q.chosen else "(not answered)"
-        parts: list[Content | str | tuple[str, str]] = [("Your answer  ", "dim"), literal(yours)]
+        flagged = self.result.attempt.questions[q.position].flagged
+        heading = Content.assemble(
+            mark,
+            (f"{q.number}. ", "bold"),
+            markdown(q.question, "bold"),
+            ("  ⚑ flagged", "bold $warning") if flagged else "",
+        )
+        yours = (
+            Content(" · ").join(markdown(text) for text in q.chosen)
+            if q.chosen
+            else Content("(not answered)")
+        )
+        parts: list[Content | str | tuple[str, str]] = [("Your answer  ", "dim"), yours]
         if not q.correct:
-            parts += ["\n", ("Correct      ", "dim"), literal(" · ".join(q.answers), "$success")]
+            right = Content(" · ").join(markdown(text, "$success") for text in q.answers)
+            parts += ["\n", ("Correct      ", "dim"), right]
         if q.feedback:
-            parts += ["\n", literal(q.feedback)]
+            parts += ["\n", markdown(q.feedback)]
         for option, feedback in q.chosen_feedback:
-            parts += ["\n", literal(f"{option}: {feedback}", "italic")]
+            parts += [
+                "\n",
+                markdown(option, "italic"),
+                (": ", "italic"),
+                markdown(feedback, "italic"),
+            ]
         if q.explanation:
-            parts += ["\n", literal(q.explanation, "italic $text-muted")]
+            parts += ["\n", markdown(q.explanation, "italic $text-muted")]
         for repeat in self.repeated.get(q.position, []):
             parts += ["\n", literal(repeat.message, "bold $warning")]
         return (
@@ -139,4 +159,13 @@ class ResultsScreen(SrsScreen[None]):
         self._start(lambda: start_exam(self.app.store, self.result.attempt.deck_id))
 
     def action_history(self) -> None:
-        self.app.open_history(self.result.attempt.deck_id)
+        if self.reopened:
+            self.dismiss()
+        else:
+            self.app.open_history(self.result.attempt.deck_id)
+
+    def action_leave(self) -> None:
+        if self.reopened:
+            self.dismiss()
+        else:
+            self.app.action_dashboard()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fsrs import Rating
 from textual import on
@@ -21,9 +21,9 @@ from srs.study.answers import CardKind, ChoiceOption, Grade, StudyCard, grade
 from srs.study.overview import deck_titles
 from srs.study.scheduling import format_interval
 from srs.study.session import StudySession
-from srs.textsafe import displayable
 from srs.tui.base import SrsScreen
-from srs.tui.safe import literal
+from srs.tui.format import session_title
+from srs.tui.safe import literal, markdown
 from srs.tui.widgets.choices import LETTERS, ChoiceList
 from srs.tui.widgets.rating_bar import RatingBar
 
@@ -56,8 +56,21 @@ class ReviewScreen(SrsScreen[None]):
             id="review.suspend",
             tooltip="Take this card out of every queue",
         ),
+        Binding(
+            "c",
+            "custom_study",
+            "Custom study",
+            id="review.custom",
+            tooltip="While waiting for a learning card: a topic, extra new cards, ...",
+        ),
         Binding("question_mark", "app.toggle_keys", "Keys", id="review.keys"),
-        Binding("escape", "leave", "Back", id="review.leave", tooltip="Back to the dashboard"),
+        Binding(
+            "escape",
+            "leave",
+            "Back",
+            id="review.leave",
+            tooltip="End the session here: what was done, then the dashboard",
+        ),
         *(
             Binding(letter, f"choose({index})", "Choose", show=False, id=f"review.choose-{letter}")
             for index, letter in enumerate(LETTERS)
@@ -72,7 +85,7 @@ class ReviewScreen(SrsScreen[None]):
     def __init__(self, session: StudySession, title: str) -> None:
         super().__init__()
         self.session = session
-        self.title = displayable(title)
+        self.title = session_title(session, title)
         self.deck_title = title
         self.options: Sequence[ChoiceOption] = ()
         self.picked: set[int] = set()
@@ -101,10 +114,13 @@ class ReviewScreen(SrsScreen[None]):
 
     async def on_mount(self) -> None:
         self.deck_titles = deck_titles(self.app.store)
-        self.set_interval(1, self._tick)
+        self.set_interval(1, self.tick)
         await self.show_next()
 
-    def _tick(self) -> None:
+    def tick(self) -> None:
+        """Each second: the counts and the time spent, and the wait for a learning card."""
+        if self.card is None and self.wait_timer is not None:
+            self._show_wait()
         counts = self.session.counts()
         self._put(
             "#status",
@@ -148,26 +164,20 @@ class ReviewScreen(SrsScreen[None]):
         for name in ("#verdict", "#answer", "#feedback", "#explanation"):
             self._put(name, "")
         self.query_one("#ratings", RatingBar).display = False
-        self._tick()
+        self.tick()
         if card is None:
-            due = self.session.next_due()
-            assert due is not None
-            wait = format_interval(due - self.session.clock.now())
             self._put("#meta", "")
+            self._show_wait()
             self._put(
-                "#question",
-                Content.assemble(
-                    ("Nothing due right now. ", "bold"),
-                    f"The next learning card is due in {wait}; it will appear here.",
-                ),
+                "#hint",
+                Content.styled("c: custom study while you wait · esc: end the session here", "dim"),
             )
-            self._put("#hint", Content.styled("esc: back to the dashboard", "dim"))
             return
         content = card.content
         meta = [self.deck_titles.get(card.deck_id, card.deck_id)]
         meta += [content.topic] if content.topic else []
         self._put("#meta", literal(" · ".join(meta), "dim"))
-        self._put("#question", literal(content.question, "bold"))
+        self._put("#question", markdown(content.question, "bold"))
         hints = {
             CardKind.FREE_RECALL: "space: show the answer",
             CardKind.MULTIPLE_CHOICE: f"a-{LETTERS[len(self.options) - 1]}: choose",
@@ -178,6 +188,20 @@ class ReviewScreen(SrsScreen[None]):
         self.shown_at = time.monotonic()
         # Lay out now, not a frame later: parts shown or hidden change the layout.
         self.refresh(layout=True)
+
+    def _show_wait(self) -> None:
+        """How long until the next learning card, counting down (the timer shows it then)."""
+        due = self.session.next_due()
+        if due is None:
+            return
+        wait = format_interval(max(due - self.session.clock.now(), timedelta(0)))
+        self._put(
+            "#question",
+            Content.assemble(
+                ("Nothing due right now. ", "bold"),
+                f"The next learning card is due in {wait}; it will appear here.",
+            ),
+        )
 
     def _put(self, selector: str, content: Content | str) -> None:
         """Fill one part of the card; an empty part takes no room."""
@@ -197,6 +221,8 @@ class ReviewScreen(SrsScreen[None]):
             return card is not None and (self.graded or card.kind is not CardKind.MULTIPLE_CHOICE)
         if action in ("bury", "suspend"):
             return card is not None
+        if action == "custom_study":
+            return card is None
         if action == "undo":
             return self.session.can_undo
         return True
@@ -245,20 +271,26 @@ class ReviewScreen(SrsScreen[None]):
             )
             self._show_verdict(self.verdict)
         else:
-            answers = "\n".join(content.answers)
-            self._put("#answer", literal(answers, "bold $success"))
+            answers = [markdown(answer, "bold $success") for answer in content.answers]
+            self._put("#answer", Content("\n").join(answers))
             self._put(
                 "#verdict",
                 Content.styled("How well did you recall it? 1-4, or enter for Good.", "dim"),
             )
         if content.explanation:
-            self._put("#explanation", literal(content.explanation, "italic"))
-        self._put("#hint", "")
+            self._put("#explanation", markdown(content.explanation, "italic"))
+        self._put("#hint", self._rating_hint())
         intervals = {r: p.text for r, p in self.session.preview(card).items()}
         self.query_one("#ratings", RatingBar).show(intervals, allowed, suggested)
         self.allowed = allowed
         self.graded = True  # its watcher refreshes the footer's bindings
         self.refresh(layout=True)
+
+    def _rating_hint(self) -> Content | str:
+        """After a right pick: Good is suggested, and Again stays open for a lucky guess."""
+        if self.verdict is None or not self.verdict.correct:
+            return ""
+        return Content.styled("enter: Good · guessed? 1 rates it Again", "dim")
 
     def _show_verdict(self, verdict: Grade) -> None:
         content = self.card.content if self.card else None
@@ -271,11 +303,11 @@ class ReviewScreen(SrsScreen[None]):
             picked = [o for i, o in enumerate(self.options) if i in self.picked]
             own = [o.feedback for o in picked if not o.is_correct and o.feedback]
             feedback = own[0] if own else content.feedback_incorrect
-            right = " · ".join(content.answers)
-            line = Content.assemble(line, ("  The answer: ", "dim"), literal(right, "bold"))
+            right = Content(" · ").join(markdown(answer, "bold") for answer in content.answers)
+            line = Content.assemble(line, ("  The answer: ", "dim"), right)
         self._put("#verdict", line)
         if feedback:
-            self._put("#feedback", literal(feedback))
+            self._put("#feedback", markdown(feedback))
 
     async def action_rate(self, rating: int) -> None:
         card = self.card
@@ -328,8 +360,18 @@ class ReviewScreen(SrsScreen[None]):
                 )
                 await self.show_next()
 
+    def action_custom_study(self) -> None:
+        """Study something else while the next learning card is not due; this session waits
+        underneath and goes on when the custom one ends."""
+        decks = self.session.deck_ids
+        self.app.open_custom_study(None if decks is None else list(decks), self.deck_title)
+
     def action_leave(self) -> None:
-        self.dismiss()
+        """End the session here: its summary when something was answered, else the dashboard."""
+        if self.session.can_undo:
+            self.app.show_summary(self.session, self.deck_title)
+        else:
+            self.dismiss()
 
     def watch_graded(self) -> None:
         self.refresh_bindings()

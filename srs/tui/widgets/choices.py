@@ -13,7 +13,7 @@ from textual.events import Click
 from textual.message import Message
 from textual.widgets import Static
 
-from srs.tui.safe import literal
+from srs.tui.safe import markdown
 
 __all__ = ["LETTERS", "ChoiceList", "ChoiceRow"]
 
@@ -31,7 +31,7 @@ class ChoiceRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(self._letter(" "), classes="letter")
-        yield Static(literal(self.text), classes="text")
+        yield Static(markdown(self.text), classes="text")
 
     def _letter(self, mark: str) -> Content:
         """The option's letter after a mark: • picked, ✓ right, ✗ wrongly chosen (readable
@@ -41,7 +41,7 @@ class ChoiceRow(Horizontal):
 
     def set_text(self, text: str) -> None:
         self.text = text
-        self.query_one(".text", Static).update(literal(text))
+        self.query_one(".text", Static).update(markdown(text))
         self.query_one(".letter", Static).update(self._letter(" "))
         self.remove_class("-picked", "-correct", "-wrong")
 

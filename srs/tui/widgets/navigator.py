@@ -29,17 +29,25 @@ class Navigator(Horizontal):
     def __init__(self, count: int, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.count = count
+        self.cell = len(str(count)) + 4
+        """A cell's width: the widest number, ✓ and ⚑, and the button's padding (a fixed 5
+        cut `13✓⚑` to `13✓`, hiding the flag of every question from 10 on)."""
 
     def compose(self) -> ComposeResult:
         with Grid(id="cells"):
             for position in range(self.count):
-                yield Button(str(position + 1), id=f"q-{position}", compact=True)
+                cell = Button(str(position + 1), id=f"q-{position}", compact=True)
+                cell.styles.width = cell.styles.min_width = self.cell
+                yield cell
         yield Button("Submit", id="submit", variant="primary", compact=True)
 
+    def on_mount(self) -> None:
+        self.query_one("#cells", Grid).styles.grid_columns = str(self.cell)
+
     def on_resize(self) -> None:
-        """As many 6-cell columns as fit beside Submit: a fixed 10 collapsed to zero-width
-        cells (and crashed Textual's layout) once the key panel took half of 80 columns."""
-        columns = max(1, min(10, (self.size.width - 12) // 6))
+        """As many columns as fit beside Submit: a fixed 10 collapsed to zero-width cells (and
+        crashed Textual's layout) once the key panel took half of 80 columns."""
+        columns = max(1, min(10, (self.size.width - 12) // (self.cell + 1)))
         self.query_one("#cells", Grid).styles.grid_size_columns = columns
 
     def show(self, attempt: Attempt, current: int) -> None:

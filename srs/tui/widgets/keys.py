@@ -1,0 +1,88 @@
+"""The `?` panel: the current screen's own keys and what each does.
+
+Textual's key panel lists the focused widget's bindings first (a table's cursor, scroll and copy
+keys), so a newcomer read mostly generic keys. This one lists exactly the keys the screen
+declares, in the order declared, with their tooltips, then the two that work anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+__all__ = ["KeysPanel"]
+
+ANYWHERE = (
+    ("ctrl+p", "Commands", "study a deck, sit an exam, change the theme"),
+    ("ctrl+q", "Quit", ""),
+)
+"""The app-wide keys, listed under every screen's own."""
+
+
+class KeysPanel(VerticalScroll, can_focus=False):
+    """Beside the screen, as Textual's panel is; `?` shows and hides it."""
+
+    DEFAULT_CSS = """
+    KeysPanel {
+        split: right;
+        width: 40%;
+        min-width: 30;
+        max-width: 56;
+        height: 1fr;
+        padding: 0 1;
+        border-left: vkey $foreground 30%;
+    }
+    KeysPanel > Static {
+        width: 1fr;
+        margin-bottom: 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled("Keys of this screen", "bold underline"))
+        yield Static(self._table([*self._own(), ("", "", ""), *ANYWHERE]))
+
+    @staticmethod
+    def _table(rows: list[tuple[str, str, str]]) -> Table:
+        """Keys on the left; what each does beside them, its tooltip below, wrapping in their
+        own column."""
+        table = Table.grid(padding=(0, 1))
+        table.add_column(justify="right", style="bold")
+        table.add_column(ratio=1)
+        for keys, description, tooltip in rows:
+            table.add_row(
+                keys, Text.assemble(description, ("\n" + tooltip, "dim") if tooltip else "")
+            )
+        return table
+
+    def _own(self) -> list[tuple[str, str, str]]:
+        """(keys, description, tooltip) per description, from the screen classes of srs."""
+        grouped: dict[str, tuple[list[str], str]] = {}
+        for cls in reversed(type(self.screen).__mro__):
+            if not cls.__module__.startswith("srs."):
+                continue
+            for binding in cls.__dict__.get("BINDINGS", []):
+                assert isinstance(binding, Binding)
+                if not binding.description:
+                    continue
+                keys = grouped.setdefault(binding.description, ([], binding.tooltip))[0]
+                keys += [
+                    self.app.get_key_display(replace(binding, key=key.strip()))
+                    for key in binding.key.split(",")
+                ]
+        return [
+            (_key_list(keys), description, tooltip)
+            for description, (keys, tooltip) in grouped.items()
+        ]
+
+
+def _key_list(keys: list[str]) -> str:
+    """`a–t` for a run of many keys (the option letters), else the keys one after another."""
+    return f"{keys[0]}–{keys[-1]}" if len(keys) > 3 else " ".join(keys)
