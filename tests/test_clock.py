@@ -19,7 +19,7 @@ from conftest import FakeClock, UseZone, deck_yaml
 from fsrs import Rating
 from helpers import invoke
 
-from srs.clock import Clock
+from srs.clock import SYSTEM_ZONE, Clock
 from srs.collection.settings import clock_for, set_setting
 from srs.collection.store import Store
 from srs.study.session import StudySession
@@ -54,6 +54,39 @@ def test_study_day_starts_at_four_on_the_wall_clock_of_the_system_zone(
     assert clock.study_day(start) == day
     assert clock.study_day(start - timedelta(microseconds=1)) == day - timedelta(days=1)
     assert clock.next_day_start(start - timedelta(seconds=1)) == start
+
+
+POSIX_RULES = {
+    "Europe/Berlin": "CET-1CEST,M3.5.0,M10.5.0/3",
+    "America/New_York": "EST5EDT,M3.2.0,M11.1.0",
+}
+"""The same zones as TZ rule strings, which name no IANA zone: the C library answers for them."""
+
+
+@pytest.mark.parametrize(("zone", "day", "start"), DAY_STARTS)
+def test_a_system_zone_given_as_a_tz_rule_counts_days_the_same(
+    use_zone: UseZone, zone: str, day: date, start: datetime
+) -> None:
+    use_zone(POSIX_RULES[zone])
+    clock = Clock()
+
+    assert clock.local_zone is SYSTEM_ZONE  # no IANA zone to resolve to
+    assert clock.day_start(day) == start
+    assert clock.study_day(start) == day
+    assert clock.study_day(start - timedelta(microseconds=1)) == day - timedelta(days=1)
+
+
+def test_a_named_system_zone_is_resolved_to_its_iana_zone_and_follows_tz(
+    use_zone: UseZone,
+) -> None:
+    use_zone("Europe/Berlin")
+    clock = Clock()
+    assert clock.local_zone == ZoneInfo("Europe/Berlin")
+
+    use_zone("America/New_York")
+
+    assert clock.local_zone == ZoneInfo("America/New_York")
+    assert clock.day_start(date(2026, 3, 8)) == datetime(2026, 3, 8, 8, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("zone", ZONES)

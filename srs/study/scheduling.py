@@ -197,7 +197,7 @@ class _Moment:
 
     @cached_property
     def local(self) -> datetime:
-        return self.when.astimezone(self.clock.zone)
+        return self.when.astimezone(self.clock.local_zone)
 
     @cached_property
     def today(self) -> date:
