@@ -114,7 +114,24 @@ _V1 = [
     f"PRAGMA application_id = {APPLICATION_ID}",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1]
+# v2: the real outcome of a sitting of the real exam, beside what srs predicted for that day
+# (`srs plan DECK --result`): the calibration point that counts most. The exam date itself is
+# a deck setting (`exam_date`), so it is read with the settings on every answer.
+_V2 = [
+    """CREATE TABLE exam_outcomes (
+        id INTEGER PRIMARY KEY,
+        deck_id TEXT NOT NULL REFERENCES decks(id),
+        exam_date TEXT NOT NULL,
+        passed INTEGER NOT NULL,
+        score REAL,
+        predicted_pass REAL,
+        predicted_score REAL,
+        recorded_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX exam_outcomes_deck ON exam_outcomes (deck_id, exam_date)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2]
 """Forward migrations: MIGRATIONS[n] takes the schema from version n to n + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
