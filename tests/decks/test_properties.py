@@ -12,9 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from srs.collection.store import Store
-from srs.decks.export import deck_from_collection, dump_deck
-from srs.decks.importer import import_decks, plan_import
-from srs.decks.validate import (
+from srs.decks.checker import (
     CARD_ID,
     CARD_KEYS,
     CHOICE_KEYS,
@@ -22,9 +20,10 @@ from srs.decks.validate import (
     DECK_KEYS,
     EXAM_KEYS,
     FEEDBACK_KEYS,
-    DeckError,
-    parse_deck,
 )
+from srs.decks.export import deck_from_collection, dump_deck
+from srs.decks.importer import import_decks, plan_import
+from srs.decks.validate import DeckError, parse_deck
 from srs.model.deck import Card, Choice, Deck, ExamSpec, parse_pass_mark
 
 SEEDED = settings(

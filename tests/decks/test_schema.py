@@ -1,7 +1,7 @@
 """The JSON Schema for editors and the deck-format page must describe the format deck.py enforces.
 
 jsonschema is not a dependency, so the schema is checked by its structure: the keys, required
-keys and patterns it names are compared with srs.decks.validate, and its patterns are run
+keys and patterns it names are compared with srs.decks.checker, and its patterns are run
 against the loader's own parsing on sample values.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from srs.decks import validate as deckmod
+from srs.decks import checker as deckmod
 from srs.decks.validate import DeckError, parse_deck
 from srs.model.deck import parse_duration, parse_pass_mark
 

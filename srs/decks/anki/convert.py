@@ -21,7 +21,7 @@ from srs.decks.anki.model import AnkiCard, AnkiCollection, AnkiDeck, Note, Revlo
 from srs.decks.anki.notes import CardText, NoteTypePlan, Skip, plan_for
 from srs.decks.anki.package import AnkiError
 from srs.decks.anki.revlog import memory_answers
-from srs.decks.validate import DECK_ID
+from srs.decks.checker import DECK_ID
 from srs.model.deck import Card, Choice, Deck
 
 __all__ = ["Conversion", "ConvertedDeck", "card_key", "convert", "deck_slug"]

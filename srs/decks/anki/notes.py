@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from srs.decks.anki.cloze import IMAGE_OCCLUSION, cloze_numbers, deleted, parse_cloze, shown
 from srs.decks.anki.model import NoteType
+from srs.decks.checker import normal_text
 
 __all__ = ["CardText", "Kind", "NoteTypePlan", "Skip", "plan_for"]
 
@@ -96,10 +97,6 @@ class Skip(NamedTuple):
     """An Anki card left out, and why."""
 
     reason: str
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _join(texts: Sequence[str], separator: str = "\n") -> str:
@@ -234,11 +231,11 @@ class _ChoicePlan(NoteTypePlan):
         texts = [fields[i] for i in self.options]
         if right:
             answers = list(dict.fromkeys(texts[i] for i in right))
-            taken = {_normal(text) for text in answers}
+            taken = {normal_text(text) for text in answers}
             distractors = []
             for text in texts:
-                if text and _normal(text) not in taken:
-                    taken.add(_normal(text))
+                if text and normal_text(text) not in taken:
+                    taken.add(normal_text(text))
                     distractors.append(text)
             if distractors:
                 kind = Kind.MULTIPLE_CHOICE if len(answers) == 1 else Kind.SELECT_ALL
@@ -262,7 +259,7 @@ class _ChoicePlan(NoteTypePlan):
         texts = [fields[i] for i in self.options]
         if not key:
             return []
-        same = [n for n, text in enumerate(texts) if text and _normal(text) == _normal(key)]
+        same = [n for n, text in enumerate(texts) if text and normal_text(text) == normal_text(key)]
         if same:
             return same[:1]
         found: list[int] = []
