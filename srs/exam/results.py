@@ -215,7 +215,7 @@ class HistoryEntry:
     Attributes:
         attempt_id: the attempt.
         kind: a full form or a retake.
-        started_at: when it began.
+        started_at: when it began, in the learner's zone (the collection's, if it names one).
         day: the study day it began on (local, day starting at the rollover hour).
         score: right answers.
         total: questions.
@@ -275,7 +275,7 @@ def exam_history(store: Store, deck_id: str) -> list[HistoryEntry]:
             HistoryEntry(
                 record.id,
                 AttemptKind(record.kind),
-                record.started_at,
+                record.started_at.astimezone(clock.local_zone),
                 clock.study_day(record.started_at),
                 score,
                 record.questions,

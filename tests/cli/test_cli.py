@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import UseZone
 from helpers import BUNDLED_DECK, SMALL_DECK, invoke, write_deck
 
 from srs import __version__
@@ -362,6 +365,23 @@ def test_exam_history_lists_each_attempt_with_its_score_and_verdict(tmp_path: Pa
     assert lines[2] == "trend: -5.0 points per attempt over the last 2 full attempts"
     assert [(a["score"], a["passed"]) for a in data["attempts"]] == [(14, True), (13, False)]
     assert data["trend"]["change"] == -5.0
+
+
+def test_exam_history_shows_times_in_the_collections_zone_not_the_machines(
+    tmp_path: Path, use_zone: UseZone
+) -> None:
+    db = tmp_path / "c.db"
+    invoke(db, "import", str(BUNDLED_DECK))
+    invoke(db, "config", "-", "time_zone", "Asia/Tokyo")
+    use_zone("America/New_York")
+    _sit_exam(db, right=14)
+
+    data = json.loads(invoke(db, "exam", "history", "synthetic-data", "--json").stdout)
+    line = invoke(db, "exam", "history", "synthetic-data").stdout.splitlines()[0]
+
+    started = datetime.fromisoformat(data["attempts"][0]["started_at"])
+    assert started.utcoffset() == timedelta(hours=9)
+    assert line.startswith(f"{started.astimezone(ZoneInfo('Asia/Tokyo')):%Y-%m-%d %H:%M}  ")
 
 
 def test_exam_calibration_compares_predictions_with_results(tmp_path: Path) -> None:

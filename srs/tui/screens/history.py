@@ -71,7 +71,7 @@ class HistoryScreen(SrsScreen[None]):
         for entry in reversed(history):
             predicted = "" if entry.predicted_pass is None else chance_text(entry.predicted_pass)
             table.add_row(
-                entry.started_at.astimezone(store.clock.zone).strftime("%Y-%m-%d %H:%M"),
+                f"{entry.started_at:%Y-%m-%d %H:%M}",
                 str(entry.kind),
                 f"{entry.score} / {entry.total}",
                 percent_text(entry.score, entry.total),
