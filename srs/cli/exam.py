@@ -65,7 +65,7 @@ def exam_history_command(ctx: click.Context, deck: str, as_json: bool) -> None:
     for h in history:
         predicted = "" if h.predicted_pass is None else f"  predicted {h.predicted_pass:.0%}"
         click.echo(
-            f"{h.started_at.astimezone():%Y-%m-%d %H:%M}  {h.kind!s:<6}  "
+            f"{h.started_at:%Y-%m-%d %H:%M}  {h.kind!s:<6}  "
             f"{h.score:>3} / {h.total:<3} {percent_text(h.score, h.total):>5}  "
             f"{'PASS' if h.passed else 'FAIL'}  "
             f"{format_duration(h.duration):>8}{' (timed out)' if h.timed_out else ''}{predicted}"
