@@ -131,7 +131,82 @@ _V2 = [
     "CREATE INDEX exam_outcomes_deck ON exam_outcomes (deck_id, exam_date)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2]
+# v3: sync through a shared folder (`srs sync`, docs/sync.md). The collection gets a device id;
+# every row that syncs as an event (reviews, submitted attempts, exam outcomes) gets a random
+# event id, the same on every device, and `shared` (1: written to a segment or merged from one).
+# Triggers give every inserted row its event id whatever code inserts it, and leave a tombstone
+# when a shared review is deleted (undo), so the deletion reaches the other devices too.
+# Existing rows get event ids here and are shared at the first sync: nothing is lost.
+_EVENT_ID = "lower(hex(randomblob(16)))"
+
+
+def _event_rows(table: str) -> list[str]:
+    return [
+        f"ALTER TABLE {table} ADD COLUMN event_id TEXT",
+        f"ALTER TABLE {table} ADD COLUMN shared INTEGER NOT NULL DEFAULT 0",
+        f"UPDATE {table} SET event_id = {_EVENT_ID}",
+        f"CREATE UNIQUE INDEX {table}_event ON {table} (event_id)",
+        f"CREATE INDEX {table}_unshared ON {table} (id) WHERE shared = 0",
+        f"""CREATE TRIGGER {table}_event_id AFTER INSERT ON {table} WHEN new.event_id IS NULL
+        BEGIN UPDATE {table} SET event_id = {_EVENT_ID} WHERE id = new.id; END""",
+    ]
+
+
+_V3 = [
+    "INSERT OR IGNORE INTO meta (key, value) VALUES ('device_id', lower(hex(randomblob(8))))",
+    *_event_rows("reviews"),
+    *_event_rows("exam_attempts"),
+    *_event_rows("exam_outcomes"),
+    # Reviews deleted after they were shared (undo, or a tombstone merged from elsewhere).
+    """CREATE TABLE sync_tombstones (
+        event_id TEXT PRIMARY KEY,
+        shared INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TRIGGER reviews_tombstone AFTER DELETE ON reviews WHEN old.shared = 1
+    BEGIN INSERT OR IGNORE INTO sync_tombstones (event_id) VALUES (old.event_id); END""",
+    # Changes of a value where the last writer wins (by time, then device id): deck settings
+    # (target: the setting's name), suspending and burying a card (target: its key in the
+    # deck). value is JSON. Both this device's changes and those merged are kept.
+    """CREATE TABLE sync_changes (
+        event_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        deck_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        value TEXT NOT NULL,
+        changed_at TEXT NOT NULL,
+        device TEXT NOT NULL,
+        shared INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX sync_changes_target ON sync_changes (kind, deck_id, target, changed_at)",
+    "CREATE INDEX sync_changes_unshared ON sync_changes (event_id) WHERE shared = 0",
+    # What was already set before v3 is shared as set at the epoch: any later change wins.
+    """INSERT INTO sync_changes (event_id, kind, deck_id, target, value, changed_at, device)
+    SELECT lower(hex(randomblob(16))), 'setting', d.id, s.key, json_quote(s.value),
+        '1970-01-01T00:00:00.000000Z', (SELECT value FROM meta WHERE key = 'device_id')
+    FROM decks d, json_each(CASE WHEN json_valid(d.settings) THEN d.settings ELSE '{}' END) s
+    WHERE s.type = 'text'""",
+    """INSERT INTO sync_changes (event_id, kind, deck_id, target, value, changed_at, device)
+    SELECT lower(hex(randomblob(16))), 'suspended', deck_id, key, 'true',
+        '1970-01-01T00:00:00.000000Z', (SELECT value FROM meta WHERE key = 'device_id')
+    FROM cards WHERE suspended = 1""",
+    # Segments of other devices merged (and this device's own, written), by file.
+    """CREATE TABLE sync_segments (
+        device TEXT NOT NULL,
+        name TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        merged_at TEXT NOT NULL,
+        PRIMARY KEY (device, name)
+    )""",
+    # Events held: they name a deck or card this collection does not have yet.
+    """CREATE TABLE sync_held (
+        event_id TEXT PRIMARY KEY,
+        device TEXT NOT NULL,
+        body TEXT NOT NULL,
+        reason TEXT NOT NULL
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
 """Forward migrations: MIGRATIONS[n] takes the schema from version n to n + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -321,3 +321,17 @@ def test_status_json_counts_every_deck_of_the_upgraded_collection(collection: Pa
         assert row["review"] == count(deck_id, 2)
         assert row["suspended"] == sum(key.startswith(f"{deck_id}/") for key in suspended)
     assert pragma(collection, "user_version") == SCHEMA_VERSION
+
+
+def test_v1_collection_gains_a_device_and_shares_every_review_at_its_first_sync(
+    store: Store, tmp_path: Path
+) -> None:
+    from srs.sync import sync, sync_status
+
+    before = sync_status(store)
+    report = sync(store, tmp_path / "sync")
+
+    assert len(before.device) == 16 and before.last_sync is None
+    assert before.pending["reviews"] == FACTS["row_counts"]["reviews"]
+    assert report.exported > FACTS["row_counts"]["reviews"] and report.problems == []
+    assert sync_status(store).to_share == 0

@@ -1,0 +1,92 @@
+"""The `sync_changes` table: values where the last writer wins, across devices.
+
+A deck setting, a card's suspension and a card's burial are values, not history: when two
+devices change one, the change made last (by time, then by device id, so every device picks the
+same one) is what every device ends with. Each change is kept with when and where it was made;
+this device's changes are written here by the functions that make them, in their transaction,
+and shared at the next `srs sync`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal, NamedTuple
+
+from srs.clock import to_db
+from srs.collection.store import Store
+
+__all__ = [
+    "DEVICE_KEY",
+    "ChangeKind",
+    "ChangeStamp",
+    "device_id",
+    "insert_change",
+    "latest_change",
+    "record_card_change",
+    "record_setting_change",
+]
+
+DEVICE_KEY = "device_id"
+"""The `meta` key holding this collection's device id (made by the v3 migration)."""
+
+ChangeKind = Literal["setting", "suspended", "buried"]
+"""What a change sets: a deck setting (target: its name), a card's suspension or burial
+(target: the card's key in its deck)."""
+
+_EVENT_ID = "lower(hex(randomblob(16)))"
+
+
+class ChangeStamp(NamedTuple):
+    """When and where a change was made; the later stamp wins (ties: the larger device id)."""
+
+    changed_at: str
+    device: str
+
+
+def device_id(store: Store) -> str:
+    """This collection's device id: the name of its folder in the sync folder."""
+    value = store.meta(DEVICE_KEY)
+    assert value is not None, "the v3 migration gives every collection a device id"
+    return value
+
+
+def record_setting_change(store: Store, deck_id: str, name: str, value: str | None) -> None:
+    """Note that this device set a deck setting (None: back to its default). Call it inside
+    the transaction that stores the setting."""
+    store.conn.execute(
+        "INSERT INTO sync_changes (event_id, kind, deck_id, target, value, changed_at, device) "
+        f"VALUES ({_EVENT_ID}, 'setting', ?, ?, ?, ?, ?)",
+        (deck_id, name, json.dumps(value), to_db(store.clock.now()), device_id(store)),
+    )
+
+
+def record_card_change(store: Store, kind: ChangeKind, card_id: int, value: object) -> None:
+    """Note that this device suspended, unsuspended or buried a card (`value`: JSON-ready).
+    Call it inside the transaction that changes the card."""
+    store.conn.execute(
+        "INSERT INTO sync_changes (event_id, kind, deck_id, target, value, changed_at, device) "
+        f"SELECT {_EVENT_ID}, ?, deck_id, key, ?, ?, ? FROM cards WHERE id = ?",
+        (kind, json.dumps(value), to_db(store.clock.now()), device_id(store), card_id),
+    )
+
+
+def latest_change(store: Store, kind: str, deck_id: str, target: str) -> ChangeStamp | None:
+    """The stamp of the change that holds now for this value (None: never changed)."""
+    row = store.conn.execute(
+        "SELECT changed_at, device FROM sync_changes WHERE kind = ? AND deck_id = ? "
+        "AND target = ? ORDER BY changed_at DESC, device DESC LIMIT 1",
+        (kind, deck_id, target),
+    ).fetchone()
+    return None if row is None else ChangeStamp(*row)
+
+
+def insert_change(
+    store: Store, event_id: str, kind: str, deck_id: str, target: str, value: str, at: ChangeStamp
+) -> None:
+    """Keep a change merged from another device (shared already; `value` is JSON text)."""
+    store.conn.execute(
+        "INSERT OR IGNORE INTO sync_changes "
+        "(event_id, kind, deck_id, target, value, changed_at, device, shared) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+        (event_id, kind, deck_id, target, value, at.changed_at, at.device),
+    )

@@ -1,0 +1,239 @@
+"""Sync between devices through a folder: answers, undos, settings and flags reach every
+device; damaged, newer or unplaceable segments and events are reported and wait."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import FakeClock, deck_yaml
+from devices import DECK, Device, demo_deck
+from fsrs import Rating
+
+from srs.collection.settings import get_settings, set_setting
+from srs.decks.importer import import_decks
+from srs.decks.validate import parse_deck
+from srs.study.answers import record_answer, suspend_card, suspended_cards, undo_answer
+from srs.sync import SyncError, sync, sync_status
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "shared"
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Iterator[tuple[Device, Device]]:
+    laptop = Device.make(tmp_path / "laptop.db", FakeClock(), demo_deck())
+    desktop = Device.make(tmp_path / "desktop.db", FakeClock(), demo_deck())
+    yield laptop, desktop
+    laptop.store.close()
+    desktop.store.close()
+
+
+def answer(device: Device, key: str, rating: Rating = Rating.Good) -> int:
+    device.clock.advance(minutes=7)
+    return record_answer(device.store, device.card(key), rating, duration_ms=4000).review_id
+
+
+def test_answers_made_on_each_device_reach_both(pair: tuple[Device, Device], folder: Path) -> None:
+    laptop, desktop = pair
+    answer(laptop, "free-0")
+    answer(laptop, "choice-0", Rating.Again)
+    desktop.clock.advance(minutes=3)
+    answer(desktop, "free-0", Rating.Easy)
+
+    sync(laptop.store, folder)
+    sync(desktop.store, folder)
+    sync(laptop.store)
+
+    assert laptop.log() == desktop.log()
+    assert len(laptop.log()) == 3
+    assert laptop.memories() == desktop.memories()
+
+
+def test_sync_without_a_folder_says_how_to_set_one(pair: tuple[Device, Device]) -> None:
+    with pytest.raises(SyncError, match="srs sync DIR"):
+        sync(pair[0].store)
+
+
+def test_a_segment_merged_again_adds_nothing(pair: tuple[Device, Device], folder: Path) -> None:
+    laptop, desktop = pair
+    answer(laptop, "free-0")
+    sync(laptop.store, folder)
+    sync(desktop.store, folder)
+    segment = next((folder / sync_status(laptop.store).device).glob("*.jsonl"))
+    copy = segment.with_name("00000002.jsonl")
+    copy.write_bytes(segment.read_bytes())  # delivered twice, under another name
+
+    report = sync(desktop.store)
+
+    assert report.merged == {}
+    assert len(desktop.log()) == 1
+
+
+def test_an_undo_after_sharing_removes_the_answer_everywhere(
+    pair: tuple[Device, Device], folder: Path
+) -> None:
+    laptop, desktop = pair
+    answer(laptop, "free-0")
+    laptop.clock.advance(minutes=1)
+    result = record_answer(laptop.store, laptop.card("free-1"), Rating.Good, duration_ms=1000)
+    sync(laptop.store, folder)
+    sync(desktop.store, folder)
+
+    undo_answer(laptop.store, result)
+    sync(laptop.store)
+    sync(desktop.store)
+
+    assert [key for key, *_ in desktop.log()] == ["free-0"]
+    assert desktop.memories() == laptop.memories()
+
+
+def test_the_later_setting_wins_on_both_devices(pair: tuple[Device, Device], folder: Path) -> None:
+    laptop, desktop = pair
+    set_setting(laptop.store, DECK, "new_per_day", "5")
+    desktop.clock.advance(minutes=1)
+    set_setting(desktop.store, DECK, "new_per_day", "7")
+
+    sync(desktop.store, folder)
+    sync(laptop.store, folder)
+    sync(desktop.store)
+
+    assert get_settings(laptop.store, DECK).new_per_day == 7
+    assert get_settings(desktop.store, DECK).new_per_day == 7
+
+
+def test_a_suspension_reaches_the_other_device(pair: tuple[Device, Device], folder: Path) -> None:
+    laptop, desktop = pair
+    suspend_card(laptop.store, laptop.card("choice-1"))
+
+    sync(laptop.store, folder)
+    sync(desktop.store, folder)
+
+    assert suspended_cards(desktop.store, DECK) == ["choice-1"]
+
+
+def test_a_half_copied_segment_waits_until_it_is_whole(
+    pair: tuple[Device, Device], folder: Path
+) -> None:
+    laptop, desktop = pair
+    answer(laptop, "free-0")
+    sync(laptop.store, folder)
+    segment = next((folder / sync_status(laptop.store).device).glob("*.jsonl"))
+    whole = segment.read_bytes()
+    segment.write_bytes(whole[: len(whole) // 2])
+
+    partial = sync(desktop.store, folder)
+    segment.write_bytes(whole)
+    complete = sync(desktop.store)
+
+    assert len(partial.problems) == 1 and str(segment) in partial.problems[0]
+    assert "skipped until it is whole" in partial.problems[0]
+    assert complete.merged == {"review": 1} and complete.problems == []
+    assert desktop.log() == laptop.log()
+
+
+def test_a_segment_from_a_newer_srs_is_held(pair: tuple[Device, Device], folder: Path) -> None:
+    laptop, desktop = pair
+    answer(laptop, "free-0")
+    sync(laptop.store, folder)
+    segment = next((folder / sync_status(laptop.store).device).glob("*.jsonl"))
+    header, _, body = segment.read_bytes().partition(b"\n")
+    newer = {**json.loads(header), "version": 99}
+    segment.write_bytes(json.dumps(newer).encode() + b"\n" + body)
+
+    report = sync(desktop.store, folder)
+
+    assert len(report.problems) == 1 and "newer srs" in report.problems[0]
+    assert desktop.log() == []
+    assert sync_status(desktop.store).devices[0].waiting == 1
+
+
+def test_answers_to_a_deck_not_here_are_held_until_it_is_imported(
+    tmp_path: Path, folder: Path
+) -> None:
+    other = deck_yaml("other", free=2)
+    laptop = Device.make(tmp_path / "laptop.db", FakeClock(), demo_deck(), other)
+    desktop = Device.make(tmp_path / "desktop.db", FakeClock(), demo_deck())
+    laptop.clock.advance(minutes=5)
+    record_answer(laptop.store, laptop.card("free-1", "other"), Rating.Good, duration_ms=1)
+    sync(laptop.store, folder)
+
+    held = sync(desktop.store, folder)
+    import_decks(desktop.store, [parse_deck(other)])
+    released = sync(desktop.store)
+
+    assert held.held == 1 and sync_status(desktop.store).pending["held"] == 0
+    assert released.merged == {"review": 1}
+    assert desktop.log("other") == laptop.log("other")
+
+
+def test_an_invalid_setting_from_another_device_is_skipped_with_its_file(
+    pair: tuple[Device, Device], folder: Path
+) -> None:
+    laptop, desktop = pair
+    set_setting(laptop.store, DECK, "new_per_day", "5")
+    sync(laptop.store, folder)
+    segment = next((folder / sync_status(laptop.store).device).glob("*.jsonl"))
+    _rewrite_events(segment, lambda event: {**event, "value": "-3"})
+
+    report = sync(desktop.store, folder)
+
+    assert len(report.problems) == 1
+    assert str(segment) in report.problems[0] and "new_per_day" in report.problems[0]
+    assert get_settings(desktop.store, DECK).new_per_day == 20
+
+
+def test_status_counts_what_waits_to_be_shared(pair: tuple[Device, Device], folder: Path) -> None:
+    laptop, _desktop = pair
+    answer(laptop, "free-0")
+    answer(laptop, "free-1")
+
+    before = sync_status(laptop.store)
+    sync(laptop.store, folder)
+    after = sync_status(laptop.store)
+
+    assert before.pending["reviews"] == 2 and before.last_sync is None
+    assert after.to_share == 0 and after.last_sync == laptop.clock.current
+    assert after.folder == folder.resolve()
+
+
+def test_answers_given_in_either_order_by_the_clocks_give_the_same_memory(
+    pair: tuple[Device, Device], folder: Path
+) -> None:
+    laptop, desktop = pair
+    keys = ["free-0", "free-1", "choice-0", "choice-1"]
+    desktop.clock.advance(hours=2)
+    for key in keys:
+        answer(desktop, key, Rating.Again)
+    sync(desktop.store, folder)
+    sync(laptop.store, folder)
+    for key in keys:  # earlier by the laptop's clock than the desktop's answers
+        answer(laptop, key, Rating.Easy)
+
+    sync(laptop.store)
+    sync(desktop.store)
+
+    assert laptop.clock.current < desktop.clock.current - timedelta(hours=1)
+    assert len(desktop.log()) == 8
+    assert laptop.memories() == desktop.memories()
+
+
+def _rewrite_events(segment: Path, change: object) -> None:
+    """Rewrite a segment's events with `change` and a matching checksum (a hostile writer)."""
+    import hashlib
+
+    assert callable(change)
+    header, _, body = segment.read_bytes().partition(b"\n")
+    events = [change(json.loads(line)) for line in body.decode().splitlines()]
+    new_body = "".join(json.dumps(event) + "\n" for event in events).encode()
+    meta = {
+        **json.loads(header),
+        "bytes": len(new_body),
+        "sha256": hashlib.sha256(new_body).hexdigest(),
+    }
+    segment.write_bytes(json.dumps(meta).encode() + b"\n" + new_body)
