@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from srs.cli.common import errors_as_messages, open_store, print_json, run_tui
+
+if TYPE_CHECKING:
+    from srs.collection.outcomes import ExamOutcome
 
 __all__ = ["exam"]
 
@@ -85,14 +90,24 @@ def exam_calibration_command(ctx: click.Context, deck: str, as_json: bool) -> No
     """How the predicted chances to pass compare with DECK's exam results (Brier score), and
     whether recalibrating against them predicts better."""
     from srs.exam.form import required_exam_spec
-    from srs.exam.readiness import calibration
+    from srs.exam.readiness import calibration, real_exams
 
     with open_store(ctx) as store, errors_as_messages():
         required_exam_spec(store, deck)
         result = calibration(store, deck)
+        outcomes, real = real_exams(store, deck)
     if as_json:
-        print_json(result.to_dict())
+        print_json(
+            result.to_dict()
+            | {"real_exams": [_outcome_dict(o) for o in outcomes], "real_brier": real.brier}
+        )
         return
+    for o in outcomes:
+        predicted = "" if o.predicted_pass is None else f"  predicted {o.predicted_pass:.0%}"
+        score = "" if o.score is None else f"  score {o.score:.0%}"
+        click.echo(f"real exam {o.exam_date}: {'PASS' if o.passed else 'FAIL'}{score}{predicted}")
+    if real.brier is not None:
+        click.echo(f"real exams with a prediction {real.attempts}  Brier {real.brier:.3f}")
     if not result.attempts:
         click.echo("no submitted attempts with a prediction yet")
         return
@@ -112,3 +127,13 @@ def exam_calibration_command(ctx: click.Context, deck: str, as_json: bool) -> No
         f"{line}, {result.brier_after:.3f} recalibrated (leave-one-out); per question "
         f"{result.question_brier_before:.3f} and {result.question_brier_after:.3f}: {verdict}"
     )
+
+
+def _outcome_dict(outcome: ExamOutcome) -> dict[str, object]:
+    return {
+        "exam_date": outcome.exam_date.isoformat(),
+        "passed": outcome.passed,
+        "score": outcome.score,
+        "predicted_pass": outcome.predicted_pass,
+        "predicted_score": outcome.predicted_score,
+    }

@@ -11,6 +11,7 @@ import json
 from zoneinfo import ZoneInfo
 
 from srs.clock import DEFAULT_ROLLOVER_HOUR, Clock
+from srs.collection.changes import record_setting_change
 from srs.collection.decks import deck_row
 from srs.collection.store import CollectionError, Store
 from srs.model.settings import DeckSettings, SettingError, normalize_setting
@@ -24,6 +25,7 @@ __all__ = [
     "set_day_start_hour",
     "set_setting",
     "set_time_zone",
+    "store_setting",
     "time_zone_name",
 ]
 
@@ -63,15 +65,31 @@ def set_setting(store: Store, deck_id: str, key: str, text: str) -> DeckSettings
     """
     name, value = normalize_setting(key, text)
     with store.write():
-        stored = json.loads(_stored_settings(store, deck_id) or "{}")
-        stored = stored if isinstance(stored, dict) else {}
-        if value is None:
-            stored.pop(name, None)
-        else:
-            stored[name] = value
-        updated = json.dumps(stored, sort_keys=True, separators=(",", ":"))
-        store.conn.execute("UPDATE decks SET settings = ? WHERE id = ?", (updated, deck_id))
+        updated = store_setting(store, deck_id, name, value)
+        record_setting_change(store, deck_id, name, value)  # shared at the next `srs sync`
     return DeckSettings.from_json(updated)
+
+
+def store_setting(store: Store, deck_id: str, name: str, value: str | None) -> str:
+    """Write one setting already normalized (`normalize_setting`; None: the default), inside
+    the caller's transaction, without noting it as this device's change: `set_setting` for
+    the learner, and sync for a change merged from another device.
+
+    Returns:
+        The deck's stored settings after the change (JSON).
+
+    Raises:
+        CollectionError: no such deck.
+    """
+    stored = json.loads(_stored_settings(store, deck_id) or "{}")
+    stored = stored if isinstance(stored, dict) else {}
+    if value is None:
+        stored.pop(name, None)
+    else:
+        stored[name] = value
+    updated = json.dumps(stored, sort_keys=True, separators=(",", ":"))
+    store.conn.execute("UPDATE decks SET settings = ? WHERE id = ?", (updated, deck_id))
+    return updated
 
 
 # --- the learner's day ----------------------------------------------------------------------

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import groupby
 
 from srs.collection.attempts import questions_at_start, submitted_attempts
 from srs.collection.memory import ExamCardMemory, exam_card_memories
+from srs.collection.outcomes import ExamOutcome, exam_outcomes
 from srs.collection.reviews import first_choice_answers, later_choice_answers
 from srs.collection.settings import get_settings
 from srs.collection.store import Store
@@ -49,9 +50,11 @@ __all__ = [
     "RECENT_ATTEMPTS",
     "calibration",
     "card_probabilities",
+    "chance_model",
     "deck_readiness",
     "form_prediction",
     "guessing",
+    "real_exams",
     "recalibration_check",
 ]
 
@@ -122,8 +125,13 @@ class _Model:
 
     def chance(self, memory: Memory, options: int, answers: int, at: datetime) -> float:
         recall = retrievability(memory, at, self.parameters)
+        return self.chance_of(recall, math.comb(options, answers))
+
+    def chance_of(self, recall: float | None, picks: int) -> float:
+        """The chance of a right answer from the model's R (None: never studied) and the
+        number of ways of picking the card's options."""
         recall = self.guessing.prior_recall if recall is None else self.recall.apply(recall)
-        raw = answer_probability(recall, self.guessing.rate(math.comb(options, answers)))
+        raw = answer_probability(recall, self.guessing.rate(picks))
         return raw if self.recalibration is None else self.recalibration.apply(raw)
 
 
@@ -176,6 +184,13 @@ def _chances(
     now = store.clock.now()
     for card in exam_card_memories(store, deck_id, card_ids):
         yield card, model.chance(card.memory, card.options, card.answers, now)
+
+
+def chance_model(store: Store, deck_id: str) -> Callable[[float | None, int], float]:
+    """The deck's model as a function: the chance of answering a card right from its R on
+    some day (None: never studied) and its ways of picking options, C(options, answers). The
+    exam plan (`srs.plan`) evaluates it on the days ahead, with R projected by FSRS."""
+    return _model(store, deck_id).chance_of
 
 
 def card_probabilities(
@@ -257,3 +272,16 @@ def calibration(store: Store, deck_id: str | None = None) -> Calibration:
         question_brier_after=check.question_brier_after,
         recalibrated=check.recalibration is not None,
     )
+
+
+def real_exams(store: Store, deck_id: str | None = None) -> tuple[list[ExamOutcome], Calibration]:
+    """The real exams recorded (`srs plan DECK --result`), each with the chance srs predicted
+    for its day, and how those predictions score against the outcomes (Brier score).
+
+    Args:
+        store: the collection.
+        deck_id: one deck's exams, or None for every deck's.
+    """
+    outcomes = exam_outcomes(store, deck_id)
+    pairs = [(o.predicted_pass, float(o.passed)) for o in outcomes if o.predicted_pass is not None]
+    return outcomes, calibration_of(pairs)

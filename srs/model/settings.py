@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -53,6 +53,11 @@ class DeckSettings:
         fuzz: spread intervals a little (seeded per card) so cards learned together part.
         leech_threshold: lapses after which a card is flagged as a leech.
         parameters: the 21 FSRS-6 weights (py-fsrs's defaults until personal ones exist).
+        exam_date: the study day of the real exam (None: no date set; `srs plan`).
+        exam_day_retention: before `exam_date`, no review is planned past it that would let
+            the card's chance of recall on the day fall below this (`srs.study.examday`).
+        minutes_per_day: the learner's daily study time, which the exam plan's days are
+            checked against.
     """
 
     desired_retention: float = 0.9
@@ -65,6 +70,9 @@ class DeckSettings:
     fuzz: bool = True
     leech_threshold: int = 8
     parameters: tuple[float, ...] = tuple(DEFAULT_PARAMETERS)
+    exam_date: date | None = None
+    exam_day_retention: float = 0.95
+    minutes_per_day: int = 30
 
     @classmethod
     def from_json(cls, text: str) -> DeckSettings:
@@ -84,6 +92,9 @@ SETTING_KEYS: dict[str, str] = {
     "fuzz": "spread intervals a little so cards learned together part, on/off (on)",
     "leech_threshold": "lapses that flag a card as a leech, 1-99 (8)",
     "parameters": "the 21 FSRS-6 weights, comma-separated, or 'default' (default)",
+    "exam_date": "the day of the real exam, YYYY-MM-DD, or 'none' (none; see srs plan)",
+    "exam_day_retention": "chance of recall kept on exam day until then, 0.70-0.99 (0.95)",
+    "minutes_per_day": "daily study time the exam plan is checked against, 1-1440 (30)",
 }
 """Every per-deck setting, with a one-line description that ends with its default."""
 
@@ -105,16 +116,28 @@ def _whole(key: str, low: int, high: int, unit: str = "") -> Callable[[str], int
     return parse
 
 
-def _retention(text: str) -> float:
+def _retention(key: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            value = math.nan
+        if not 0.7 <= value <= 0.99:
+            raise SettingError(f"{key} must be from 0.70 to 0.99 (or 70%-99%), not '{text}'")
+        return round(value, 4)
+
+    return parse
+
+
+def _day(text: str) -> date | None:
+    if text.lower() in {"none", ""}:
+        return None
     try:
-        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
     except ValueError:
-        value = math.nan
-    if not 0.7 <= value <= 0.99:
-        raise SettingError(
-            f"desired_retention must be from 0.70 to 0.99 (or 70%-99%), not '{text}'"
-        )
-    return round(value, 4)
+        raise SettingError(f"exam_date must be a date as YYYY-MM-DD, not '{text}'") from None
 
 
 def _steps(key: str) -> Callable[[str], tuple[timedelta, ...]]:
@@ -160,7 +183,7 @@ def _parameters(text: str) -> tuple[float, ...]:
 
 
 _PARSERS: dict[str, Callable[[str], object]] = {
-    "desired_retention": _retention,
+    "desired_retention": _retention("desired_retention"),
     "learning_steps": _steps("learning_steps"),
     "relearning_steps": _steps("relearning_steps"),
     "maximum_interval": _whole("maximum_interval", 1, 36500, "d"),
@@ -170,6 +193,9 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "fuzz": _switch,
     "leech_threshold": _whole("leech_threshold", 1, 99),
     "parameters": _parameters,
+    "exam_date": _day,
+    "exam_day_retention": _retention("exam_day_retention"),
+    "minutes_per_day": _whole("minutes_per_day", 1, 1440),
 }
 
 
@@ -182,6 +208,10 @@ def _format_step(step: timedelta) -> str:
 
 
 def _setting_text(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, tuple) and value and isinstance(value[0], float):

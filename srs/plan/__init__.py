@@ -1,1 +1,23 @@
 """The exam-day plan: a forecast to the exam date and the chance to pass on the day."""
+
+from srs.plan.plan import (
+    ExamPlan,
+    PlanDay,
+    PlanError,
+    clear_exam_date,
+    exam_plan,
+    pending_outcome,
+    record_outcome,
+    set_exam_date,
+)
+
+__all__ = [
+    "ExamPlan",
+    "PlanDay",
+    "PlanError",
+    "clear_exam_date",
+    "exam_plan",
+    "pending_outcome",
+    "record_outcome",
+    "set_exam_date",
+]

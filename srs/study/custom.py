@@ -1,27 +1,29 @@
 """Custom study: studying beyond the day's queue, as Anki's Custom Study does, shaped for an exam.
 
-Four selections: drill one topic; the questions missed in the last mock exam; extra new cards
-today; review ahead (review cards due in the next few days). A `StudySession` built with one
-(`StudySession(store, ["aws"], custom=CustomStudy.of_topic("IAM"))`) studies exactly those
-cards. Its answers are reviews like any other (FSRS schedules an early review from the time
-that really passed), logged with the source 'custom' so they spend none of the day's new-card
-or review limits. The cards are read through `srs.collection`; which ones, in what order, and
-why there are none, is decided here.
+Five selections: drill one topic; the questions missed in the last mock exam; extra new cards
+today; review ahead (review cards due in the next few days); cram the weakest cards. A
+`StudySession` built with one (`StudySession(store, ["aws"], custom=CustomStudy.of_topic("IAM"))`)
+studies exactly those cards. Its answers are reviews like any other (FSRS schedules an early
+review from the time that really passed), logged with the source 'custom' so they spend none of
+the day's new-card or review limits. The cards are read through `srs.collection`; which ones, in
+what order, and why there are none, is decided here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from srs.clock import to_db
 from srs.collection.attempts import last_submitted_attempt_id, missed_card_ids
 from srs.collection.decks import study_settings
 from srs.collection.memory import deck_queue, studyable_cards, topic_cards, topic_counts
-from srs.collection.settings import clock_for
+from srs.collection.planning import studied_cards
+from srs.collection.settings import clock_for, get_settings
 from srs.collection.store import CollectionError, Store
+from srs.model.memory import retrievability
 
 __all__ = [
     "MAX_AMOUNT",
@@ -32,6 +34,7 @@ __all__ = [
     "custom_cards",
     "required_custom_cards",
     "study_topics",
+    "weakest_cards",
 ]
 
 MAX_AMOUNT = 9999
@@ -53,6 +56,9 @@ class CustomKind(StrEnum):
     """New cards beyond the day's limit."""
     AHEAD = "ahead"
     """Review cards due in the next few days (not today: those are today's queue)."""
+    WEAKEST = "weakest"
+    """Cram: the studied cards least likely to be recalled now, due or not, weakest topic
+    first."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,12 @@ class CustomStudy:
         ValueError: not from 1 to `MAX_AMOUNT`."""
         return cls(CustomKind.AHEAD, amount=_amount(days, "days ahead"))
 
+    @classmethod
+    def weakest(cls, count: int) -> CustomStudy:
+        """Raises:
+        ValueError: not from 1 to `MAX_AMOUNT`."""
+        return cls(CustomKind.WEAKEST, amount=_amount(count, "cards"))
+
     @property
     def title(self) -> str:
         """What the session studies, for its title (the topic is deck text: display it
@@ -99,6 +111,8 @@ class CustomStudy:
             return "missed in the last mock exam"
         if self.kind is CustomKind.NEW:
             return f"{self.amount} extra new card{'s' * (self.amount != 1)}"
+        if self.kind is CustomKind.WEAKEST:
+            return f"the {self.amount} weakest card{'s' * (self.amount != 1)}"
         return f"reviews due in the next {self.amount} day{'s' * (self.amount != 1)}"
 
 
@@ -136,6 +150,8 @@ def custom_cards(
             missed = [] if attempt_id is None else missed_card_ids(store, attempt_id)
             studyable = studyable_cards(store, missed, today=today)
             cards += [(card_id, studyable[card_id]) for card_id in missed if card_id in studyable]
+        elif study.kind is CustomKind.WEAKEST:
+            cards += weakest_cards(store, deck_id, study.amount - len(cards), now=now, today=today)
         elif study.kind is CustomKind.NEW:
             queue = deck_queue(
                 store,
@@ -158,6 +174,28 @@ def custom_cards(
             tomorrow = to_db(day_end)
             cards += [(card_id, False) for due, card_id in queue.reviews if due >= tomorrow]
     return cards
+
+
+def weakest_cards(
+    store: Store, deck_id: str, count: int, *, now: datetime, today: date
+) -> list[CustomCard]:
+    """The deck's `count` studied cards with the lowest chance of recall at `now` (the memory
+    model's R), due or not, grouped by topic: the topic whose chosen cards are weakest on
+    average first, each topic's weakest card first. New cards are left out: they have no
+    recall to be weak in, and extra new cards are `CustomStudy.new_cards`."""
+    if count <= 0:
+        return []
+    parameters = get_settings(store, deck_id).parameters
+    chances = []
+    for card_id, topic, memory in studied_cards(store, deck_id, today=today):
+        recall = retrievability(memory, now, parameters)
+        chances.append((0.0 if recall is None else recall, card_id, topic))
+    chosen = sorted(chances)[:count]
+    by_topic: dict[str | None, list[tuple[float, int, str | None]]] = {}
+    for entry in chosen:
+        by_topic.setdefault(entry[2], []).append(entry)
+    topics = sorted(by_topic.values(), key=lambda group: sum(r for r, _, _ in group) / len(group))
+    return [(card_id, False) for group in topics for _, card_id, _ in group]
 
 
 def required_custom_cards(
@@ -185,6 +223,8 @@ def required_custom_cards(
         raise CustomStudyError(f"the last mock exam of {where} left nothing missed to study")
     if study.kind is CustomKind.NEW:
         raise CustomStudyError(f"no new cards left in {where}")
+    if study.kind is CustomKind.WEAKEST:
+        raise CustomStudyError(f"no card of {where} has been studied yet")
     days = f"{study.amount} day{'s' * (study.amount != 1)}"
     raise CustomStudyError(f"no review card of {where} is due in the next {days}")
 

@@ -31,6 +31,7 @@ from fsrs.scheduler import FUZZ_RANGES
 from srs.clock import Clock
 from srs.model.memory import Memory, MemoryState
 from srs.model.settings import DeckSettings
+from srs.study.examday import capped_interval
 
 __all__ = [
     "Preview",
@@ -165,6 +166,18 @@ def _outcomes(
     cards = {rating: scheduler.review_card(before, rating, when)[0] for rating in ratings}
     fraction = random.Random(f"{card_id}:{memory.reps + 1}").random() if settings.fuzz else None
     days = _review_days(memory, cards, settings, fraction, clock)
+    if settings.exam_date is not None:  # before the exam, keep recall on the day (examday.py)
+        to_exam = (settings.exam_date - moment.today).days
+        days = {
+            rating: capped_interval(
+                n,
+                _stability(cards[rating]),
+                to_exam,
+                settings.exam_day_retention,
+                settings.parameters,
+            )
+            for rating, n in days.items()
+        }
     result = {}
     for rating, card in cards.items():
         if rating in days:

@@ -101,7 +101,7 @@ def test_two_custom_study_options_are_a_usage_error(db: Path, opened: list[dict[
     result = invoke(db, "review", "synthetic-data", "--missed", "--new", "5")
 
     assert result.exit_code == 2
-    assert "choose one of --topic, --missed, --new and --ahead" in result.stderr
+    assert "choose one of --topic, --missed, --new, --ahead and --weakest" in result.stderr
     assert opened == []
 
 

@@ -17,7 +17,13 @@ from srs.collection.store import Store
 from srs.decks.importer import import_decks
 from srs.decks.validate import parse_deck
 from srs.exam.engine import answer, start_exam, submit
-from srs.study.custom import CustomStudy, CustomStudyError, custom_cards, study_topics
+from srs.study.custom import (
+    CustomStudy,
+    CustomStudyError,
+    custom_cards,
+    required_custom_cards,
+    study_topics,
+)
 from srs.study.session import StudySession
 
 MakeStore = Callable[..., Store]
@@ -233,3 +239,31 @@ def test_a_card_retired_by_an_import_after_the_queue_was_built_is_never_shown(
     import_decks(store, [parse_deck(without_free_1)])
 
     assert shown_keys(store, session) == ["free-0", "free-2"]
+
+
+def test_weakest_takes_the_studied_cards_least_likely_recalled_weakest_topic_first(
+    make_store: MakeStore,
+) -> None:
+    store = make_store(TOPICS_DECK)
+    now = store.clock.now()
+    # Seen 9 stabilities ago: weakest; then 1.5, 0.67 and 0.33 stabilities ago; mdns is new.
+    make_review_card(store, card_id(store, "ssh"), now - timedelta(days=1), stability=2.0)
+    make_review_card(store, card_id(store, "dns"), now - timedelta(days=8), stability=1.0)
+    make_review_card(store, card_id(store, "rdp"), now + timedelta(days=20), stability=30.0)
+    make_review_card(store, card_id(store, "loopback"), now + timedelta(days=1), stability=3.0)
+    weakest = CustomStudy.weakest(3)
+
+    chosen = [key_of(store, cid) for cid, _ in custom_cards(store, ["net"], weakest)]
+
+    # The three weakest are dns (R lowest), ssh and loopback; Names (dns alone) is the weakest
+    # topic, then Remote (ssh), then no topic; rdp, well known, and mdns, never seen, stay out.
+    assert chosen == ["dns", "ssh", "loopback"]
+    session = StudySession(store, ["net"], custom=weakest)
+    assert shown_keys(store, session) == ["dns", "ssh", "loopback"]
+    assert sources(store) == ["custom"] * 3
+
+
+def test_weakest_with_nothing_studied_says_so(make_store: MakeStore) -> None:
+    store = make_store(TOPICS_DECK)
+    with pytest.raises(CustomStudyError, match="has been studied yet"):
+        required_custom_cards(store, ["net"], CustomStudy.weakest(5))

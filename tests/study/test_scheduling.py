@@ -6,7 +6,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import FakeClock, deck_yaml
@@ -24,8 +24,14 @@ from srs.collection.settings import (
     set_setting,
 )
 from srs.collection.store import CollectionError, Store
-from srs.model.memory import Memory, MemoryState
-from srs.model.settings import SETTING_KEYS, DeckSettings, SettingError, setting_texts
+from srs.model.memory import Memory, MemoryState, forgetting_curve
+from srs.model.settings import (
+    SETTING_KEYS,
+    DeckSettings,
+    SettingError,
+    normalize_setting,
+    setting_texts,
+)
 from srs.study.scheduling import format_interval, preview, schedule
 
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
@@ -343,3 +349,46 @@ def test_personal_parameters_change_the_schedule(make_store: MakeStore) -> None:
     assert setting_texts(settings)["parameters"] != "default"
     good = schedule(Memory(), Rating.Good, card_id=1, now=NOW, settings=settings, clock=DAYS)
     assert good.stability == 5.0
+
+
+# --- the exam-day cap -----------------------------------------------------------------------
+
+
+def test_before_the_exam_no_answer_plans_a_review_past_it_below_the_exam_day_target() -> None:
+    clock = Clock(zone=UTC)
+    now = datetime(2025, 1, 6, 12, tzinfo=UTC)
+    exam = date(2025, 1, 31)
+    plain = DeckSettings(fuzz=False)
+    dated = DeckSettings(fuzz=False, exam_date=exam)
+    memory = Memory(MemoryState.Review, None, 12.0, 5.0, now, now - timedelta(days=12), reps=4)
+    free = schedule(memory, Rating.Good, card_id=1, now=now, settings=plain, clock=clock)
+    capped = schedule(memory, Rating.Good, card_id=1, now=now, settings=dated, clock=clock)
+    assert free.due is not None and capped.due is not None and capped.stability is not None
+    assert clock.study_day(free.due) > exam  # without the date it would pass the exam...
+    assert clock.study_day(capped.due) < clock.study_day(free.due)
+    # ...and would leave recall on exam day below 0.95: now it comes back before the exam.
+    assert forgetting_curve(25, capped.stability, dated.parameters) < 0.95
+    assert clock.study_day(capped.due) <= exam
+    shown = preview(memory, card_id=1, now=now, settings=dated, clock=clock)[Rating.Good]
+    assert shown.due == capped.due  # the button shows what the answer does
+
+
+def test_after_the_exam_scheduling_is_fsrs_own_again() -> None:
+    clock = Clock(zone=UTC)
+    now = datetime(2025, 1, 6, 12, tzinfo=UTC)
+    memory = Memory(MemoryState.Review, None, 12.0, 5.0, now, now - timedelta(days=12), reps=4)
+    past = DeckSettings(fuzz=False, exam_date=date(2025, 1, 5))
+    plain = DeckSettings(fuzz=False)
+    assert schedule(
+        memory, Rating.Good, card_id=1, now=now, settings=past, clock=clock
+    ) == schedule(memory, Rating.Good, card_id=1, now=now, settings=plain, clock=clock)
+
+
+def test_exam_settings_are_parsed_and_validated() -> None:
+    assert normalize_setting("exam_date", "2026-03-14") == ("exam_date", "2026-03-14")
+    assert normalize_setting("exam_day_retention", "96%") == ("exam_day_retention", "0.96")
+    for key, text in (("exam_date", "2026-02-30"), ("exam_day_retention", "1.2")):
+        with pytest.raises(SettingError):
+            normalize_setting(key, text)
+    stored = DeckSettings.from_json('{"exam_date": "2026-03-14", "exam_day_retention": "0.97"}')
+    assert stored.exam_date == date(2026, 3, 14) and stored.exam_day_retention == 0.97

@@ -1,0 +1,256 @@
+"""The exam plan: how long planning takes, and whether following it helps simulated learners.
+
+`python -m bench.plan [--seeds N] [--json]` (`python -m bench` runs it too).
+
+Speed: a 10,000-card deck with an exam 90 days out, half of it studied: `exam_plan` whole
+(reads, the model fit, the forecast) and the forecast alone, median of a few runs.
+
+Evidence: the simulated learners of `bench.readiness` (a hidden FSRS memory that is the truth)
+study the readiness deck (150 cards, 20 questions, pass at 80%) for a fixed number of minutes a
+day until an exam 30 or 60 days out, each answer taking the learner 6-25 s. Once following the
+plan (the exam date set: the exam-day cap, and each morning the deck's new cards a day set to
+the plan's) and once with plain scheduling (the deck's defaults: 20 new cards a day, no cap).
+On exam day: the share of cards the learner truly recalls, the true chance to pass (the oracle:
+every form, from the hidden memory), and one simulated sitting. The plan's exam-day chance
+predicted on the first day is scored against the sitting (Brier), beside the oracle's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, timedelta
+from pathlib import Path
+from typing import Any
+
+from fsrs import Rating
+
+from bench.readiness import (
+    DECK,
+    LEARNERS,
+    PASS_MARK,
+    QUESTIONS,
+    START,
+    HiddenMemory,
+    Learner,
+    _deck_text,
+    _pick,
+)
+from srs.clock import Clock
+from srs.collection.memory import exam_card_memories
+from srs.collection.settings import set_setting
+from srs.collection.store import Store
+from srs.decks.importer import import_decks
+from srs.decks.validate import parse_deck
+from srs.exam.form import needed_to_pass
+from srs.exam.probability import predict
+from srs.plan import exam_plan, set_exam_date
+from srs.study.session import StudySession
+
+__all__ = ["main"]
+
+MINUTES = 8
+"""Each learner's study time a day."""
+HORIZONS = (30, 60)
+KINDS = ("matched", "fast forgetter", "strong", "mixed difficulty", "lured guesser")
+
+
+@dataclass(frozen=True)
+class Run:
+    learner: str
+    days: int
+    planned: bool
+    seed: int
+    recalled: float
+    true_chance: float
+    predicted: float | None
+    passed: bool
+
+
+def _study(store: Store, world: HiddenMemory, now: list[Any], rng: random.Random) -> None:
+    """Study today's queue until the day's minutes are spent."""
+    session = StudySession(store, [DECK], rng=rng)
+    spent = 0.0
+    while spent < MINUTES * 60 and (card := session.next_card()) is not None:
+        options = [option.text for option in session.choices(card)]
+        knows = rng.random() < world.recall(card.id, now[0])
+        chosen = _pick(options, card.content.answers, knows, world.guess(card.id), rng)
+        right = set(chosen) == set(card.content.answers)
+        duration = rng.uniform(6, 25)
+        spent += duration
+        now[0] += timedelta(seconds=duration)
+        session.answer(
+            card.id,
+            Rating.Good if right else Rating.Again,
+            duration_ms=int(duration * 1000),
+            choice=chosen,
+        )
+        world.learn(card.id, knows, now[0])
+
+
+def simulate(learner: Learner, days: int, planned: bool, seed: int, folder: Path) -> Run:
+    rng = random.Random(f"{learner.name}:{days}:{seed}")
+    now = [START]
+    path = folder / f"plan-{planned}.db"
+    store = Store.open(path, Clock(now_fn=lambda: now[0], zone=UTC))
+    store.conn.execute("PRAGMA synchronous = OFF")
+    import_decks(store, [parse_deck(_deck_text())])
+    shapes = {
+        card_id: (n, options, answers)
+        for n, (card_id, _t, options, answers, _m) in enumerate(
+            sorted(exam_card_memories(store, DECK))
+        )
+    }
+    world = HiddenMemory(learner, shapes)
+    world.know_some(rng)
+    exam: date = (START + timedelta(days=days)).date()
+    predicted = None
+    for day in range(days + 1):
+        now[0] = START + timedelta(days=day, hours=rng.uniform(7.5, 9.0))
+        if planned:
+            plan = set_exam_date(store, DECK, exam) if day == 0 else exam_plan(store, DECK)
+            assert plan is not None
+            predicted = plan.pass_chance_exam_day if day == 0 else predicted
+            set_setting(store, DECK, "new_per_day", str(plan.new_per_day))
+        if day < days:
+            _study(store, world, now, rng)
+    now[0] += timedelta(hours=3)
+    truth = {card_id: world.exam_chance(card_id, now[0]) for card_id in shapes}
+    recalled = statistics.fmean(world.recall(card_id, now[0]) for card_id in shapes)
+    needed = needed_to_pass(PASS_MARK, QUESTIONS)
+    true_chance = predict([(list(truth.values()), QUESTIONS)], needed).pass_chance
+    form = rng.sample(list(truth), QUESTIONS)
+    passed = sum(rng.random() < truth[card_id] for card_id in form) >= needed
+    store.close()
+    path.unlink()
+    return Run(learner.name, days, planned, seed, recalled, true_chance, predicted, passed)
+
+
+def evidence(seeds: int) -> list[Run]:
+    runs = []
+    learners = [learner for learner in LEARNERS if learner.name in KINDS]
+    with tempfile.TemporaryDirectory(prefix="srs-plan-") as folder:
+        for learner in learners:
+            for days in HORIZONS:
+                for seed in range(seeds):
+                    for planned in (True, False):
+                        runs.append(simulate(learner, days, planned, seed, Path(folder)))
+    return runs
+
+
+def speed(repeats: int = 5) -> dict[str, float]:
+    """Median ms of `exam_plan` and of the forecast alone, 10,000 cards, exam 90 days out."""
+    from srs.plan import forecast as forecast_module
+
+    lines = ["deck: big", "title: Big", "exam: {questions: 60, pass_mark: 70%}", "cards:"]
+    for n in range(10_000):
+        lines.append(
+            f"  - {{id: c{n}, topic: T{n % 8}, question: Q{n}?, answer: R{n}, "
+            f"distractors: [W{n}a, W{n}b, W{n}c]}}"
+        )
+    now = [START]
+    rng = random.Random(0)
+    with tempfile.TemporaryDirectory(prefix="srs-plan-") as folder:
+        store = Store.open(Path(folder) / "big.db", Clock(now_fn=lambda: now[0], zone=UTC))
+        import_decks(store, [parse_deck(("\n".join(lines) + "\n").encode())])
+        with store.write():  # half the deck studied, due over the next two months
+            for card_id in range(1, 5001):
+                stability = rng.uniform(2, 60)
+                due = START + timedelta(days=rng.uniform(-5, 60))
+                store.conn.execute(
+                    "UPDATE memory SET state = 2, stability = ?, difficulty = 5.0, due = ?, "
+                    "last_review = ?, reps = 3 WHERE card_id = ?",
+                    (
+                        stability,
+                        due.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                        (due - timedelta(days=stability)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                        card_id,
+                    ),
+                )
+        set_exam_date(store, "big", (START + timedelta(days=90)).date())
+        whole, alone = [], []
+        original = forecast_module.forecast
+        for _ in range(repeats):
+            spent: list[float] = []
+
+            def timed(source: Any, spent: list[float] = spent) -> Any:
+                started = time.perf_counter()
+                result = original(source)
+                spent.append(time.perf_counter() - started)
+                return result
+
+            import srs.plan.plan as plan_module
+
+            plan_module.forecast = timed
+            started = time.perf_counter()
+            exam_plan(store, "big")
+            whole.append((time.perf_counter() - started) * 1000)
+            alone.append(spent[0] * 1000)
+            plan_module.forecast = original
+        store.close()
+    return {"exam_plan_ms": statistics.median(whole), "forecast_ms": statistics.median(alone)}
+
+
+def _brier(pairs: Sequence[tuple[float, bool]]) -> float:
+    return math.fsum((p - float(o)) ** 2 for p, o in pairs) / len(pairs)
+
+
+def summary(runs: Sequence[Run]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for days in HORIZONS:
+        for planned in (True, False):
+            group = [r for r in runs if r.days == days and r.planned is planned]
+            result[f"{days}d {'plan' if planned else 'plain'}"] = {
+                "runs": len(group),
+                "recalled": statistics.fmean(r.recalled for r in group),
+                "true_chance": statistics.fmean(r.true_chance for r in group),
+                "passed": statistics.fmean(r.passed for r in group),
+            }
+    planned = [r for r in runs if r.planned and r.predicted is not None]
+    result["brier_plan"] = _brier([(r.predicted or 0.0, r.passed) for r in planned])
+    result["brier_oracle"] = _brier([(r.true_chance, r.passed) for r in planned])
+    return result
+
+
+def report(result: dict[str, Any]) -> str:
+    lines = [f"{'arm':<12} {'runs':>4} {'recalled':>9} {'true pass':>10} {'passed':>7}"]
+    for name, row in result.items():
+        if isinstance(row, dict) and "runs" in row:
+            lines.append(
+                f"{name:<12} {row['runs']:>4} {row['recalled']:>9.3f} "
+                f"{row['true_chance']:>10.3f} {row['passed']:>7.2f}"
+            )
+    lines.append(
+        f"Brier of the exam-day chance predicted on day 0: plan {result['brier_plan']:.3f}, "
+        f"oracle {result['brier_oracle']:.3f}"
+    )
+    if "exam_plan_ms" in result:
+        lines.append(
+            f"10,000 cards, 90 days: exam_plan {result['exam_plan_ms']:.0f} ms, forecast alone "
+            f"{result['forecast_ms']:.0f} ms (target <= 200 ms)"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.plan", description=__doc__)
+    parser.add_argument("--seeds", type=int, default=2, help="runs per learner and horizon")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    result = speed() | summary(evidence(args.seeds))
+    result["seconds"] = time.perf_counter() - started
+    print(json.dumps(result, indent=1) if args.json else report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,400 @@
+"""The exam plan of a deck: read the collection, forecast to the exam date (`forecast.py`), and
+set, clear and close the date. The rules are in docs/plan.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+
+from fsrs import Rating
+
+from srs.clock import Clock
+from srs.collection.memory import exam_card_memories, set_memory
+from srs.collection.outcomes import ExamOutcome, add_outcome, has_outcome
+from srs.collection.planning import answer_time_ms, plan_cards
+from srs.collection.settings import clock_for, get_settings, set_setting
+from srs.collection.store import CollectionError, Store
+from srs.exam.form import needed_to_pass, pools_of, required_exam_spec
+from srs.exam.readiness import chance_model
+from srs.model.memory import Memory, MemoryState
+from srs.model.settings import DeckSettings
+from srs.plan.forecast import Forecast, ForecastInput, Track, forecast
+from srs.study.examday import capped_memory
+from srs.study.scheduling import schedule
+
+__all__ = [
+    "DEFAULT_ANSWER_SECONDS",
+    "ExamPlan",
+    "PlanDay",
+    "PlanError",
+    "clear_exam_date",
+    "exam_plan",
+    "pending_outcome",
+    "record_outcome",
+    "set_exam_date",
+]
+
+DEFAULT_ANSWER_SECONDS = 12.0
+"""Seconds per answer before the learner has answered anything in the deck."""
+
+
+class PlanError(CollectionError):
+    """The exam plan cannot do what was asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class PlanDay:
+    """One day of the plan: expected answers of studied cards, new cards, minutes, the chance
+    to pass if the exam were that day, and whether it needs more than the learner's minutes."""
+
+    date: date
+    reviews: int
+    new: int
+    minutes: float
+    pass_chance: float
+    over_budget: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "date": self.date.isoformat(),
+            "reviews": self.reviews,
+            "new": self.new,
+            "minutes": round(self.minutes, 1),
+            "pass_chance": self.pass_chance,
+            "over_budget": self.over_budget,
+        }
+
+
+@dataclass(frozen=True)
+class ExamPlan:
+    """A deck's plan to its exam date (chances 0-1, scores as the expected share right).
+
+    Attributes:
+        deck_id: the deck.
+        exam_date: the study day of the exam.
+        days_left: study days from today to it (0: the exam is today).
+        new_cards: cards not yet introduced.
+        new_per_day: new cards a day so that every card is in time (docs/plan.md).
+        minutes_per_day: the learner's daily minutes, which each day is checked against.
+        seconds_per_answer: the learner's mean time per answer the minutes come from.
+        pass_chance_now: the chance to pass today.
+        pass_chance_exam_day: on exam day, following the plan.
+        pass_chance_if_stopped: on exam day, with no more study.
+        expected_score_exam_day: the expected share right on exam day, following the plan.
+        recall_exam_day: the mean chance of recall of the exam's cards on exam day.
+        forecast: one row per day, today to exam day.
+    """
+
+    deck_id: str
+    exam_date: date
+    days_left: int
+    new_cards: int
+    new_per_day: int
+    minutes_per_day: int
+    seconds_per_answer: float
+    pass_chance_now: float
+    pass_chance_exam_day: float
+    pass_chance_if_stopped: float
+    expected_score_exam_day: float
+    recall_exam_day: float
+    forecast: tuple[PlanDay, ...]
+
+    @property
+    def over_budget_days(self) -> tuple[PlanDay, ...]:
+        """The days that need more than `minutes_per_day`."""
+        return tuple(day for day in self.forecast if day.over_budget)
+
+    @property
+    def mean_minutes(self) -> float:
+        return sum(day.minutes for day in self.forecast) / len(self.forecast)
+
+    @property
+    def advice(self) -> str | None:
+        """What to do when some days need more than the learner's minutes (None: none do)."""
+        over = self.over_budget_days
+        if not over:
+            return None
+        most = math.ceil(max(day.minutes for day in over))
+        return (
+            f"{len(over)} of {len(self.forecast)} days need more than {self.minutes_per_day} "
+            f"min (up to {most}, first {over[0].date.isoformat()}): raise the minutes "
+            f"(srs plan {self.deck_id} --minutes-per-day {most}), start earlier next time, "
+            f"or accept a lower exam-day retention (srs config {self.deck_id} "
+            "exam_day_retention 0.9)"
+        )
+
+    def summary_line(self) -> str:
+        """One line for the dashboard and `srs plan`."""
+        when = "exam today" if self.days_left == 0 else f"exam in {self.days_left} days"
+        if self.days_left == 1:
+            when = "exam tomorrow"
+        return (
+            f"{when} · {self.new_per_day} new/day · ~{round(self.mean_minutes)} min/day · "
+            f"{_percent(self.pass_chance_exam_day)} on exam day "
+            f"({_percent(self.pass_chance_now)} today)"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "deck": self.deck_id,
+            "exam_date": self.exam_date.isoformat(),
+            "days_left": self.days_left,
+            "new_cards": self.new_cards,
+            "new_per_day": self.new_per_day,
+            "minutes_per_day": self.minutes_per_day,
+            "seconds_per_answer": round(self.seconds_per_answer, 1),
+            "pass_chance_now": self.pass_chance_now,
+            "pass_chance_exam_day": self.pass_chance_exam_day,
+            "pass_chance_if_stopped": self.pass_chance_if_stopped,
+            "expected_score_exam_day": self.expected_score_exam_day,
+            "recall_exam_day": self.recall_exam_day,
+            "over_budget_days": len(self.over_budget_days),
+            "advice": self.advice,
+            "forecast": [day.to_dict() for day in self.forecast],
+        }
+
+
+def _percent(chance: float) -> str:
+    return f"{math.floor(chance * 100)}%"
+
+
+def _first_day(settings: DeckSettings) -> tuple[tuple[float, float, int], int, int]:
+    """A new card answered Good through its learning steps: (stability, difficulty, interval)
+    after its first day, the answers that day takes, and the days until its second review
+    after that (answered Good when due): the lead a new card needs (docs/plan.md)."""
+    clock = Clock(zone=UTC)
+    plain = replace(settings, exam_date=None, fuzz=False)
+    at = datetime(2025, 1, 6, 12, tzinfo=UTC)
+    memory, answers = Memory(), 0
+    while memory.state is not MemoryState.Review:
+        memory = schedule(memory, Rating.Good, card_id=0, now=at, settings=plain, clock=clock)
+        answers += 1
+        assert memory.due is not None
+        at = max(at, memory.due)
+    assert memory.stability is not None and memory.difficulty is not None
+    assert memory.last_review is not None and memory.due is not None
+    first = (memory.due - memory.last_review).days
+    second = schedule(memory, Rating.Good, card_id=0, now=memory.due, settings=plain, clock=clock)
+    assert second.due is not None and second.last_review is not None
+    lead = first + (second.due - second.last_review).days
+    return (memory.stability, memory.difficulty, max(first, 1)), answers, lead
+
+
+def _new_per_day(new_cards: int, days_left: int, lead: int) -> int:
+    """Spread the new cards over the first days, so each is introduced `lead` days before the
+    exam (its learning day and two reviews), but over at least half of the days left."""
+    if not new_cards:
+        return 0
+    window = max(1, days_left + 1 - lead, math.ceil((days_left + 1) / 2))
+    return math.ceil(new_cards / window)
+
+
+def _steps_left(memory: Memory, settings: DeckSettings) -> int:
+    steps = (
+        settings.learning_steps
+        if memory.state is MemoryState.Learning
+        else settings.relearning_steps
+    )
+    return max(1, len(steps) - (memory.step or 0))
+
+
+def exam_plan(store: Store, deck_id: str) -> ExamPlan | None:
+    """The deck's plan to its exam date; None when no date is set or the date has passed
+    (`pending_outcome` then says whether to ask how it went).
+
+    Raises:
+        ExamError: no such deck, no mock exam in it, or too few cards for one.
+    """
+    settings = get_settings(store, deck_id)
+    clock = clock_for(store)
+    now = clock.now()
+    if settings.exam_date is None or settings.exam_date < clock.study_day(now):
+        required_exam_spec(store, deck_id)
+        return None
+    return _plan(store, deck_id, settings, settings.exam_date, now)
+
+
+def _plan(
+    store: Store, deck_id: str, settings: DeckSettings, exam_date: date, now: datetime
+) -> ExamPlan:
+    """The plan as made at `now`, for an exam on `exam_date` (not before now's study day)."""
+    spec = required_exam_spec(store, deck_id)
+    clock = clock_for(store)
+    today = clock.study_day(now)
+    days_left = (exam_date - today).days
+    start = clock.day_start(today)
+    shapes = {
+        c.card_id: (c.topic, math.comb(c.options, c.answers))
+        for c in exam_card_memories(store, deck_id)
+    }
+    cards = plan_cards(store, deck_id)
+    pools = pools_of(
+        deck_id, spec, [(card_id, shapes[card_id][0]) for card_id, _ in cards if card_id in shapes]
+    )
+    pool_of = {card_id: n for n, pool in enumerate(pools) for card_id in pool.card_ids}
+    studied, new = [], []
+    for card_id, memory in cards:
+        pool, picks = pool_of.get(card_id, -1), shapes.get(card_id, (None, 0))[1]
+        if memory.state is MemoryState.New or memory.stability is None:
+            new.append((pool, picks))
+            continue
+        assert memory.last_review is not None and memory.due is not None
+        studied.append(
+            Track(
+                memory.stability,
+                memory.difficulty or 5.0,
+                (min(memory.last_review, now) - start) / timedelta(days=1),
+                (clock.study_day(memory.due) - today).days,
+                0 if memory.state is MemoryState.Review else _steps_left(memory, settings),
+                pool,
+                picks,
+            )
+        )
+    first, first_answers, lead = _first_day(settings)
+    per_day = _new_per_day(len(new), days_left, lead)
+    mean_ms, _ = answer_time_ms(store, deck_id)
+    seconds = DEFAULT_ANSWER_SECONDS if mean_ms is None else mean_ms / 1000
+    result: Forecast = forecast(
+        ForecastInput(
+            days=days_left,
+            now=(now - start) / timedelta(days=1),
+            studied=studied,
+            new=new,
+            new_per_day=per_day,
+            pool_counts=[pool.count for pool in pools],
+            needed=needed_to_pass(spec.pass_mark, spec.questions),
+            chance=chance_model(store, deck_id),
+            parameters=settings.parameters,
+            desired_retention=settings.desired_retention,
+            exam_retention=settings.exam_day_retention,
+            maximum_interval=settings.maximum_interval,
+            first=first,
+            first_answers=first_answers,
+            relearning_answers=len(settings.relearning_steps),
+            seconds_per_answer=seconds,
+        )
+    )
+    budget = settings.minutes_per_day
+    days = tuple(
+        PlanDay(
+            today + timedelta(days=row.day),
+            round(row.reviews),
+            row.new,
+            row.minutes,
+            row.pass_chance,
+            row.minutes > budget,
+        )
+        for row in result.rows
+    )
+    return ExamPlan(
+        deck_id,
+        exam_date,
+        days_left,
+        len(new),
+        per_day,
+        budget,
+        seconds,
+        days[0].pass_chance,
+        result.pass_chance_exam_day,
+        result.pass_chance_if_stopped,
+        result.expected_score_exam_day,
+        result.recall_exam_day,
+        days,
+    )
+
+
+def set_exam_date(
+    store: Store, deck_id: str, day: date, minutes_per_day: int | None = None
+) -> ExamPlan:
+    """Set the deck's exam date (and the learner's daily minutes), and shorten the intervals of
+    the cards already scheduled past it that would fall below the exam-day target on the day:
+    one transaction.
+
+    Raises:
+        PlanError: the date is before today.
+        ExamError: no such deck, or no mock exam in it.
+        SettingError: minutes out of range.
+    """
+    required_exam_spec(store, deck_id)
+    clock = clock_for(store)
+    today = clock.study_day()
+    if day < today:
+        raise PlanError(
+            f"the exam date {day.isoformat()} is in the past (today is {today.isoformat()})"
+        )
+    with store.write():
+        set_setting(store, deck_id, "exam_date", day.isoformat())
+        if minutes_per_day is not None:
+            set_setting(store, deck_id, "minutes_per_day", str(minutes_per_day))
+        settings = get_settings(store, deck_id)
+        for card_id, memory in plan_cards(store, deck_id):
+            capped = capped_memory(memory, today, settings, clock)
+            if capped is not memory:
+                set_memory(store, card_id, capped)
+    plan = exam_plan(store, deck_id)
+    assert plan is not None
+    return plan
+
+
+def clear_exam_date(store: Store, deck_id: str) -> None:
+    """Remove the deck's exam date: scheduling is FSRS's own again from the next answer (the
+    shortened intervals already planned only bring those reviews a little earlier).
+
+    Raises:
+        CollectionError: no such deck.
+    """
+    set_setting(store, deck_id, "exam_date", "default")
+
+
+def pending_outcome(store: Store, deck_id: str) -> date | None:
+    """The deck's exam date when it has passed (or is today) and no outcome is recorded yet:
+    the dashboard then asks how it went."""
+    exam = get_settings(store, deck_id).exam_date
+    if exam is None or exam > clock_for(store).study_day() or has_outcome(store, deck_id, exam):
+        return None
+    return exam
+
+
+def record_outcome(
+    store: Store, deck_id: str, passed: bool, score: float | None = None
+) -> ExamOutcome:
+    """Record how the real exam went, beside the chance and score srs predicted for that day
+    (the forecast as it stands now, for the exam date; no plan: none).
+
+    Args:
+        store: the collection.
+        deck_id: the deck.
+        passed: the learner passed.
+        score: the score as a share of the questions, 0-1 (None: not given).
+
+    Raises:
+        PlanError: no exam date is set, the exam is still ahead, or the score is not 0-1.
+    """
+    if score is not None and not 0.0 <= score <= 1.0:
+        raise PlanError(f"the score must be a percentage from 0 to 100, not {score * 100:g}")
+    settings = get_settings(store, deck_id)
+    exam = settings.exam_date
+    clock = clock_for(store)
+    if exam is None:
+        raise PlanError(
+            f"deck '{deck_id}' has no exam date: srs plan {deck_id} --exam-date YYYY-MM-DD"
+        )
+    if exam > clock.study_day():
+        raise PlanError(f"the exam on {exam.isoformat()} is still ahead")
+    predicted = _prediction_on(store, deck_id, exam)
+    outcome = ExamOutcome(deck_id, exam, passed, score, *predicted, clock.now())
+    with store.write():
+        add_outcome(store, outcome)
+    return outcome
+
+
+def _prediction_on(store: Store, deck_id: str, exam: date) -> tuple[float | None, float | None]:
+    """The chance and expected score predicted for the exam: the plan made at noon of the exam
+    day (now, if that is earlier), from the memory as it stands (an answer given after the exam
+    counts as given then)."""
+    clock = clock_for(store)
+    at = min(clock.now(), clock.day_start(exam) + timedelta(hours=8))
+    plan = _plan(store, deck_id, get_settings(store, deck_id), exam, at)
+    return plan.pass_chance_exam_day, plan.expected_score_exam_day
