@@ -13,7 +13,19 @@ from srs.cli.collection import backup, config, restore, status
 from srs.cli.common import run_tui
 from srs.cli.decks import check, export, import_, import_anki, schema
 from srs.cli.exam import exam
-from srs.cli.study import cards, export_log, import_log, optimize, review, suspend, unsuspend
+from srs.cli.plan import plan
+from srs.cli.stats import stats
+from srs.cli.study import (
+    cards,
+    export_log,
+    forget,
+    import_log,
+    optimize,
+    review,
+    suspend,
+    unsuspend,
+)
+from srs.cli.sync import sync
 
 __all__ = ["cli", "main"]
 
@@ -50,11 +62,15 @@ for command in (
     review,
     suspend,
     unsuspend,
+    forget,
     cards,
     export_log,
     import_log,
     optimize,
     exam,
+    plan,
+    stats,
+    sync,
 ):
     cli.add_command(command)
 

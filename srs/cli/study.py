@@ -4,7 +4,6 @@ review log in and out, and personal FSRS parameters."""
 from __future__ import annotations
 
 import sys
-from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,9 +21,17 @@ from srs.cli.common import (
 
 if TYPE_CHECKING:
     from srs.collection.store import Store
-    from srs.study.browse import CardRow
 
-__all__ = ["cards", "export_log", "import_log", "optimize", "review", "suspend", "unsuspend"]
+__all__ = [
+    "cards",
+    "export_log",
+    "forget",
+    "import_log",
+    "optimize",
+    "review",
+    "suspend",
+    "unsuspend",
+]
 
 # `srs cards --sort`: what `srs.study.browse.SORT_COLUMNS` holds, written out so that `srs
 # --help` need not import the engine (a test checks that the two agree).
@@ -61,6 +68,12 @@ _SORT_COLUMNS = (
     metavar="DAYS",
     help="Custom study: the review cards due in the next DAYS days.",
 )
+@click.option(
+    "--weakest",
+    type=click.IntRange(1, 9999),
+    metavar="N",
+    help="Cram: the N studied cards least likely to be recalled now, weakest topic first.",
+)
 @click.pass_context
 def review(
     ctx: click.Context,
@@ -69,6 +82,7 @@ def review(
     missed: bool,
     new_cards: int | None,
     ahead: int | None,
+    weakest: int | None,
 ) -> None:
     """Open the study app straight into today's review (of DECKS, or all decks), or into custom
     study with one of the options: its answers are reviews like any other, and spend none of
@@ -78,6 +92,7 @@ def review(
         srs review synthetic-data
         srs review synthetic-data --topic "Model collapse"
         srs review synthetic-data --missed       # the last mock exam's mistakes
+        srs review synthetic-data --weakest 30   # cram before the exam
     """
     from srs.collection.decks import require_deck
     from srs.study.custom import CustomStudy, required_custom_cards
@@ -91,8 +106,10 @@ def review(
         selections.append(CustomStudy.new_cards(new_cards))
     if ahead is not None:
         selections.append(CustomStudy.ahead(ahead))
+    if weakest is not None:
+        selections.append(CustomStudy.weakest(weakest))
     if len(selections) > 1:
-        raise click.UsageError("choose one of --topic, --missed, --new and --ahead")
+        raise click.UsageError("choose one of --topic, --missed, --new, --ahead and --weakest")
     custom = selections[0] if selections else None
     deck_ids = list(decks) if decks else None
 
@@ -149,6 +166,23 @@ def unsuspend(ctx: click.Context, deck: str, cards: tuple[str, ...], every: bool
 
 @click.command()
 @click.argument("deck")
+@click.argument("cards", nargs=-1, required=True)
+@click.pass_context
+def forget(ctx: click.Context, deck: str, cards: tuple[str, ...]) -> None:
+    """Make cards new again, as Anki's Forget: studied from scratch, their review history kept.
+
+    srs forget synthetic-data dactyl-domain-randomization
+    """
+    from srs.study.answers import find_cards, forget_card
+
+    with open_store(ctx) as store, errors_as_messages():
+        for key, card_id in find_cards(store, deck, cards).items():
+            forget_card(store, card_id)
+            click.echo(f"forgot {deck}/{key}: new again, its history kept")
+
+
+@click.command()
+@click.argument("deck")
 @click.option("--json", "as_json", is_flag=True, help="Print the cards as JSON.")
 @click.option("--sort", type=click.Choice(_SORT_COLUMNS), help="Sort by this column.")
 @click.option("--reverse", is_flag=True, help="Largest, latest or last first.")
@@ -160,7 +194,7 @@ def cards(ctx: click.Context, deck: str, as_json: bool, sort: str | None, revers
         srs cards synthetic-data --sort retrievability     # weakest first
     """
     from srs.collection.settings import clock_for
-    from srs.study.browse import browse_cards
+    from srs.study.browse import HEADINGS, browse_cards
 
     with open_store(ctx) as store, errors_as_messages():
         rows = browse_cards(store, deck, sort=sort, reverse=reverse)
@@ -171,47 +205,7 @@ def cards(ctx: click.Context, deck: str, as_json: bool, sort: str | None, revers
     if not rows:
         click.echo(f"no cards in {deck}")
         return
-    _print_table(
-        (
-            "id",
-            "topic",
-            "state",
-            "due",
-            "last review",
-            "stability",
-            "difficulty",
-            "R",
-            "reviews",
-            "lapses",
-        ),
-        [_card_cells(row, zone) for row in rows],
-        right_from=5,
-    )
-
-
-def _card_cells(row: CardRow, zone: tzinfo) -> tuple[str, ...]:
-    """A card's table cells: deck text made displayable, times in the learner's zone."""
-    from srs.textsafe import displayable
-
-    def when(moment: datetime | None) -> str:
-        return "-" if moment is None else f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
-
-    def number(value: float | None, form: str) -> str:
-        return "-" if value is None else format(value, form)
-
-    flags = [name for name in ("suspended", "buried", "leech") if getattr(row, name)]
-    return (
-        displayable(row.key),
-        displayable(row.topic or "-"),
-        ", ".join([row.state.name.lower(), *flags]),
-        when(row.due),
-        when(row.last_review),
-        "-" if row.stability is None else f"{row.stability:.{2 if row.stability < 1 else 1}f}d",
-        number(row.difficulty, ".1f"),
-        number(row.retrievability, ".0%"),
-        str(row.reviews),
-        str(row.lapses),
-    )
+    _print_table(HEADINGS, [row.cells(zone) for row in rows], right_from=5)
 
 
 def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]], *, right_from: int) -> None:

@@ -34,19 +34,18 @@ __all__ = [
     "MEMORY_COLUMNS",
     "AnswerBasis",
     "CardMemory",
-    "DeckCardMemory",
     "DeckCounts",
     "DeckQueue",
     "ExamCardMemory",
     "NextDue",
     "answer_basis",
     "card_memory",
-    "deck_card_memories",
     "deck_counts",
     "deck_queue",
     "exam_card_memories",
     "memory_of",
     "next_due",
+    "set_memories",
     "set_memory",
     "studyable_cards",
     "topic_cards",
@@ -132,6 +131,13 @@ _UPDATE_MEMORY = (
 def set_memory(store: Store, card_id: int, memory: Memory) -> None:
     """Store the card's memory (after an answer, or as it was before one, on undo)."""
     store.conn.execute(_UPDATE_MEMORY, (*memory.to_row(), card_id))
+
+
+def set_memories(store: Store, memories: Iterable[tuple[int, Memory]]) -> None:
+    """Store many cards' memories at once, as (card id, memory): an import's replay."""
+    store.conn.executemany(
+        _UPDATE_MEMORY, ((*memory.to_row(), card_id) for card_id, memory in memories)
+    )
 
 
 # --- today's queue --------------------------------------------------------------------------
@@ -340,45 +346,6 @@ def exam_card_memories(
     )
     for card_id, topic, options, answers, *memory in rows:
         yield ExamCardMemory(card_id, topic, options, answers, Memory.from_row(memory))
-
-
-# --- every card of a deck (the card browser) ------------------------------------------------
-
-
-class DeckCardMemory(NamedTuple):
-    """A card of a deck with its flags and memory, as the card browser lists it."""
-
-    card_id: int
-    key: str
-    """The card's id in the deck file."""
-    topic: str | None
-    suspended: bool
-    buried_until: date | None
-    """The study day it is buried until (None: not buried)."""
-    leech: bool
-    memory: Memory
-
-
-def deck_card_memories(store: Store, deck_id: str) -> list[DeckCardMemory]:
-    """Every card in the deck file (retired ones left out) with its memory, in file order."""
-    rows = store.conn.execute(
-        f"SELECT c.id, c.key, c.topic, c.suspended, c.buried_until, c.leech, {MEMORY_COLUMNS} "
-        f"FROM cards c JOIN memory m ON m.card_id = c.id WHERE c.deck_id = ? AND {IN_DECK} "
-        "ORDER BY c.position, c.id",
-        (deck_id,),
-    )
-    return [
-        DeckCardMemory(
-            card_id,
-            key,
-            topic,
-            bool(suspended),
-            None if buried is None else date.fromisoformat(buried),
-            bool(leech),
-            Memory.from_row(memory),
-        )
-        for card_id, key, topic, suspended, buried, leech, *memory in rows
-    ]
 
 
 # --- custom study: cards beyond today's queue -----------------------------------------------

@@ -20,10 +20,12 @@ from fsrs import Rating
 from srs.collection.cards import (
     bury_until,
     card_ids_by_key,
+    no_card,
     set_leech,
     set_suspended,
     suspended_keys,
 )
+from srs.collection.changes import record_card_change
 from srs.collection.decks import require_deck
 from srs.collection.memory import answer_basis, card_memory, memory_of, set_memory
 from srs.collection.reviews import Review, Source, delete_review, log_review, logged_memory
@@ -44,6 +46,7 @@ __all__ = [
     "bury_card",
     "choices_for",
     "find_cards",
+    "forget_card",
     "grade",
     "load_card",
     "record_answer",
@@ -272,6 +275,7 @@ def bury_card(store: Store, card_id: int) -> date:
     tomorrow = clock_for(store).study_day() + timedelta(days=1)
     with store.write():
         bury_until(store, card_id, tomorrow)
+        record_card_change(store, "buried", card_id, tomorrow.isoformat())
     return tomorrow
 
 
@@ -283,6 +287,7 @@ def suspend_card(store: Store, card_id: int) -> None:
     """
     with store.write():
         set_suspended(store, card_id, True)
+        record_card_change(store, "suspended", card_id, True)
 
 
 def unsuspend_card(store: Store, card_id: int) -> None:
@@ -293,6 +298,22 @@ def unsuspend_card(store: Store, card_id: int) -> None:
     """
     with store.write():
         set_suspended(store, card_id, False)
+        record_card_change(store, "suspended", card_id, False)
+
+
+def forget_card(store: Store, card_id: int) -> None:
+    """Make a card new again, as Anki's Forget does: it is studied from scratch among the new
+    cards (in the order it was added); its review history, answer and lapse counts, and its
+    suspended, buried and leech flags are kept. One transaction.
+
+    Raises:
+        CollectionError: no such card.
+    """
+    with store.write():
+        memory = memory_of(store, card_id)
+        if memory is None:
+            raise no_card(card_id)
+        set_memory(store, card_id, Memory(reps=memory.reps, lapses=memory.lapses))
 
 
 def find_cards(store: Store, deck_id: str, keys: Sequence[str]) -> dict[str, int]:

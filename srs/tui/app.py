@@ -18,6 +18,9 @@ from srs.study.session import StudySession, next_study_time
 from srs.tui.base import SrsAppBase
 from srs.tui.commands import DeckCommands
 from srs.tui.format import next_due_text
+from srs.tui.screens.browser import BrowserScreen
+from srs.tui.screens.card_detail import CardDetailScreen
+from srs.tui.screens.confirm import ConfirmScreen, forget_question
 from srs.tui.screens.custom_study import CustomStudyScreen
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.exam import ExamScreen
@@ -165,6 +168,15 @@ class SrsApp(SrsAppBase):
     def open_results(self, attempt_id: int) -> None:
         with self.errors_as_notifications():
             self.push_screen(ResultsScreen(load_attempt(self.store, attempt_id), reopened=True))
+
+    def open_browser(self, deck_id: str, title: str) -> None:
+        self.push_screen(BrowserScreen(deck_id, title))
+
+    def open_card(self, card_id: int, then: Callable[[], None]) -> None:
+        self.push_screen(CardDetailScreen(card_id), lambda _: then())
+
+    def confirm_forget(self, key: str, then: Callable[[bool], None]) -> None:
+        self.push_screen(ConfirmScreen(forget_question(key)), lambda yes: then(bool(yes)))
 
     def confirm_submit(self, attempt: Attempt, then: Callable[[bool], None]) -> None:
         self.push_screen(SubmitScreen(attempt), lambda yes: then(bool(yes)))

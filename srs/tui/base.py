@@ -147,6 +147,20 @@ class SrsAppBase(App[None]):
         """A submitted attempt's results page, reopened from the history."""
         raise NotImplementedError
 
+    def open_browser(self, deck_id: str, title: str) -> None:
+        """Every card of the deck (`title`: its title), sortable and searchable."""
+        raise NotImplementedError
+
+    def open_card(self, card_id: int, then: Callable[[], None]) -> None:
+        """One card with its memory and review history; `then` runs when it is closed (the
+        browser shows what changed)."""
+        raise NotImplementedError
+
+    def confirm_forget(self, key: str, then: Callable[[bool], None]) -> None:
+        """Ask whether to forget the card (`key`: its id in the deck file); `then` receives
+        the answer."""
+        raise NotImplementedError
+
     def confirm_submit(self, attempt: Attempt, then: Callable[[bool], None]) -> None:
         """Ask whether to submit `attempt` (listing what is unanswered and flagged); `then`
         receives the answer."""

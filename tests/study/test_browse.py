@@ -16,7 +16,7 @@ from srs.decks.importer import import_decks
 from srs.decks.validate import parse_deck
 from srs.model.memory import Memory, MemoryState, forgetting_curve, retrievability
 from srs.study.answers import bury_card, record_answer, suspend_card
-from srs.study.browse import SORT_COLUMNS, browse_cards
+from srs.study.browse import SORT_COLUMNS, Search, browse_cards, browse_page, card_details
 
 MakeStore = Callable[..., Store]
 NOW = datetime(2025, 1, 6, 12, tzinfo=UTC)
@@ -157,3 +157,82 @@ def test_unknown_sort_column_and_unknown_deck_are_refused(make_store: MakeStore)
         browse_cards(store, "demo", sort="colour")
     with pytest.raises(CollectionError, match="no deck 'other'"):
         browse_cards(store, "other")
+
+
+# --- pages and search (the app's browser) ---------------------------------------------------
+
+SEARCH_DECK = b"""deck: search
+title: Search
+cards:
+  - {id: s3-basics, question: S3?, answer: Object storage, topic: Storage, tags: [aws, core]}
+  - {id: ec2, question: What is EC2?, answer: Virtual machines, topic: Compute, tags: [aws]}
+  - {id: percent, question: What is 100% of it?, answer: All of it, topic: Maths}
+  - {id: glacier, question: Cold storage tier?, answer: Glacier, topic: Storage, tags: [Core]}
+"""
+
+
+def keys(store: Store, text: str) -> list[str]:
+    return [row.key for row in browse_page(store, "search", search=Search.parse(text)).rows]
+
+
+def test_search_finds_words_in_any_text_and_ignores_case(make_store: MakeStore) -> None:
+    store = make_store(SEARCH_DECK)
+
+    assert keys(store, "storage") == ["s3-basics", "glacier"]  # answer and question
+    assert keys(store, "EC2") == ["ec2"]
+    assert keys(store, "what virtual") == ["ec2"]  # every word must match
+    assert keys(store, "100%") == ["percent"]  # % is a character, not a wildcard
+    assert keys(store, "") == ["s3-basics", "ec2", "percent", "glacier"]
+
+
+def test_search_by_topic_and_by_whole_tag(make_store: MakeStore) -> None:
+    store = make_store(SEARCH_DECK)
+
+    assert keys(store, "topic:storage") == ["s3-basics", "glacier"]
+    assert keys(store, "tag:core") == ["s3-basics", "glacier"]
+    assert keys(store, "tag:cor") == []
+    assert keys(store, 'topic:"Storage" tag:aws') == ["s3-basics"]
+
+
+def test_search_text_is_read_as_typed() -> None:
+    assert Search.parse('topic:"Model collapse" teacher TAG:x') == Search(
+        ("teacher",), ("Model collapse",), ("x",)
+    )
+    assert Search.parse('unbalanced "quote') == Search(("unbalanced", '"quote'))
+
+
+def test_pages_follow_the_order_and_count_every_match(make_store: MakeStore) -> None:
+    store = make_store(deck_yaml(free=7))
+
+    first = browse_page(store, "demo", sort="id", reverse=True, limit=3)
+    second = browse_page(store, "demo", sort="id", reverse=True, offset=3, limit=3)
+    last = browse_page(store, "demo", sort="id", reverse=True, offset=6, limit=3)
+    searched = browse_page(store, "demo", search=Search.parse("answer"), offset=6, limit=3)
+
+    assert [r.key for r in first.rows + second.rows + last.rows] == [
+        f"free-{n}" for n in range(6, -1, -1)
+    ]
+    assert (first.total, second.total, last.total, searched.total) == (7, 7, 7, 7)
+    assert [r.key for r in searched.rows] == ["free-6"]
+
+
+def test_a_card_shows_its_whole_history_with_source_and_interval(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(deck_yaml(free=2))
+    answer(store, "free-0", Rating.Good)
+    clock.advance(minutes=10)
+    record_answer(store, card_id(store, "free-0"), Rating.Good, duration_ms=2500, source="custom")
+
+    details = card_details(store, card_id(store, "free-0"))
+
+    assert details.content.question == "Free question 0?"
+    assert details.row.reviews == 2 and details.row.state is MemoryState.Review
+    assert [(e.rating, e.source, e.duration_ms) for e in details.history] == [
+        (Rating.Good, "review", 1000),
+        (Rating.Good, "custom", 2500),
+    ]
+    first, second = details.history
+    assert first.reviewed_at == NOW and first.interval == timedelta(minutes=10)
+    assert second.interval is not None and second.interval >= timedelta(days=1)
+    assert card_details(store, card_id(store, "free-1")).history == ()

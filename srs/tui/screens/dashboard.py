@@ -69,6 +69,13 @@ class DashboardScreen(SrsScreen[None]):
             tooltip="Sit the selected deck's timed mock exam",
         ),
         Binding(
+            "b",
+            "browse",
+            "Browse",
+            id="dashboard.browse",
+            tooltip="The selected deck's cards: sort, search, open one with its history",
+        ),
+        Binding(
             "o",
             "options",
             "Options",
@@ -242,6 +249,11 @@ class DashboardScreen(SrsScreen[None]):
         selected = self._selected_deck()
         if selected is not None:
             self.app.open_custom_study([selected[0]], selected[1])
+
+    def action_browse(self) -> None:
+        selected = self._selected_deck()
+        if selected is not None:
+            self.app.open_browser(*selected)
 
     def action_options(self) -> None:
         selected = self._selected_deck()
