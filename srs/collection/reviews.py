@@ -9,7 +9,7 @@ counts never depend on the time zone the learner is in later. Writers run inside
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, NamedTuple
@@ -23,18 +23,22 @@ from srs.model.memory import Memory, MemoryState
 
 __all__ = [
     "STATE_BEFORE",
+    "CardReview",
     "FirstAnswers",
     "LaterAnswer",
     "LoggedReview",
     "Review",
     "Source",
     "answers_per_deck",
+    "card_reviews",
     "deck_log",
     "decks_studied",
     "delete_review",
     "first_choice_answers",
     "later_choice_answers",
     "log_review",
+    "log_reviews",
+    "logged_answers",
     "logged_memory",
     "reviews_per_deck",
     "set_logged_memory",
@@ -83,30 +87,52 @@ _INSERT = (
 )
 
 
+def _row(review: Review, before: str | None = None) -> tuple[object, ...]:
+    """The values `_INSERT` takes for the answer; `before`: its memory before as JSON, when
+    the caller has made it already."""
+    assert review.after.last_review is not None, "an answered card has a last review"
+    choice = review.choice
+    return (
+        review.card_id,
+        to_db(review.after.last_review),
+        review.day.isoformat(),
+        int(review.rating),
+        review.duration_ms,
+        review.source,
+        None if choice is None else json.dumps(list(choice), ensure_ascii=False),
+        review.before.to_json() if before is None else before,
+        review.after.to_json(),
+    )
+
+
 def log_review(store: Store, review: Review) -> int:
     """Append the answer to the log (the answer's hot path: one plain INSERT).
 
     Returns:
         The new row's id (what undo deletes).
     """
-    assert review.after.last_review is not None, "an answered card has a last review"
-    choice = review.choice
-    cursor = store.conn.execute(
-        _INSERT,
-        (
-            review.card_id,
-            to_db(review.after.last_review),
-            review.day.isoformat(),
-            int(review.rating),
-            review.duration_ms,
-            review.source,
-            None if choice is None else json.dumps(list(choice), ensure_ascii=False),
-            review.before.to_json(),
-            review.after.to_json(),
-        ),
-    )
+    cursor = store.conn.execute(_INSERT, _row(review))
     assert cursor.lastrowid is not None
     return cursor.lastrowid
+
+
+def log_reviews(store: Store, reviews: Iterable[Review]) -> None:
+    """Append many answers at once (an import's): the rows `log_review` writes, in one
+    `executemany`, which takes an iterator, so a replay can feed it answer by answer.
+
+    When an answer's memory before is the memory after the answer just before it (a card's
+    answers in order), that memory's JSON is made once.
+    """
+    store.conn.executemany(_INSERT, _rows(reviews))
+
+
+def _rows(reviews: Iterable[Review]) -> Iterator[tuple[object, ...]]:
+    last: Memory | None = None
+    last_json = ""
+    for review in reviews:
+        row = _row(review, last_json if review.before is last else None)
+        last, last_json = review.after, str(row[-1])
+        yield row
 
 
 def logged_memory(store: Store, review_id: int, card_id: int) -> tuple[Memory, Memory] | None:
@@ -232,6 +258,41 @@ def later_choice_answers(store: Store, deck_id: str, limit: int) -> list[LaterAn
     ]
 
 
+# --- one card's log ------------------------------------------------------------------------
+
+
+class CardReview(NamedTuple):
+    """One answer to a card, with what it scheduled (a card's history in the browser)."""
+
+    reviewed_at: datetime
+    rating: Rating
+    duration_ms: int
+    source: Source
+    state_after: MemoryState
+    due_after: datetime | None
+    """When the answer made the card due next."""
+
+
+def card_reviews(store: Store, card_id: int) -> list[CardReview]:
+    """Every answer to the card, oldest first (one indexed read: reviews_card)."""
+    rows = store.conn.execute(
+        "SELECT reviewed_at, rating, duration_ms, source, json_extract(after, '$.state'), "
+        "json_extract(after, '$.due') FROM reviews WHERE card_id = ? ORDER BY reviewed_at, id",
+        (card_id,),
+    )
+    return [
+        CardReview(
+            from_db(at),
+            Rating(rating),
+            duration_ms,
+            source,
+            MemoryState(state),
+            None if due is None else from_db(due),
+        )
+        for at, rating, duration_ms, source, state, due in rows
+    ]
+
+
 # --- the whole log of a deck ----------------------------------------------------------------
 
 
@@ -294,6 +355,19 @@ def deck_log(
         )
         for review_id, card_id, key, reviewed_at, day, rating, duration_ms, source in rows
     ]
+
+
+def logged_answers(store: Store, card_ids: Iterable[int]) -> set[tuple[int, int, int]]:
+    """The answers these cards' log holds, as (card id, time in whole milliseconds since the
+    epoch, rating): what an import matches the answers it brings against. Read without
+    building whole rows, so that re-importing an unchanged log stays quick."""
+    rows = store.conn.execute(
+        "SELECT card_id, CAST(strftime('%s', substr(reviewed_at, 1, 19)) AS INTEGER) * 1000 "
+        "+ CAST(substr(reviewed_at, 21, 3) AS INTEGER), rating FROM reviews "
+        "WHERE card_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(card_ids)),),
+    )
+    return set(rows)
 
 
 def set_logged_memory(store: Store, memories: Iterable[tuple[int, Memory, Memory]]) -> None:

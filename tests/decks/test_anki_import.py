@@ -112,6 +112,25 @@ def test_importing_again_adds_no_answer_twice(tmp_path: Path) -> None:
     assert not result.decks[0].changes.changes_anything
 
 
+def test_a_later_import_replays_only_the_cards_with_new_answers_to_the_same_memory(
+    tmp_path: Path,
+) -> None:
+    answers = read_anki(CURRENT).decks[0].answers
+    times = sorted(answer.id for kept in answers.values() for answer in kept)
+    halfway = FakeClock(datetime.fromtimestamp(times[len(times) // 2] / 1000, UTC))
+    store = imported(tmp_path / "twice", clock=halfway)
+    newer = sum(any(a.id > times[len(times) // 2] for a in kept) for kept in answers.values())
+
+    halfway.set(datetime.now(UTC))
+    files = deck_files(read_anki(CURRENT), tmp_path / "twice" / "out", CURRENT)
+    result = import_anki(store, files, source=str(CURRENT))
+
+    once = imported(tmp_path)
+    assert 0 < result.decks[0].log.cards == newer < len(answers)
+    for key, card_id in card_ids(store, "security").items():
+        assert memory_of(store, card_id) == memory_of(once, card_ids(once, "security")[key])
+
+
 def test_answers_dated_after_now_are_left_out(tmp_path: Path) -> None:
     early = FakeClock(datetime(2025, 1, 6, 12, tzinfo=UTC))  # before the fixture was studied
 
