@@ -4,6 +4,7 @@ screens and moves between them."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from textual.app import App
 from textual.binding import Binding
@@ -24,10 +25,14 @@ from srs.tui.screens.confirm import ConfirmScreen, forget_question
 from srs.tui.screens.custom_study import CustomStudyScreen
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.exam import ExamScreen
+from srs.tui.screens.exam_date import ExamDateScreen
+from srs.tui.screens.exam_outcome import ExamOutcomeScreen
 from srs.tui.screens.exam_start import ExamStartScreen
 from srs.tui.screens.history import HistoryScreen
 from srs.tui.screens.options import OptionsScreen
+from srs.tui.screens.plan import PlanScreen
 from srs.tui.screens.results import ResultsScreen
+from srs.tui.screens.stats import StatsScreen
 from srs.tui.screens.review import ReviewScreen
 from srs.tui.screens.submit import SubmitScreen
 from srs.tui.screens.summary import SummaryScreen
@@ -177,6 +182,24 @@ class SrsApp(SrsAppBase):
 
     def confirm_forget(self, key: str, then: Callable[[bool], None]) -> None:
         self.push_screen(ConfirmScreen(forget_question(key)), lambda yes: then(bool(yes)))
+
+    def open_plan(self, deck_id: str, title: str) -> None:
+        with self.errors_as_notifications():
+            required_exam_spec(self.store, deck_id)
+            self.push_screen(PlanScreen(deck_id, title))
+
+    def open_stats(self, deck_id: str | None, title: str) -> None:
+        self.push_screen(StatsScreen(deck_id, title))
+
+    def ask_exam_date(self, deck_id: str, then: Callable[[bool], None]) -> None:
+        self.push_screen(ExamDateScreen(deck_id), lambda saved: then(bool(saved)))
+
+    def ask_exam_outcome(
+        self, deck_id: str, title: str, exam: date, then: Callable[[bool], None]
+    ) -> None:
+        self.push_screen(
+            ExamOutcomeScreen(deck_id, title, exam), lambda recorded: then(bool(recorded))
+        )
 
     def confirm_submit(self, attempt: Attempt, then: Callable[[bool], None]) -> None:
         self.push_screen(SubmitScreen(attempt), lambda yes: then(bool(yes)))

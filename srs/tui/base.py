@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import TypeVar
 
 from textual import getters
@@ -159,6 +160,26 @@ class SrsAppBase(App[None]):
     def confirm_forget(self, key: str, then: Callable[[bool], None]) -> None:
         """Ask whether to forget the card (`key`: its id in the deck file); `then` receives
         the answer."""
+        raise NotImplementedError
+
+    def open_stats(self, deck_id: str | None, title: str) -> None:
+        """The statistics of the deck (None: every deck; `title`: its title)."""
+        raise NotImplementedError
+
+    def open_plan(self, deck_id: str, title: str) -> None:
+        """The deck's exam plan (`title`: its title): the days to its exam date, charted."""
+        raise NotImplementedError
+
+    def ask_exam_date(self, deck_id: str, then: Callable[[bool], None]) -> None:
+        """Ask for the deck's exam date and daily minutes, and save them; `then` receives
+        whether they were saved."""
+        raise NotImplementedError
+
+    def ask_exam_outcome(
+        self, deck_id: str, title: str, exam: date, then: Callable[[bool], None]
+    ) -> None:
+        """Ask how the real exam on `exam` went, and record it; `then` receives whether it
+        was recorded (False: ask again another time)."""
         raise NotImplementedError
 
     def confirm_submit(self, attempt: Attempt, then: Callable[[bool], None]) -> None:

@@ -62,6 +62,7 @@ async def test_c_on_the_dashboard_lists_each_selection_with_its_cards(
             "Review ahead: cards due in the next ‹ 3 days › 0 cards",
             "Topic: Names 2 cards",
             "Topic: Remote 1 card",
+            "Cram: the weakest cards now, due or not: ‹ 20 › 0 cards",
         ]
 
 

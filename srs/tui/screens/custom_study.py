@@ -1,5 +1,5 @@
 """Custom study: what to study beyond today's queue (a topic, the last mock exam's misses, extra
-new cards, reviews ahead), each with the number of cards it would take."""
+new cards, reviews ahead, the weakest cards), each with the number of cards it would take."""
 
 from __future__ import annotations
 
@@ -19,8 +19,11 @@ from srs.tui.safe import literal
 
 __all__ = ["CustomStudyScreen"]
 
-STEPS = {CustomKind.NEW: 5, CustomKind.AHEAD: 1}
-"""What ← and → change: new cards by five, days ahead by one."""
+STEPS = {CustomKind.NEW: 5, CustomKind.AHEAD: 1, CustomKind.WEAKEST: 5}
+"""What ← and → change: new and weakest cards by five, days ahead by one."""
+
+WEAKEST = 20
+"""The weakest cards a cram starts with (a short session the night before an exam)."""
 
 
 class CustomStudyScreen(SrsScreen[None]):
@@ -70,6 +73,7 @@ class CustomStudyScreen(SrsScreen[None]):
         with self.app.errors_as_notifications():
             for number, topic in enumerate(study_topics(self.app.store, self.deck_ids)):
                 self.choices[f"topic-{number}"] = CustomStudy.of_topic(topic)
+            self.choices["weakest"] = CustomStudy.weakest(WEAKEST)
             choices.add_options(Option(self._prompt(key), id=key) for key in self.choices)
             choices.highlighted = 0
         choices.focus()
@@ -85,6 +89,10 @@ class CustomStudyScreen(SrsScreen[None]):
             what = Content("Questions missed in the last mock exam")
         elif study.kind is CustomKind.NEW:
             what = Content.assemble("Extra new cards today: ", (f"‹ {study.amount} ›", "bold"))
+        elif study.kind is CustomKind.WEAKEST:
+            what = Content.assemble(
+                "Cram: the weakest cards now, due or not: ", (f"‹ {study.amount} ›", "bold")
+            )
         else:
             days = f"‹ {study.amount} day{'s' * (study.amount != 1)} ›"
             what = Content.assemble("Review ahead: cards due in the next ", (days, "bold"))

@@ -10,12 +10,15 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
 from srs.exam.probability import Prediction
+from srs.plan import pending_outcome
 from srs.study.optimize import optimization_suggested
 from srs.study.overview import DeckOverview, deck_overview, study_streak
 from srs.tui.base import SrsScreen
 from srs.tui.format import chance_text
 from srs.tui.safe import literal, literal_text
 from srs.tui.widgets.pass_predictor import PassPredictor
+from srs.tui.widgets.planner import Planner
+from srs.tui.widgets.sync_indicator import SyncIndicator
 
 __all__ = ["DashboardScreen"]
 
@@ -76,11 +79,40 @@ class DashboardScreen(SrsScreen[None]):
             tooltip="The selected deck's cards: sort, search, open one with its history",
         ),
         Binding(
+            "p",
+            "plan",
+            "Plan",
+            id="dashboard.plan",
+            tooltip="The selected deck's plan to its exam date, day by day",
+        ),
+        Binding(
+            "s",
+            "stats",
+            "Stats",
+            id="dashboard.stats",
+            tooltip="The selected deck's statistics: history, retention, memory, topics, exams",
+        ),
+        Binding(
+            "S",
+            "stats_all",
+            "All stats",
+            id="dashboard.stats_all",
+            show=False,
+            tooltip="The statistics of every deck together",
+        ),
+        Binding(
             "o",
             "options",
             "Options",
             id="dashboard.options",
             tooltip="The selected deck's study settings",
+        ),
+        Binding(
+            "y",
+            "sync",
+            "Sync",
+            id="dashboard.sync",
+            tooltip="Share this device's answers and merge other devices' (srs sync)",
         ),
         Binding(
             "r",
@@ -98,6 +130,10 @@ class DashboardScreen(SrsScreen[None]):
         super().__init__()
         self.titles: dict[str, str] = {}
         self.predictions: dict[str, Prediction | None] = {}
+        self.plans: dict[str, str] = {}
+        """Each deck's plan summary as last made: shown at once while the worker redoes it."""
+        self.asked: set[str] = set()
+        """Decks whose exam outcome was asked for in this run (not asked again until the next)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,6 +143,8 @@ class DashboardScreen(SrsScreen[None]):
         yield Static(id="empty")
         yield Static(id="optimize")
         yield PassPredictor()
+        yield Planner()
+        yield SyncIndicator()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -124,6 +162,7 @@ class DashboardScreen(SrsScreen[None]):
         cannot go on without them."""
         with self.app.errors_stop_the_app():
             self._show_overview()
+        self.query_one(SyncIndicator).show_status(self.app.store)
 
     def _show_overview(self) -> None:
         store = self.app.store
@@ -142,6 +181,8 @@ class DashboardScreen(SrsScreen[None]):
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
             self.query_one(PassPredictor).predict(store, [row.deck_id for row in rows])
+            self.query_one(Planner).plan(store, [row.deck_id for row in rows])
+            self._ask_exam_outcome(rows)
         self._show_selected()
         streak = study_streak(store)
         reviewed = sum(r.reviewed_today for r in rows)
@@ -195,6 +236,32 @@ class DashboardScreen(SrsScreen[None]):
         table.update_cell(event.deck_id, "pass chance", cell)
         self._show_selected()
 
+    def action_sync(self) -> None:
+        self.query_one(SyncIndicator).start_sync(self.app.store)
+
+    @on(SyncIndicator.Synced)
+    def _synced(self) -> None:
+        self.action_refresh()
+
+    @on(Planner.Planned)
+    def _show_plan(self, event: Planner.Planned) -> None:
+        if event.plan is None:
+            self.plans.pop(event.deck_id, None)
+        else:
+            self.plans[event.deck_id] = event.plan.summary_line()
+        self._show_selected()
+
+    def _ask_exam_outcome(self, rows: list[DeckOverview]) -> None:
+        """Once an exam date has come, ask how it went (once a run: escape asks next time)."""
+        if not self.is_current:
+            return
+        for row in rows:
+            exam = pending_outcome(self.app.store, row.deck_id)
+            if exam is not None and row.deck_id not in self.asked:
+                self.asked.add(row.deck_id)
+                self.app.ask_exam_outcome(row.deck_id, row.title, exam, lambda _: None)
+                return
+
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
         self._show_selected()
@@ -217,6 +284,9 @@ class DashboardScreen(SrsScreen[None]):
                 f"right expected, {prediction.needed} needed to pass",
                 "dim",
             )
+        plan = self.plans.get(deck_id)
+        if plan is not None:
+            exam = Content.assemble(exam, "\n", ("Exam plan: ", "dim"), (plan, "bold"))
         line.update(Content.assemble(literal(title, "bold"), "\n", exam))
 
     def action_exam(self) -> None:
@@ -254,6 +324,19 @@ class DashboardScreen(SrsScreen[None]):
         selected = self._selected_deck()
         if selected is not None:
             self.app.open_browser(*selected)
+
+    def action_plan(self) -> None:
+        selected = self._selected_deck()
+        if selected is not None:
+            self.app.open_plan(*selected)
+
+    def action_stats(self) -> None:
+        selected = self._selected_deck()
+        if selected is not None:
+            self.app.open_stats(*selected)
+
+    def action_stats_all(self) -> None:
+        self.app.open_stats(None, "All decks")
 
     def action_options(self) -> None:
         selected = self._selected_deck()

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from srs.clock import format_duration
+from srs.collection.settings import get_settings
 from srs.exam.attempt import Attempt
 from srs.exam.engine import start_exam, unfinished_attempt
 from srs.exam.form import needed_to_pass, required_exam_spec
@@ -38,6 +39,13 @@ class ExamStartScreen(SrsScreen[None]):
     BINDINGS = [
         Binding("enter", "begin", "Begin / resume", id="exam_start.begin", priority=True),
         Binding("h", "history", "History", id="exam_start.history"),
+        Binding(
+            "d",
+            "exam_date",
+            "Exam date",
+            id="exam_start.date",
+            tooltip="Set or change the date of the real exam, which srs plans to",
+        ),
         Binding("escape", "app.pop_screen", "Back", id="exam_start.back"),
     ]
 
@@ -123,8 +131,14 @@ class ExamStartScreen(SrsScreen[None]):
 
     def _show_action(self) -> None:
         attempt = self.in_progress
+        exam_date = get_settings(self.app.store, self.deck_id).exam_date
+        when = (
+            Content.styled("\nd: set the date of your real exam", "dim")
+            if exam_date is None
+            else Content.styled(f"\nReal exam on {exam_date.isoformat()} · d: change it", "dim")
+        )
         if attempt is None:
-            action = Content.styled("enter: begin · h: past attempts · esc: back", "bold")
+            action = Content.assemble(("enter: begin · h: past attempts · esc: back", "bold"), when)
         else:
             left = attempt.time_left(self.app.store.clock.now())
             clock = ""
@@ -134,6 +148,7 @@ class ExamStartScreen(SrsScreen[None]):
                 ("An attempt is in progress: ", "bold $warning"),
                 f"{attempt.answered_count} of {attempt.question_count} answered{clock}.\n",
                 ("enter: resume it · h: past attempts · esc: back", "bold"),
+                when,
             )
         self.query_one("#start-action", Static).update(action)
 
@@ -146,3 +161,10 @@ class ExamStartScreen(SrsScreen[None]):
 
     def action_history(self) -> None:
         self.app.open_history(self.deck_id)
+
+    def action_exam_date(self) -> None:
+        self.app.ask_exam_date(self.deck_id, self._date_saved)
+
+    def _date_saved(self, saved: bool) -> None:
+        if saved:
+            self.refresh_page()
