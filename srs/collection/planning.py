@@ -4,14 +4,33 @@ picks the weakest of."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
-from srs.collection.cards import ACTIVE, LIVE
+from srs.clock import from_db
+from srs.collection.cards import ACTIVE, LIVE, MULTIPLE_CHOICE
 from srs.collection.memory import MEMORY_COLUMNS
 from srs.collection.store import Store
 from srs.model.memory import Memory, MemoryState
 
-__all__ = ["answer_time_ms", "plan_cards", "studied_cards"]
+__all__ = ["PlanCard", "answer_time_ms", "plan_cards", "plan_reads", "studied_cards"]
+
+
+class PlanCard(NamedTuple):
+    """A card the plan forecasts, with only what the forecast reads of it."""
+
+    card_id: int
+    topic: str | None
+    options: int
+    """Options shown (0: not multiple choice, so no exam asks it)."""
+    answers: int
+    """Right options."""
+    state: MemoryState
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime | None
+    last_review: datetime | None
 
 
 def plan_cards(store: Store, deck_id: str) -> list[tuple[int, Memory]]:
@@ -23,6 +42,40 @@ def plan_cards(store: Store, deck_id: str) -> list[tuple[int, Memory]]:
         (deck_id,),
     )
     return [(card_id, Memory.from_row(memory)) for card_id, *memory in rows]
+
+
+_STATES = {int(state): state for state in MemoryState}
+
+
+def plan_reads(store: Store, deck_id: str) -> list[PlanCard]:
+    """The cards of `plan_cards`, in the same order, with the shape a mock exam asks them in:
+    the plan's one read of the deck. It skips building a `Memory` per card (a third of the
+    read's time at 100,000 cards)."""
+    rows = store.conn.execute(
+        f"SELECT c.id, c.topic, CASE WHEN {MULTIPLE_CHOICE} THEN json_array_length(c.answers) "
+        "+ json_array_length(c.distractors) ELSE 0 END, "
+        f"CASE WHEN {MULTIPLE_CHOICE} THEN json_array_length(c.answers) ELSE 0 END, "
+        "m.state, m.step, m.stability, m.difficulty, m.due, m.last_review "
+        f"FROM cards c JOIN memory m ON m.card_id = c.id WHERE c.deck_id = ? AND {LIVE} "
+        "ORDER BY c.position, c.id",
+        (deck_id,),
+    )
+    states = _STATES
+    return [
+        PlanCard(
+            card_id,
+            topic,
+            options,
+            answers,
+            states[state],
+            step,
+            stability,
+            difficulty,
+            None if due is None else from_db(due),
+            None if last is None else from_db(last),
+        )
+        for card_id, topic, options, answers, state, step, stability, difficulty, due, last in rows
+    ]
 
 
 def answer_time_ms(store: Store, deck_id: str, latest: int = 1000) -> tuple[float | None, int]:

@@ -34,7 +34,7 @@ def _binomial(count: int, p: float) -> list[float]:
 
 def _pool_distribution(chances: Sequence[float], count: int) -> list[float]:
     size = len(chances)
-    spread = math.fsum(p * (1 - p) for p in chances)
+    spread = math.fsum([p * (1 - p) for p in chances])
     if size * min(size + 1, 20 + 18 * math.sqrt(spread)) <= EXACT_STEPS or count >= size:
         return form_score_distribution(chances, count)
     mean, sd = math.fsum(chances), math.sqrt(spread)

@@ -18,6 +18,8 @@ now, before today's study).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -30,7 +32,7 @@ __all__ = ["DayRow", "Forecast", "ForecastInput", "Track", "forecast"]
 
 _GRID = 1000
 """Recall is looked up in per-shape tables of this many steps (the chance model, tabulated)."""
-_EVALUATIONS = 100_000
+_EVALUATIONS = 50_000
 """Card-days of chance evaluated at most; bigger plans evaluate every few days, in between
 the chance is interpolated (it changes smoothly at deck level)."""
 _STABILITY_MIN = 0.001
@@ -80,6 +82,9 @@ class ForecastInput:
         first_answers: answers a new card takes on its first day.
         relearning_answers: answers a lapse adds on its day.
         seconds_per_answer: the learner's mean time per answer.
+        minutes_per_day: the learner's daily minutes (None: unlimited). A day that needs more
+            does what fits, reviews and new cards cut alike (the queue mixes them); the due
+            cards left over come first the next day.
     """
 
     days: int
@@ -98,12 +103,14 @@ class ForecastInput:
     first_answers: int
     relearning_answers: int
     seconds_per_answer: float
+    minutes_per_day: float | None = None
 
 
 @dataclass(frozen=True)
 class DayRow:
-    """One day of the forecast: expected answers of studied cards, new cards introduced, the
-    minutes they take, and the chance to pass if the exam were that day."""
+    """One day of the forecast: expected answers the due cards ask for (with those left over
+    from earlier days), new cards introduced, the minutes the day needs, and the chance to
+    pass if the exam were that day."""
 
     day: int
     reviews: float
@@ -173,41 +180,38 @@ def forecast(source: ForecastInput) -> Forecast:
     prior = {picks: source.chance(None, picks) for picks in tables}
 
     def chances(at: float, introduced: int) -> tuple[float, float, float]:
-        recall = [
-            (1 + factor * (at - last) / s) ** decay
-            for s, last in zip(cards.stability, cards.last, strict=True)
-        ]
+        # The hot loop of a plan (every card, every evaluated day): one pass, locals only.
         pools: list[list[float]] = [[] for _ in source.pool_counts]
         asked = []
-        for r, pool, picks, weight in zip(
-            recall, cards.pool, cards.picks, cards.weight, strict=True
+        counted = 0
+        for s, last, pool, picks, weight in zip(
+            cards.stability, cards.last, cards.pool, cards.picks, cards.weight, strict=True
         ):
             if pool < 0:
                 continue
+            r = (1 + factor * (at - last) / s) ** decay
             chance = tables[picks][int(r * _GRID + 0.5)]
+            counted += weight
             if weight == 1:
                 pools[pool].append(chance)
                 asked.append(r)
             else:
                 pools[pool] += [chance] * weight
                 asked.append(r * weight)
-        waiting = 0
         for pool, picks in source.new[introduced:]:
             if pool >= 0:
                 pools[pool].append(prior[picks])
-                waiting += 1
+                counted += 1
         chance, score = form_chance(
             list(zip(pools, source.pool_counts, strict=True)), source.needed
         )
-        counted = sum(w for w, pool in zip(cards.weight, cards.pool, strict=True) if pool >= 0)
-        counted += waiting
         return chance, score, math.fsum(asked) / counted if counted else 0.0
 
     stopped_chance, stopped_score, _ = chances(source.days + 0.5, 0)
     size = len(source.studied) + len(source.new)
     step = max(1, math.ceil(size * (source.days + 1) / _EVALUATIONS))
     evaluated: dict[int, tuple[float, float, float]] = {}
-    rows: list[tuple[float, int]] = []
+    rows: list[tuple[float, int, int]] = []
     introduced = 0
     w6, w7, w8, w9, w10 = w[6], w[7], w[8], w[9], w[10]
     w11, w12, w13, w14 = w[11], w[12], w[13], w[14]
@@ -216,17 +220,41 @@ def forecast(source: ForecastInput) -> Forecast:
     gain = math.exp(w8)
     relearn = source.relearning_answers
     target = source.exam_retention
+    budget = math.inf
+    if source.minutes_per_day is not None:
+        budget = source.minutes_per_day * 60 / source.seconds_per_answer
     for day in range(source.days + 1):
         moment = source.now if day == 0 else day + 1 / 3
         if day == 0:  # today's chance is the chance now, before today's study
             evaluated[0] = chances(source.now, introduced)
-        answers = 0.0
-        for index in buckets[day]:
+        due = buckets[day]
+        each = [  # the expected answers of each due card (a lapse relearns)
+            cards.steps[i] * cards.weight[i]
+            if cards.steps[i]
+            else (
+                1
+                + (1 - (1 + factor * (moment - cards.last[i]) / cards.stability[i]) ** decay)
+                * relearn
+            )
+            * cards.weight[i]
+            for i in due
+        ]
+        answers = sum(each)
+        quota = min(source.new_per_day, len(source.new) - introduced)
+        needed = answers + quota * source.first_answers
+        new = quota
+        if needed > budget:  # the day's minutes run out: do the first share of its cards
+            share = budget / needed
+            kept = bisect.bisect_right(list(itertools.accumulate(each)), share * answers)
+            if day < source.days:
+                buckets[day + 1][:0] = due[kept:]
+            due = due[:kept]
+            new = math.floor(share * quota)
+        for index in due:
             s, d = cards.stability[index], cards.difficulty[index]
             pending, weight = cards.steps[index], cards.weight[index]
             if pending:  # (re)learning: the remaining steps, each answered Good
                 cards.steps[index] = 0
-                answers += pending * weight
                 for _ in range(pending):
                     s *= max(1.0, short * s ** -w[19])
                     d = w7 * easy + (1 - w7) * d
@@ -242,7 +270,6 @@ def forecast(source: ForecastInput) -> Forecast:
                     hard = w7 * easy + (1 - w7) * hard
                 s = max(r * good + (1 - r) * lost, _STABILITY_MIN)
                 d = r * (w7 * easy + (1 - w7) * d) + (1 - r) * (w7 * easy + (1 - w7) * hard)
-                answers += (1 + (1 - r) * relearn) * weight
             d = min(max(d, 1.0), 10.0)
             cards.stability[index], cards.difficulty[index] = s, d
             cards.last[index] = moment
@@ -251,7 +278,6 @@ def forecast(source: ForecastInput) -> Forecast:
                 interval = capped_interval(interval, s, source.days - day, target, w)
             if day + interval <= source.days:
                 buckets[day + interval].append(index)
-        new = min(source.new_per_day, len(source.new) - introduced)
         first_s, first_d, first_interval = source.first
         for (pool, picks), weight in Counter(source.new[introduced : introduced + new]).items():
             cards.stability.append(first_s)
@@ -267,14 +293,14 @@ def forecast(source: ForecastInput) -> Forecast:
             if day + interval <= source.days:
                 buckets[day + interval].append(len(cards.stability) - 1)
         introduced += new
-        rows.append((answers, new))
+        rows.append((answers, new, max(quota, new)))
         if day and (day % step == 0 or day == source.days):
             evaluated[day] = chances(day + 0.5, introduced)
     chance_rows = _interpolated(evaluated, source.days)
     minutes = source.seconds_per_answer / 60
     day_rows = tuple(
-        DayRow(day, answers, new, (answers + new * source.first_answers) * minutes, chance)
-        for day, ((answers, new), chance) in enumerate(zip(rows, chance_rows, strict=True))
+        DayRow(day, answers, new, (answers + asked * source.first_answers) * minutes, chance)
+        for day, ((answers, new, asked), chance) in enumerate(zip(rows, chance_rows, strict=True))
     )
     final = evaluated[source.days]
     return Forecast(day_rows, final[0], final[1], stopped_chance, stopped_score, final[2])

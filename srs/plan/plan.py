@@ -4,6 +4,7 @@ set, clear and close the date. The rules are in docs/plan.md.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -11,9 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 from fsrs import Rating
 
 from srs.clock import Clock
-from srs.collection.memory import exam_card_memories, set_memory
+from srs.collection.memory import set_memory
 from srs.collection.outcomes import ExamOutcome, add_outcome, has_outcome
-from srs.collection.planning import answer_time_ms, plan_cards
+from srs.collection.planning import PlanCard, answer_time_ms, plan_cards, plan_reads
 from srs.collection.settings import clock_for, get_settings, set_setting
 from srs.collection.store import CollectionError, Store
 from srs.exam.form import needed_to_pass, pools_of, required_exam_spec
@@ -31,11 +32,13 @@ __all__ = [
     "PlanError",
     "clear_exam_date",
     "exam_plan",
+    "forecast_input",
     "pending_outcome",
     "record_outcome",
     "set_exam_date",
 ]
 
+_DAY = timedelta(days=1)
 DEFAULT_ANSWER_SECONDS = 12.0
 """Seconds per answer before the learner has answered anything in the deck."""
 
@@ -183,21 +186,26 @@ def _first_day(settings: DeckSettings) -> tuple[tuple[float, float, int], int, i
 
 
 def _new_per_day(new_cards: int, days_left: int, lead: int) -> int:
-    """Spread the new cards over the first days, so each is introduced `lead` days before the
-    exam (its learning day and two reviews), but over at least half of the days left."""
+    """Spread the new cards over the first third of the days left, and no later than `lead`
+    days before the exam (its learning day and two reviews): with a fixed daily time, a card
+    introduced earlier gets more reviews before the exam (docs/plan.md)."""
     if not new_cards:
         return 0
-    window = max(1, days_left + 1 - lead, math.ceil((days_left + 1) / 2))
+    window = max(1, min(days_left + 1 - lead, math.ceil((days_left + 1) / 3)))
     return math.ceil(new_cards / window)
 
 
-def _steps_left(memory: Memory, settings: DeckSettings) -> int:
+def _steps_left(card: PlanCard, settings: DeckSettings) -> int:
     steps = (
-        settings.learning_steps
-        if memory.state is MemoryState.Learning
-        else settings.relearning_steps
+        settings.learning_steps if card.state is MemoryState.Learning else settings.relearning_steps
     )
-    return max(1, len(steps) - (memory.step or 0))
+    return max(1, len(steps) - (card.step or 0))
+
+
+@functools.cache
+def _picks(options: int, answers: int) -> int:
+    """Ways of picking a card's options (0: not multiple choice)."""
+    return math.comb(options, answers) if options else 0
 
 
 def exam_plan(store: Store, deck_id: str) -> ExamPlan | None:
@@ -220,62 +228,9 @@ def _plan(
     store: Store, deck_id: str, settings: DeckSettings, exam_date: date, now: datetime
 ) -> ExamPlan:
     """The plan as made at `now`, for an exam on `exam_date` (not before now's study day)."""
-    spec = required_exam_spec(store, deck_id)
-    clock = clock_for(store)
-    today = clock.study_day(now)
-    days_left = (exam_date - today).days
-    start = clock.day_start(today)
-    shapes = {
-        c.card_id: (c.topic, math.comb(c.options, c.answers))
-        for c in exam_card_memories(store, deck_id)
-    }
-    cards = plan_cards(store, deck_id)
-    pools = pools_of(
-        deck_id, spec, [(card_id, shapes[card_id][0]) for card_id, _ in cards if card_id in shapes]
-    )
-    pool_of = {card_id: n for n, pool in enumerate(pools) for card_id in pool.card_ids}
-    studied, new = [], []
-    for card_id, memory in cards:
-        pool, picks = pool_of.get(card_id, -1), shapes.get(card_id, (None, 0))[1]
-        if memory.state is MemoryState.New or memory.stability is None:
-            new.append((pool, picks))
-            continue
-        assert memory.last_review is not None and memory.due is not None
-        studied.append(
-            Track(
-                memory.stability,
-                memory.difficulty or 5.0,
-                (min(memory.last_review, now) - start) / timedelta(days=1),
-                (clock.study_day(memory.due) - today).days,
-                0 if memory.state is MemoryState.Review else _steps_left(memory, settings),
-                pool,
-                picks,
-            )
-        )
-    first, first_answers, lead = _first_day(settings)
-    per_day = _new_per_day(len(new), days_left, lead)
-    mean_ms, _ = answer_time_ms(store, deck_id)
-    seconds = DEFAULT_ANSWER_SECONDS if mean_ms is None else mean_ms / 1000
-    result: Forecast = forecast(
-        ForecastInput(
-            days=days_left,
-            now=(now - start) / timedelta(days=1),
-            studied=studied,
-            new=new,
-            new_per_day=per_day,
-            pool_counts=[pool.count for pool in pools],
-            needed=needed_to_pass(spec.pass_mark, spec.questions),
-            chance=chance_model(store, deck_id),
-            parameters=settings.parameters,
-            desired_retention=settings.desired_retention,
-            exam_retention=settings.exam_day_retention,
-            maximum_interval=settings.maximum_interval,
-            first=first,
-            first_answers=first_answers,
-            relearning_answers=len(settings.relearning_steps),
-            seconds_per_answer=seconds,
-        )
-    )
+    source = forecast_input(store, deck_id, settings, exam_date, now)
+    result: Forecast = forecast(source)
+    today = exam_date - timedelta(days=source.days)
     budget = settings.minutes_per_day
     days = tuple(
         PlanDay(
@@ -291,17 +246,77 @@ def _plan(
     return ExamPlan(
         deck_id,
         exam_date,
-        days_left,
-        len(new),
-        per_day,
+        source.days,
+        len(source.new),
+        max(source.new_per_day, result.rows[0].new),
         budget,
-        seconds,
+        source.seconds_per_answer,
         days[0].pass_chance,
         result.pass_chance_exam_day,
         result.pass_chance_if_stopped,
         result.expected_score_exam_day,
         result.recall_exam_day,
         days,
+    )
+
+
+def forecast_input(
+    store: Store, deck_id: str, settings: DeckSettings, exam_date: date, now: datetime
+) -> ForecastInput:
+    """Everything the plan's forecast reads, out of the collection in one read of the deck:
+    the seam `bench.plan` times the reads and the forecast apart at."""
+    spec = required_exam_spec(store, deck_id)
+    clock = clock_for(store)
+    today = clock.study_day(now)
+    days_left = (exam_date - today).days
+    start = clock.day_start(today)
+    cards = plan_reads(store, deck_id)
+    pools = pools_of(deck_id, spec, [(c.card_id, c.topic) for c in cards if c.options])
+    pool_of = {card_id: n for n, pool in enumerate(pools) for card_id in pool.card_ids}
+    due_days: dict[datetime, int] = {}  # many cards fall due at the same instant
+    studied, new = [], []
+    for card in cards:
+        pool, picks = pool_of.get(card.card_id, -1), _picks(card.options, card.answers)
+        if card.state is MemoryState.New or card.stability is None:
+            new.append((pool, picks))
+            continue
+        assert card.last_review is not None and card.due is not None
+        due = due_days.get(card.due)
+        if due is None:
+            due = due_days[card.due] = (clock.study_day(card.due) - today).days
+        studied.append(
+            Track(
+                card.stability,
+                card.difficulty or 5.0,
+                (min(card.last_review, now) - start) / _DAY,
+                due,
+                0 if card.state is MemoryState.Review else _steps_left(card, settings),
+                pool,
+                picks,
+            )
+        )
+    first, first_answers, lead = _first_day(settings)
+    per_day = _new_per_day(len(new), days_left, lead)
+    mean_ms, _ = answer_time_ms(store, deck_id)
+    seconds = DEFAULT_ANSWER_SECONDS if mean_ms is None else mean_ms / 1000
+    return ForecastInput(
+        days=days_left,
+        now=(now - start) / _DAY,
+        studied=studied,
+        new=new,
+        new_per_day=per_day,
+        pool_counts=[pool.count for pool in pools],
+        needed=needed_to_pass(spec.pass_mark, spec.questions),
+        chance=chance_model(store, deck_id),
+        parameters=settings.parameters,
+        desired_retention=settings.desired_retention,
+        exam_retention=settings.exam_day_retention,
+        maximum_interval=settings.maximum_interval,
+        first=first,
+        first_answers=first_answers,
+        relearning_answers=len(settings.relearning_steps),
+        seconds_per_answer=seconds,
+        minutes_per_day=settings.minutes_per_day,
     )
 
 

@@ -219,3 +219,17 @@ def test_the_outcome_is_recorded_beside_the_prediction_and_shown_by_calibration(
     store.close()
     shown = invoke(store.path, "exam", "calibration", "exam")
     assert "real exam 2025-01-10: PASS" in shown.output, shown.output
+
+
+def test_plan_text_flags_days_over_the_minutes_and_prints_the_advice(tmp_path: Path):
+    deck = tmp_path / "exam.yaml"
+    deck.write_bytes(exam_deck(200))
+    db = tmp_path / "c.db"
+    assert invoke(db, "import", str(deck)).exit_code == 0
+    exam = (datetime.now(UTC) + timedelta(days=5)).date()
+    result = invoke(db, "plan", "exam", "--exam-date", exam.isoformat(), "--minutes-per-day", "5")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.endswith("over your minutes") for line in lines), result.output
+    assert "raise the minutes (srs plan exam --minutes-per-day" in lines[-1]
+    assert "exam_day_retention" in lines[-1]
