@@ -89,7 +89,8 @@ async def test_a_date_set_on_the_exam_start_page_shows_its_plan_on_the_dashboard
         on(pilot.app, DashboardScreen)
         summary = exam_plan(seed_store, DECK)
         assert summary is not None
-        assert f"Exam plan: {summary.summary_line()}" in shown(pilot.app, "#selected")
+        assert f"Exam plan: {summary.summary_line()}" in shown(pilot.app, "#plan-line")
+        assert f"Exam plan: {summary.summary_line()}" in screen_text(pilot.app)
     assert get_settings(seed_store, DECK).exam_date == EXAM
 
 
@@ -174,7 +175,7 @@ async def test_clearing_the_date_on_the_plan_screen_leaves_no_plan(seed_store: S
         assert "No exam date ahead" in shown(pilot.app, "#plan-summary")
         await press(pilot, "escape")
         await settle(pilot)
-        assert "Exam plan" not in shown(pilot.app, "#selected")
+        assert "Exam plan" not in shown(pilot.app, "#plan-line")
     assert get_settings(seed_store, DECK).exam_date is None
 
 

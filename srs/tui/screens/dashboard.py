@@ -6,6 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -86,21 +87,6 @@ class DashboardScreen(SrsScreen[None]):
             tooltip="The selected deck's plan to its exam date, day by day",
         ),
         Binding(
-            "s",
-            "stats",
-            "Stats",
-            id="dashboard.stats",
-            tooltip="The selected deck's statistics: history, retention, memory, topics, exams",
-        ),
-        Binding(
-            "S",
-            "stats_all",
-            "All stats",
-            id="dashboard.stats_all",
-            show=False,
-            tooltip="The statistics of every deck together",
-        ),
-        Binding(
             "o",
             "options",
             "Options",
@@ -122,6 +108,22 @@ class DashboardScreen(SrsScreen[None]):
             show=False,
             tooltip="Read the counts again",
         ),
+        Binding(
+            "s",
+            "stats",
+            "Stats",
+            id="dashboard.stats",
+            tooltip="The selected deck's figures and charts; S: every deck's together",
+        ),
+        # The same description: the keys panel lists `s S` on one line.
+        Binding(
+            "S",
+            "stats_all",
+            "Stats",
+            id="dashboard.stats_all",
+            show=False,
+            tooltip="The selected deck's figures and charts; S: every deck's together",
+        ),
         Binding("question_mark", "app.toggle_keys", "Keys", id="dashboard.keys"),
         Binding("q", "app.quit", "Quit", id="dashboard.quit"),
     ]
@@ -139,7 +141,9 @@ class DashboardScreen(SrsScreen[None]):
         yield Header()
         yield Static(id="streak")
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True, header_height=2)
-        yield Static(id="selected")
+        with Vertical(id="selection"):
+            yield Static(id="selected")
+            yield Static(id="plan-line")
         yield Static(id="empty")
         yield Static(id="optimize")
         yield PassPredictor()
@@ -272,6 +276,7 @@ class DashboardScreen(SrsScreen[None]):
         selected = self._selected_deck()
         line.display = selected is not None
         if selected is None:
+            self._show_plan_line(None)
             return
         deck_id, title = selected
         exam = Content.styled("Mock exam: …", "dim")
@@ -284,10 +289,16 @@ class DashboardScreen(SrsScreen[None]):
                 f"right expected, {prediction.needed} needed to pass",
                 "dim",
             )
-        plan = self.plans.get(deck_id)
-        if plan is not None:
-            exam = Content.assemble(exam, "\n", ("Exam plan: ", "dim"), (plan, "bold"))
         line.update(Content.assemble(literal(title, "bold"), "\n", exam))
+        self._show_plan_line(self.plans.get(deck_id))
+
+    def _show_plan_line(self, plan: str | None) -> None:
+        """The selected deck's plan to its exam date, on a line of its own: shown or hidden as
+        a whole, so the layout makes room for it when the planner's worker delivers it."""
+        line = self.query_one("#plan-line", Static)
+        line.display = plan is not None
+        if plan is not None:
+            line.update(Content.assemble(("Exam plan: ", "dim"), (plan, "bold")))
 
     def action_exam(self) -> None:
         selected = self._selected_deck()
