@@ -19,6 +19,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 from itertools import groupby
 
 from srs.collection.attempts import questions_at_start, submitted_attempts
@@ -42,7 +43,7 @@ from srs.exam.fitting import (
 )
 from srs.exam.form import ExamError, needed_to_pass, pools_of, required_exam_spec
 from srs.exam.probability import Prediction, answer_probability, predict
-from srs.model.memory import Memory, retrievability
+from srs.model.memory import Memory, recall_at, retrievability
 
 __all__ = [
     "LOW_RECALL",
@@ -182,8 +183,11 @@ def _chances(
     """Each card the deck's exam can ask, with the chance of answering it right now."""
     model = _model(store, deck_id)
     now = store.clock.now()
+    parameters, chance_of = model.parameters, model.chance_of
+    picks = cache(math.comb)  # C(options, answers): a few card shapes in a whole deck
     for card in exam_card_memories(store, deck_id, card_ids):
-        yield card, model.chance(card.memory, card.options, card.answers, now)
+        recall = recall_at(card.stability, card.last_review, now, parameters)
+        yield card, chance_of(recall, picks(card.options, card.answers))
 
 
 def chance_model(store: Store, deck_id: str) -> Callable[[float | None, int], float]:

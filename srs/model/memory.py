@@ -14,7 +14,7 @@ from fsrs import State
 
 from srs.clock import from_db, to_db
 
-__all__ = ["Memory", "MemoryState", "forgetting_curve", "retrievability"]
+__all__ = ["Memory", "MemoryState", "forgetting_curve", "recall_at", "retrievability"]
 
 
 class MemoryState(IntEnum):
@@ -133,7 +133,18 @@ def retrievability(memory: Memory, now: datetime, parameters: Sequence[float]) -
         now: an aware datetime (a `now` before the last review counts as no time elapsed).
         parameters: the deck's 21 FSRS-6 weights.
     """
-    if memory.stability is None or memory.last_review is None:
+    return recall_at(memory.stability, memory.last_review, now, parameters)
+
+
+def recall_at(
+    stability: float | None,
+    last_review: datetime | None,
+    now: datetime,
+    parameters: Sequence[float],
+) -> float | None:
+    """`retrievability` from the two values it reads (the pass chance reads only these for a
+    100,000-card deck, not whole memories)."""
+    if stability is None or last_review is None:
         return None
-    elapsed = max(now - memory.last_review, timedelta(0)) / timedelta(days=1)
-    return forgetting_curve(elapsed, memory.stability, parameters)
+    elapsed = max(now - last_review, timedelta(0)) / timedelta(days=1)
+    return forgetting_curve(elapsed, stability, parameters)

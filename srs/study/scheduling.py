@@ -160,6 +160,9 @@ def _outcomes(
     when = now.astimezone(UTC)
     if memory.last_review is not None and when < memory.last_review:
         when = memory.last_review
+    # The system zone is looked up (in the environment) on every conversion; an answer makes
+    # five of them, so the zone is resolved once here (a third of `schedule`'s own time).
+    clock = Clock(clock.now_fn, clock.local_zone, clock.rollover_hour)
     moment = _Moment(when, clock)
     scheduler = scheduler_for(settings)
     before = _as_py_fsrs_sees_it(memory, card_id, moment)
@@ -322,14 +325,17 @@ def _fuzz_bounds(days: float, minimum: int, maximum: int) -> tuple[int, int]:
     delta = 0.0
     if days >= 2.5:
         delta = 1.0 + sum(
-            fuzz["factor"] * max(min(days, fuzz["end"]) - fuzz["start"], 0.0)
-            for fuzz in FUZZ_RANGES
+            factor * max(min(days, end) - start, 0.0) for start, end, factor in _FUZZ_RANGES
         )
     lower = min(max(_round(days - delta), minimum), maximum)
     upper = min(max(_round(days + delta), minimum), maximum)
     if upper == lower and 2 < upper < maximum:
         upper = lower + 1
     return lower, upper
+
+
+_FUZZ_RANGES = tuple((fuzz["start"], fuzz["end"], fuzz["factor"]) for fuzz in FUZZ_RANGES)
+"""FUZZ_RANGES as tuples (start, end, factor): read on every answer, faster than the dicts."""
 
 
 def _fuzzed(days: float, minimum: int, maximum: int, fraction: float | None) -> int:
