@@ -14,7 +14,8 @@ deck's new cards a day set to the plan's) and once with plain scheduling (the de
 defaults: 20 new cards a day, no cap).
 On exam day: the share of cards the learner truly recalls, the true chance to pass (the oracle:
 every form, from the hidden memory), and one simulated sitting. The plan's exam-day chance
-predicted on the first day is scored against the sitting (Brier), beside the oracle's.
+predicted on the first day, a third and two thirds of the way is scored against the sitting
+(Brier), beside the oracle's.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ __all__ = ["main"]
 MINUTES = 8
 """Each learner's study time a day."""
 HORIZONS = (30, 60)
+WHEN = ("day 0", "1/3", "2/3")
+"""When the plan's exam-day chance is scored: on the first day, a third and two thirds of the
+way to the exam (the prediction should sharpen as the learner's answers come in)."""
 KINDS = ("matched", "fast forgetter", "strong", "mixed difficulty", "lured guesser")
 
 
@@ -75,7 +79,8 @@ class Run:
     seed: int
     recalled: float
     true_chance: float
-    predicted: float | None
+    predicted: tuple[float, ...]
+    """The plan's exam-day chance as predicted on each day of `WHEN` (plan arm; else empty)."""
     passed: bool
 
 
@@ -109,14 +114,15 @@ def simulate(learner: Learner, days: int, planned: bool, seed: int, folder: Path
     import_decks(store, [parse_deck(_deck_text())])
     shapes = {
         card_id: (n, options, answers)
-        for n, (card_id, _t, options, answers, _m) in enumerate(
+        for n, (card_id, _t, options, answers, *_memory) in enumerate(
             sorted(exam_card_memories(store, DECK))
         )
     }
     world = HiddenMemory(learner, shapes)
     world.know_some(rng)
     exam: date = (START + timedelta(days=days)).date()
-    predicted = None
+    predicted: list[float] = []
+    scored = {0, days // 3, 2 * days // 3}
     for day in range(days + 1):
         now[0] = START + timedelta(days=day, hours=rng.uniform(7.5, 9.0))
         if planned:
@@ -126,7 +132,8 @@ def simulate(learner: Learner, days: int, planned: bool, seed: int, folder: Path
                 else exam_plan(store, DECK)
             )
             assert plan is not None
-            predicted = plan.pass_chance_exam_day if day == 0 else predicted
+            if day in scored:
+                predicted.append(plan.pass_chance_exam_day)
             set_setting(store, DECK, "new_per_day", str(plan.new_per_day))
         if day < days:
             _study(store, world, now, rng)
@@ -139,7 +146,16 @@ def simulate(learner: Learner, days: int, planned: bool, seed: int, folder: Path
     passed = sum(rng.random() < truth[card_id] for card_id in form) >= needed
     store.close()
     path.unlink()
-    return Run(learner.name, days, planned, seed, recalled, true_chance, predicted, passed)
+    return Run(
+        learner.name,
+        days,
+        planned,
+        seed,
+        recalled,
+        true_chance,
+        tuple(predicted),
+        passed,
+    )
 
 
 def evidence(seeds: int) -> list[Run]:
@@ -222,9 +238,15 @@ def summary(runs: Sequence[Run]) -> dict[str, Any]:
                 "true_chance": statistics.fmean(r.true_chance for r in group),
                 "passed": statistics.fmean(r.passed for r in group),
             }
-    planned = [r for r in runs if r.planned and r.predicted is not None]
-    result["brier_plan"] = _brier([(r.predicted or 0.0, r.passed) for r in planned])
-    result["brier_oracle"] = _brier([(r.true_chance, r.passed) for r in planned])
+    for days in HORIZONS:
+        planned = [r for r in runs if r.planned and r.days == days]
+        result[f"brier {days}d"] = {
+            **{
+                when: _brier([(r.predicted[n], r.passed) for r in planned])
+                for n, when in enumerate(WHEN)
+            },
+            "oracle": _brier([(r.true_chance, r.passed) for r in planned]),
+        }
     return result
 
 
@@ -236,10 +258,20 @@ def report(result: dict[str, Any]) -> str:
                 f"{name:<12} {row['runs']:>4} {row['recalled']:>9.3f} "
                 f"{row['true_chance']:>10.3f} {row['passed']:>7.2f}"
             )
-    lines.append(
-        f"Brier of the exam-day chance predicted on day 0: plan {result['brier_plan']:.3f}, "
-        f"oracle {result['brier_oracle']:.3f}"
-    )
+    briers = [days for days in HORIZONS if f"brier {days}d" in result]
+    if briers:
+        lines.append(
+            "Brier of the exam-day chance predicted on "
+            + ", ".join(WHEN)
+            + "; the oracle's"
+        )
+    for days in briers:
+        row = result[f"brier {days}d"]
+        lines.append(
+            f"{days}d    "
+            + "  ".join(f"{row[when]:.3f}" for when in WHEN)
+            + f"  oracle {row['oracle']:.3f}"
+        )
     for key in sorted(k for k in result if k.startswith("exam_plan_ms_")):
         size = int(key.rsplit("_", 1)[1])
         lines.append(
@@ -253,9 +285,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.plan", description=__doc__)
     parser.add_argument("--seeds", type=int, default=2, help="runs per learner and horizon")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--only", choices=("speed", "evidence"), help="run one half (default: both)"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    result = speed() | summary(evidence(args.seeds))
+    result: dict[str, Any] = {}
+    if args.only != "evidence":
+        result |= speed()
+    if args.only != "speed":
+        result |= summary(evidence(args.seeds))
     result["seconds"] = time.perf_counter() - started
     print(json.dumps(result, indent=1) if args.json else report(result))
     return 0

@@ -14,7 +14,7 @@ from fsrs import Rating
 from helpers import invoke
 
 from srs.clock import SYSTEM_ZONE
-from srs.collection.memory import exam_card_memories
+from srs.collection.planning import plan_cards
 from srs.collection.settings import clock_for, get_settings, set_setting
 from srs.collection.store import Store
 from srs.exam.readiness import real_exams
@@ -81,7 +81,7 @@ def test_plan_followed_day_by_day_reaches_exam_day_with_every_card_in_time(make_
     follow_plan(store, clock, 30, random.Random(1))
     assert clock_for(store).study_day() == exam
     settings = get_settings(store, "exam")
-    memories = [c.memory for c in exam_card_memories(store, "exam")]
+    memories = [memory for _, memory in plan_cards(store, "exam")]
     assert all(m.state is not MemoryState.New for m in memories)
     clock_ = clock_for(store)
     for memory in memories:
@@ -178,13 +178,13 @@ def test_setting_the_date_shortens_intervals_that_would_pass_it(make_store: Make
     study_day(store, clock, 1.0, random.Random(3))
     clock.advance(days=5)
     study_day(store, clock, 1.0, random.Random(3))  # reviews push intervals out
-    before = {c.card_id: c.memory.due for c in exam_card_memories(store, "exam")}
+    before = {card_id: memory.due for card_id, memory in plan_cards(store, "exam")}
     today = clock_for(store).study_day()
     longest = max(clock_for(store).study_day(due) for due in before.values() if due is not None)
     exam = longest - timedelta(days=1)  # the longest intervals would end just past it
     assert exam > today
     set_exam_date(store, "exam", exam)
-    after = {c.card_id: c.memory for c in exam_card_memories(store, "exam")}
+    after = dict(plan_cards(store, "exam"))
     settings = get_settings(store, "exam")
     clock_ = clock_for(store)
     moved = [card_id for card_id, memory in after.items() if memory.due != before[card_id]]
