@@ -63,8 +63,7 @@ from srs.decks.validate import parse_deck
 from srs.exam.engine import answer, start_exam, submit
 from srs.exam.form import needed_to_pass
 from srs.exam.probability import predict, score_distribution
-from srs.model.memory import MemoryState, forgetting_curve
-from srs.study.scheduling import scheduler_for
+from srs.model.memory import forgetting_curve, recall_at
 from srs.study.session import StudySession
 
 __all__ = ["DEFAULT_SEEDS", "LEARNERS", "ExamRecord", "Learner", "main", "report", "simulate"]
@@ -278,7 +277,6 @@ def model_before(store: Store, card_ids: Sequence[int]) -> float:
     recalibration: py-fsrs's R (whole days elapsed), a guess of 1/C(k, m), and for cards never
     answered R0 = max(0, right - guessed) / (answered - guessed + 10) from first answers."""
     settings = get_settings(store, DECK)
-    scheduler = scheduler_for(settings)
     answered = right = guessed = 0.0
     for shape in first_choice_answers(store, DECK):
         answered += shape.answered
@@ -287,10 +285,10 @@ def model_before(store: Store, card_ids: Sequence[int]) -> float:
     prior = max(0.0, right - guessed) / (answered - guessed + 10)
     now = store.clock.now()
     chances = []
-    for card_id, _topic, options, answers, memory in exam_card_memories(store, DECK, card_ids):
-        recall = prior
-        if memory.state is not MemoryState.New:
-            recall = scheduler.get_card_retrievability(memory.to_fsrs(card_id, now), now)
+    for card in exam_card_memories(store, DECK, card_ids):
+        options, answers = card.options, card.answers
+        recall = recall_at(card.stability, card.last_review, now, settings.parameters)
+        recall = prior if recall is None else recall
         chances.append(recall + (1 - recall) / math.comb(options, answers))
     form = predict([(chances, len(chances))], needed_to_pass(PASS_MARK, len(chances)))
     return form.pass_chance
@@ -354,7 +352,7 @@ def simulate(learner: Learner, seed: int, evening: bool, folder: Path) -> list[E
     set_setting(store, DECK, "new_per_day", str(NEW_PER_DAY))
     shapes = {
         card_id: (n, options, answers)
-        for n, (card_id, _topic, options, answers, _memory) in enumerate(
+        for n, (card_id, _topic, options, answers, *_memory) in enumerate(
             sorted(exam_card_memories(store, DECK))
         )
     }
