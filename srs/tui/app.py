@@ -32,8 +32,8 @@ from srs.tui.screens.history import HistoryScreen
 from srs.tui.screens.options import OptionsScreen
 from srs.tui.screens.plan import PlanScreen
 from srs.tui.screens.results import ResultsScreen
-from srs.tui.screens.stats import StatsScreen
 from srs.tui.screens.review import ReviewScreen
+from srs.tui.screens.stats import StatsScreen
 from srs.tui.screens.submit import SubmitScreen
 from srs.tui.screens.summary import SummaryScreen
 from srs.tui.widgets.keys import KeysPanel

@@ -17,7 +17,7 @@ from srs.study.overview import DeckOverview, deck_overview, study_streak
 from srs.tui.base import SrsScreen
 from srs.tui.format import chance_text
 from srs.tui.safe import literal, literal_text
-from srs.tui.widgets.pass_predictor import PassPredictor
+from srs.tui.widgets.pass_predictor import PassPredictor, last_known
 from srs.tui.widgets.planner import Planner
 from srs.tui.widgets.sync_indicator import SyncIndicator
 
@@ -178,10 +178,14 @@ class DashboardScreen(SrsScreen[None]):
         table.clear()
         # A title cut to fit keeps the counts on screen; the line below the table shows it whole.
         width = max(16, self.size.width - OTHER_COLUMNS)
-        pending = Text("…", style="dim", justify="right")
         for row in rows:
             title = row.title if len(row.title) <= width else row.title[: width - 1] + "…"
-            table.add_row(literal_text(title), *self._counts(row), pending, key=row.deck_id)
+            # The chance last computed, shown dim until the worker delivers today's.
+            known = last_known(store, row.deck_id)
+            if known is not None:
+                self.predictions[row.deck_id] = known
+            chance = self._chance_cell(known, fresh=False)
+            table.add_row(literal_text(title), *self._counts(row), chance, key=row.deck_id)
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
             self.query_one(PassPredictor).predict(store, [row.deck_id for row in rows])
@@ -231,14 +235,18 @@ class DashboardScreen(SrsScreen[None]):
         table = self.query_one("#decks", DataTable)
         if event.deck_id not in table.rows:
             return
-        prediction = event.prediction
-        self.predictions[event.deck_id] = prediction
-        if prediction is None:
-            cell = Text("—", style="dim", justify="right")
-        else:
-            cell = Text(chance_text(prediction.pass_chance), style="bold", justify="right")
-        table.update_cell(event.deck_id, "pass chance", cell)
+        self.predictions[event.deck_id] = event.prediction
+        table.update_cell(event.deck_id, "pass chance", self._chance_cell(event.prediction))
         self._show_selected()
+
+    @staticmethod
+    def _chance_cell(prediction: Prediction | None, *, fresh: bool = True) -> Text:
+        """The pass chance cell: bold when just computed, dim when last run's (or "…" before
+        the first); "—" for a deck without a mock exam."""
+        if prediction is None:
+            return Text("—" if fresh else "…", style="dim", justify="right")
+        text = chance_text(prediction.pass_chance)
+        return Text(text, style="bold" if fresh else "dim", justify="right")
 
     def action_sync(self) -> None:
         self.query_one(SyncIndicator).start_sync(self.app.store)
