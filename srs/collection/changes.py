@@ -10,6 +10,7 @@ and shared at the next `srs sync`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Literal, NamedTuple
 
 from srs.clock import to_db
@@ -17,9 +18,11 @@ from srs.collection.store import Store
 
 __all__ = [
     "DEVICE_KEY",
+    "EVENT_ID",
     "ChangeKind",
     "ChangeStamp",
     "device_id",
+    "forget_times",
     "insert_change",
     "latest_change",
     "record_card_change",
@@ -29,11 +32,23 @@ __all__ = [
 DEVICE_KEY = "device_id"
 """The `meta` key holding this collection's device id (made by the v3 migration)."""
 
-ChangeKind = Literal["setting", "suspended", "buried"]
+ChangeKind = Literal["setting", "suspended", "buried", "forget"]
 """What a change sets: a deck setting (target: its name), a card's suspension or burial
-(target: the card's key in its deck)."""
+(target: the card's key in its deck). A forget (`srs forget`: the card made new again) is kept
+here too, but it is an event of the card's history, not a value: every forget counts, and a
+replay makes the card new at each (`forget_times`)."""
 
-_EVENT_ID = "lower(hex(randomblob(16)))"
+# As a UUIDv7 is made: the milliseconds since the epoch (48 bits), then 80 random bits. Random
+# enough that two devices never make the same one; time-ordered so that each new id lands at
+# the end of the unique index over them. Fully random ids were written into random pages of
+# that index: 300,000 answers took about twice the CPU (docs/performance.md, Sync). Made in SQL,
+# per row of a batched insert, it cost less than making it in Python. The time part orders
+# nothing: replays order answers by their own time; the id only breaks ties.
+EVENT_ID = (
+    "printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) "
+    "|| lower(hex(randomblob(10)))"
+)
+"""The SQL that makes a new event id (32 hex digits): every insert of a row that syncs uses it."""
 
 
 class ChangeStamp(NamedTuple):
@@ -55,7 +70,7 @@ def record_setting_change(store: Store, deck_id: str, name: str, value: str | No
     the transaction that stores the setting."""
     store.conn.execute(
         "INSERT INTO sync_changes (event_id, kind, deck_id, target, value, changed_at, device) "
-        f"VALUES ({_EVENT_ID}, 'setting', ?, ?, ?, ?, ?)",
+        f"VALUES ({EVENT_ID}, 'setting', ?, ?, ?, ?, ?)",
         (deck_id, name, json.dumps(value), to_db(store.clock.now()), device_id(store)),
     )
 
@@ -65,7 +80,7 @@ def record_card_change(store: Store, kind: ChangeKind, card_id: int, value: obje
     Call it inside the transaction that changes the card."""
     store.conn.execute(
         "INSERT INTO sync_changes (event_id, kind, deck_id, target, value, changed_at, device) "
-        f"SELECT {_EVENT_ID}, ?, deck_id, key, ?, ?, ? FROM cards WHERE id = ?",
+        f"SELECT {EVENT_ID}, ?, deck_id, key, ?, ?, ? FROM cards WHERE id = ?",
         (kind, json.dumps(value), to_db(store.clock.now()), device_id(store), card_id),
     )
 
@@ -90,3 +105,18 @@ def insert_change(
         "VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
         (event_id, kind, deck_id, target, value, at.changed_at, at.device),
     )
+
+
+def forget_times(store: Store, card_ids: Iterable[int]) -> dict[int, list[str]]:
+    """When each of these cards was forgotten, here or on another device, oldest first (times
+    in the stored form); cards never forgotten are left out."""
+    forgets: dict[int, list[str]] = {}
+    rows = store.conn.execute(
+        "SELECT c.id, s.changed_at FROM json_each(?) w JOIN cards c ON c.id = w.value "
+        "JOIN sync_changes s ON s.kind = 'forget' AND s.deck_id = c.deck_id AND s.target = c.key "
+        "ORDER BY c.id, s.changed_at",
+        (json.dumps(list(card_ids)),),
+    )
+    for card_id, at in rows:
+        forgets.setdefault(card_id, []).append(at)
+    return forgets

@@ -18,6 +18,7 @@ from fsrs import Rating
 
 from srs.clock import from_db, to_db
 from srs.collection.cards import MULTIPLE_CHOICE
+from srs.collection.changes import EVENT_ID
 from srs.collection.store import Store
 from srs.model.memory import Memory, MemoryState
 
@@ -81,9 +82,11 @@ class Review:
     after: Memory
 
 
+# The event id is made here, by the one insert of the log (no trigger does it): a trigger's
+# UPDATE of the row just inserted cost more than the insert itself (docs/performance.md, Sync).
 _INSERT = (
     "INSERT INTO reviews (card_id, reviewed_at, day, rating, duration_ms, source, choice, "
-    "before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"before, after, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {EVENT_ID})"
 )
 
 
@@ -325,7 +328,10 @@ class LoggedReview:
 def deck_log(
     store: Store, deck_id: str, card_ids: Iterable[int] | None = None
 ) -> list[LoggedReview]:
-    """Every answer to the deck's cards (retired cards too), oldest first (ties in log order).
+    """Every answer to the deck's cards (retired cards too), oldest first; answers given at the
+    same time by card id (as in the deck file), then event id: the order every device lists
+    them in, and the one a log moved to another collection (new event ids) keeps. A card's own
+    answers come in the order every device replays them (time, then event id).
 
     Args:
         store: the collection.
@@ -339,7 +345,7 @@ def deck_log(
     rows = store.conn.execute(
         "SELECT r.id, r.card_id, c.key, r.reviewed_at, r.day, r.rating, r.duration_ms, r.source "
         f"FROM reviews r JOIN cards c ON c.id = r.card_id WHERE {where} "
-        "ORDER BY r.reviewed_at, r.id",
+        "ORDER BY r.reviewed_at, c.key, r.event_id",
         params,
     )
     return [
@@ -372,11 +378,19 @@ def logged_answers(store: Store, card_ids: Iterable[int]) -> set[tuple[int, int,
 
 def set_logged_memory(store: Store, memories: Iterable[tuple[int, Memory, Memory]]) -> None:
     """Rewrite the memory before and after logged answers, as (review id, before, after): a
-    card's history replayed keeps every row consistent with the next, as undo needs."""
-    store.conn.executemany(
-        "UPDATE reviews SET before = ?, after = ? WHERE id = ?",
-        ((before.to_json(), after.to_json(), review_id) for review_id, before, after in memories),
-    )
+    card's history replayed keeps every row consistent with the next, as undo needs. As in
+    `log_reviews`, a memory before that is the one after the answer just before is made into
+    JSON once."""
+
+    def rows() -> Iterator[tuple[str, str, int]]:
+        last: Memory | None = None
+        last_json = ""
+        for review_id, before, after in memories:
+            before_json = last_json if before is last else before.to_json()
+            last, last_json = after, after.to_json()
+            yield before_json, last_json, review_id
+
+    store.conn.executemany("UPDATE reviews SET before = ?, after = ? WHERE id = ?", rows())
 
 
 def reviews_per_deck(store: Store) -> dict[str, int]:

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from fsrs import Rating
 
 from srs.clock import from_db
+from srs.collection.memory import MEMORY_COLUMNS
 from srs.collection.reviews import LoggedReview
 from srs.collection.store import Store
 from srs.model.memory import Memory
@@ -41,6 +42,7 @@ __all__ = [
     "record_segment",
     "release_held",
     "review_ids",
+    "stored_memories",
     "tombstoned",
     "unshared_counts",
     "unshared_events",
@@ -285,6 +287,17 @@ def card_logs(store: Store, cards: Iterable[int]) -> dict[int, list[LoggedReview
             )
         )
     return logs
+
+
+def stored_memories(store: Store, cards: Iterable[int]) -> dict[int, Memory]:
+    """Each of these cards' memory as stored now."""
+    return {
+        row[0]: Memory.from_row(row[1:])
+        for row in store.conn.execute(
+            f"SELECT m.card_id, {MEMORY_COLUMNS} FROM memory m WHERE m.card_id {_IN_JSON}",
+            (json.dumps(list(cards)),),
+        )
+    }
 
 
 def card_decks(store: Store, cards: Iterable[int]) -> dict[int, str]:

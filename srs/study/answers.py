@@ -47,6 +47,7 @@ __all__ = [
     "choices_for",
     "find_cards",
     "forget_card",
+    "forgotten",
     "grade",
     "load_card",
     "record_answer",
@@ -306,6 +307,10 @@ def forget_card(store: Store, card_id: int) -> None:
     cards (in the order it was added); its review history, answer and lapse counts, and its
     suspended, buried and leech flags are kept. One transaction.
 
+    The forget is an event of the card's history, shared by `srs sync`: a replay of the card's
+    log (`srs import-log`, a sync's merge) makes it new again at that moment
+    (`srs.study.history.replay`), here and on every other device.
+
     Raises:
         CollectionError: no such card.
     """
@@ -313,7 +318,13 @@ def forget_card(store: Store, card_id: int) -> None:
         memory = memory_of(store, card_id)
         if memory is None:
             raise no_card(card_id)
-        set_memory(store, card_id, Memory(reps=memory.reps, lapses=memory.lapses))
+        set_memory(store, card_id, forgotten(memory))
+        record_card_change(store, "forget", card_id, True)
+
+
+def forgotten(memory: Memory) -> Memory:
+    """A card's memory once forgotten: new, with its answer and lapse counts kept."""
+    return Memory(reps=memory.reps, lapses=memory.lapses)
 
 
 def find_cards(store: Store, deck_id: str, keys: Sequence[str]) -> dict[str, int]:

@@ -7,21 +7,26 @@ srs. An import appends only the answers the log does not hold yet (the same card
 millisecond and rating), then replays each touched card's whole history in time order through
 `schedule`, so its memory, and every logged memory before and after each answer (what undo
 restores), is what answering in that order would have given.
+
+`replay` is that rebuild, the one every path uses: `import-log`, the Anki import (through
+`import_answers`) and a sync's merge (`srs.sync.merge`). A forget is part of a card's history:
+the replay makes the card new again at its moment.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fsrs import Rating
 
-from srs.clock import Clock
+from srs.clock import Clock, from_db
 from srs.collection.cards import card_ids_by_key, set_leech
+from srs.collection.changes import forget_times
 from srs.collection.decks import require_deck
 from srs.collection.memory import set_memories
 from srs.collection.reviews import (
@@ -37,12 +42,13 @@ from srs.collection.settings import clock_for, get_settings
 from srs.collection.store import Store
 from srs.model.memory import Memory
 from srs.model.settings import DeckSettings
-from srs.study.answers import MAX_DURATION_MS
+from srs.study.answers import MAX_DURATION_MS, forgotten
 from srs.study.scheduling import schedule
 from srs.textsafe import displayable
 
 __all__ = [
     "LOG_COLUMNS",
+    "CardHistory",
     "LogEntry",
     "LogError",
     "LogImport",
@@ -51,6 +57,7 @@ __all__ = [
     "import_answers",
     "import_log",
     "parse_log",
+    "replay",
 ]
 
 LOG_COLUMNS = ("card_id", "review_rating", "review_time", "review_duration", "source")
@@ -301,12 +308,31 @@ def import_answers(
     with store.write():
         if store.data_version() != version:  # another process wrote since: plan again
             plan = _plan(store, deck_id, entries, problems, source, clock.now())
-        _replay(store, plan, get_settings(store, deck_id), clock)
-    added = sum(len(new) for _, new in plan.values())
+        replay(store, deck_id, plan)
+    added = sum(len(history.new) for history in plan.values())
     return LogImport(added, len(entries) - added, len(plan))
 
 
-_Plan = dict[int, tuple[list[LoggedReview], list[LogEntry]]]
+@dataclass
+class CardHistory:
+    """One card's answers to replay.
+
+    Attributes:
+        logged: its answers in the log, in replay order (time, then event id), each with its
+            log row: the replay rewrites the memory logged before and after each.
+        new: answers to add to the log, in any order: each is logged as it is replayed.
+        start: the memory to continue from (None: a new card's, with the whole log given).
+            A caller that knows every answer to replay is later than the card's stored last
+            review passes the stored memory and only those answers: the same result as the
+            whole log, without scheduling it all again.
+    """
+
+    logged: list[LoggedReview] = field(default_factory=list)
+    new: list[LogEntry] = field(default_factory=list)
+    start: Memory | None = None
+
+
+_Plan = dict[int, CardHistory]
 """Per card with answers to add: its logged answers, and the file's answers new to it."""
 
 
@@ -347,32 +373,47 @@ def _plan(
         identity = _identity(card_ids[entry.card_key], entry.reviewed_at, entry.rating)
         if identity not in seen:
             seen.add(identity)
-            plan.setdefault(identity[0], ([], []))[1].append(entry)
+            plan.setdefault(identity[0], CardHistory()).new.append(entry)
     if plan:  # only the cards with something new are replayed: only their logs are read
         for review in deck_log(store, deck_id, plan):
-            plan[review.card_id][0].append(review)
+            plan[review.card_id].logged.append(review)
     return plan
 
 
-def _replay(store: Store, plan: _Plan, settings: DeckSettings, clock: Clock) -> None:
-    """Replay each planned card (`_rebuild`) and write what it gives, each kind in one batch:
-    the new answers (fed to the log's insert as they are replayed), the memory around the
-    logged ones, each card's final memory. One statement per answer was a third of the time
-    an import of 300,000 answers took.
+def replay(store: Store, deck_id: str, cards: Mapping[int, CardHistory]) -> None:
+    """Rebuild these cards' memory from their logs: the one replay, which `import-log`, the Anki
+    import and a sync's merge use, so every path gives the memory answering in that order
+    would have given. Runs inside the caller's `Store.write()`.
 
+    Each card's answers are scheduled in time order with the deck's settings and the learner's
+    days; a forget (`srs.study.answers.forget_card`, here or merged from another device) makes
+    the card new again at its moment, with its counts kept, as it did when it was made. The
+    rows are written in one batch per kind: the new answers (fed to the log's insert as they
+    are replayed), the memory around the logged ones (what undo restores), each card's final
+    memory. One statement per answer was a third of the time an import of 300,000 answers took.
     A card whose lapses reach the leech threshold is flagged, as an answer would flag it.
+
+    Example: `replay(store, "aws", {card: CardHistory(deck_log(store, "aws", [card]))})`.
     """
+    settings = get_settings(store, deck_id)
+    clock = clock_for(store)
     # The replay uses only the clock's calendar. `Clock.local_zone` looks the system zone up
     # (reading TZ) on every call, several times per answer: resolved once here, it is the same
     # zone.
     calendar = Clock(clock.now_fn, clock.local_zone, clock.rollover_hour)
+    forgets = forget_times(store, cards)
     rewritten: list[tuple[int, Memory, Memory]] = []
     final: dict[int, Memory] = {}
 
     def new_answers() -> Iterator[Review]:
-        for card_id, (logged, new) in plan.items():
+        for card_id, history in cards.items():
             final[card_id] = yield from _rebuild(
-                card_id, logged, new, settings, calendar, rewritten
+                card_id,
+                history,
+                [from_db(at) for at in forgets.get(card_id, ())],
+                settings,
+                calendar,
+                rewritten,
             )
 
     log_reviews(store, new_answers())
@@ -385,20 +426,27 @@ def _replay(store: Store, plan: _Plan, settings: DeckSettings, clock: Clock) -> 
 
 def _rebuild(
     card_id: int,
-    logged: Sequence[LoggedReview],
-    new: Iterable[LogEntry],
+    history: CardHistory,
+    forgets: Sequence[datetime],
     settings: DeckSettings,
     clock: Clock,
     rewritten: list[tuple[int, Memory, Memory]],
 ) -> Generator[Review, None, Memory]:
-    """Replay the card's answers, logged and new, in time order from a new card's memory:
-    yield each new answer as it is to be logged, add the memory before and after each logged
-    one to `rewritten`, and return the card's final memory."""
+    """Replay the card's answers, logged and new, in time order from its start (a new card's
+    memory unless given), making it new at each forget after that: yield each new answer as
+    it is to be logged, add the memory before and after each logged one to `rewritten`, and
+    return the card's final memory."""
     timeline: list[LoggedReview | LogEntry] = sorted(
-        [*logged, *new], key=lambda answer: (answer.reviewed_at, isinstance(answer, LogEntry))
+        [*history.logged, *history.new],
+        key=lambda answer: (answer.reviewed_at, isinstance(answer, LogEntry)),
     )
-    memory = Memory()
+    memory = history.start or Memory()
+    since = memory.last_review
+    pending = [at for at in forgets if since is None or at > since]
     for answer in timeline:
+        if pending and pending[0] < answer.reviewed_at:
+            memory = forgotten(memory)
+            pending = [at for at in pending if at >= answer.reviewed_at]
         after = schedule(
             memory,
             answer.rating,
@@ -415,4 +463,4 @@ def _rebuild(
                 card_id, answer.rating, day, answer.duration_ms, answer.source, None, memory, after
             )
         memory = after
-    return memory
+    return forgotten(memory) if pending else memory

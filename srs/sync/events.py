@@ -129,7 +129,7 @@ def _change(event: dict[str, Any]) -> dict[str, Any]:
             target, value = normalize_setting(target, typed)
         except SettingError as exc:
             raise EventError(str(exc)) from None
-    elif kind == "suspended":
+    elif kind in ("suspended", "forget"):
         value = _flag(value, "value")
     elif kind == "buried":
         value = _day(value, "value")

@@ -3,10 +3,13 @@
 Reviews, attempts and outcomes are added when this collection does not hold their event id
 yet (so a segment merged twice adds nothing); an undo removes its review and keeps a tombstone
 so the review never comes back, whichever arrives first. A change (setting, suspension, burial)
-is applied only when it is later than the one that holds here (time, then device id). Each
-card whose log changed is replayed from a new card's memory through `srs.study.history`'s
-`_replay`, the replay `srs import-log` uses, in the order every device uses (time, then event
-id): so every device with the same events has the same memory, whatever order they came in.
+is applied only when it is later than the one that holds here (time, then device id); a
+forget is kept and replayed, as every forget counts. Each card whose log changed is replayed
+through `srs.study.history.replay`, the replay `srs import-log` uses, in the order every device
+uses (time, then event id): so every device with the same events has the same memory, whatever
+order they came in. A card whose merged answers are all later than its stored last review
+continues from its stored memory with just those (the same memory, far less work); one with an
+answer merged into its past, an undo or a forget is replayed from its whole log.
 
 An event naming a deck or card this collection does not have is held (`sync_held`) and tried
 again at every merge, until the deck is imported here. Everything runs in the caller's
@@ -16,17 +19,17 @@ transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from fsrs import Rating
 
+from srs.clock import to_db
 from srs.collection.cards import bury_until, set_suspended
 from srs.collection.changes import ChangeStamp, insert_change, latest_change
-from srs.collection.reviews import LoggedReview
-from srs.collection.settings import clock_for, get_settings, store_setting
+from srs.collection.settings import store_setting
 from srs.collection.store import Store
 from srs.collection.sync import (
     MergedReview,
@@ -42,20 +45,23 @@ from srs.collection.sync import (
     known_decks,
     present_events,
     review_ids,
+    stored_memories,
     tombstoned,
 )
-from srs.study.history import LogEntry, _replay
+from srs.study.history import CardHistory, replay
 
 __all__ = ["Merged", "merge_events", "replay_cards"]
 
 
 @dataclass
 class Merged:
-    """What a merge did: events added by type, events held, and the cards replayed."""
+    """What a merge did: events added by type, events held, and the cards to replay: from
+    their whole log (`full`), or from the earliest answer merged (`since`: card -> time)."""
 
     added: dict[str, int] = field(default_factory=dict)
     held: int = 0
-    cards: set[int] = field(default_factory=set)
+    full: set[int] = field(default_factory=set)
+    since: dict[int, str] = field(default_factory=dict)
 
     def count(self, kind: str, n: int = 1) -> None:
         if n:
@@ -97,7 +103,7 @@ def merge_events(store: Store, events: Sequence[tuple[str, dict[str, Any]]]) -> 
     _merge_reviews(store, by_type.get("review", []), cards, held, merged)
     undone = [event["id"] for _device, event in by_type.get("undo", [])]
     insert_tombstones(store, undone)
-    merged.cards |= delete_reviews(store, undone)
+    merged.full |= delete_reviews(store, undone)
     merged.count("undo", len(undone))
     _merge_attempts(store, by_type.get("attempt", []), cards, held, merged)
     outcomes = by_type.get("outcome", [])
@@ -110,9 +116,9 @@ def merge_events(store: Store, events: Sequence[tuple[str, dict[str, Any]]]) -> 
     for device, event in by_type.get("change", []):
         keys = () if event["kind"] == "setting" else (event["target"],)
         if not held(device, event, keys):
-            _apply_change(store, event, cards)
+            _apply_change(store, event, cards, merged)
             merged.count("change")
-    replay_cards(store, merged.cards)
+    replay_cards(store, merged.full, merged.since)
     return merged
 
 
@@ -140,7 +146,8 @@ def _merge_reviews(
             event["source"],
             event["choice"],
         )
-        merged.cards.add(card_id)
+        if merged.since.get(card_id, event["at"]) >= event["at"]:
+            merged.since[card_id] = event["at"]
     insert_reviews(store, list(new.values()))
     merged.count("review", len(new))
 
@@ -176,12 +183,18 @@ def _merge_attempts(
         merged.count("attempt")
 
 
-def _apply_change(store: Store, event: dict[str, Any], cards: dict[tuple[str, str], int]) -> None:
-    """Keep the change, and apply it if it is later than the one that holds here."""
+def _apply_change(
+    store: Store, event: dict[str, Any], cards: dict[tuple[str, str], int], merged: Merged
+) -> None:
+    """Keep the change, and apply it if it is later than the one that holds here (a forget
+    always applies: the card's replay makes it new at its moment)."""
     kind, deck, target, value = event["kind"], event["deck"], event["target"], event["value"]
     stamp = ChangeStamp(event["at"], event["device"])
     current = latest_change(store, kind, deck, target)
     insert_change(store, event["id"], kind, deck, target, json.dumps(value), stamp)
+    if kind == "forget":
+        merged.full.add(cards[(deck, target)])
+        return
     if current is not None and tuple(current) >= tuple(stamp):
         return
     if kind == "setting":
@@ -192,15 +205,34 @@ def _apply_change(store: Store, event: dict[str, Any], cards: dict[tuple[str, st
         bury_until(store, cards[(deck, target)], date.fromisoformat(value))
 
 
-def replay_cards(store: Store, card_ids: Iterable[int]) -> None:
-    """Rebuild these cards' memory from their whole log, in the order every device uses."""
-    wanted = sorted(set(card_ids))
+def replay_cards(
+    store: Store, card_ids: Iterable[int], since: Mapping[int, str] | None = None
+) -> None:
+    """Rebuild these cards' memory in the order every device uses (`srs.study.history.replay`).
+
+    Args:
+        store: the collection.
+        card_ids: cards replayed from their whole log.
+        since: cards with answers just added, each with the time of the earliest (stored
+            form). One whose stored memory's last review is earlier than that continues from
+            that memory with the answers after it: the memory the whole log gives, since the
+            stored memory is what the answers before gave. Any other is replayed whole.
+    """
+    full, since = set(card_ids), {} if since is None else since
+    wanted = sorted(full | set(since))
     if not wanted:
         return
-    clock = clock_for(store)
+    stored = stored_memories(store, [card for card in since if card not in full])
     logs = card_logs(store, wanted)
-    by_deck: dict[str, dict[int, tuple[list[LoggedReview], list[LogEntry]]]] = {}
+    by_deck: dict[str, dict[int, CardHistory]] = {}
     for card_id, deck_id in card_decks(store, wanted).items():
-        by_deck.setdefault(deck_id, {})[card_id] = (logs.get(card_id, []), [])
-    for deck_id, plan in by_deck.items():
-        _replay(store, plan, get_settings(store, deck_id), clock)
+        log = logs.get(card_id, [])
+        start = stored.get(card_id)
+        last = None if start is None else start.last_review
+        if start is not None and last is not None and to_db(last) < since[card_id]:
+            history = CardHistory([r for r in log if r.reviewed_at > last], start=start)
+        else:
+            history = CardHistory(log)
+        by_deck.setdefault(deck_id, {})[card_id] = history
+    for deck_id, cards in by_deck.items():
+        replay(store, deck_id, cards)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,7 +32,9 @@ from srs.decks.export import deck_from_collection
 from srs.exam.attempt import load_attempt
 from srs.exam.engine import answer, submit, unfinished_attempt
 from srs.model.deck import ExamSpec
+from srs.model.memory import Memory, MemoryState
 from srs.model.settings import DeckSettings, setting_texts
+from srs.stats import history, today, true_retention
 from srs.study.answers import find_cards, load_card, suspended_cards
 from srs.study.overview import study_streak
 from srs.study.session import StudySession
@@ -175,6 +178,32 @@ def test_every_review_keeps_its_id_card_rating_source_and_day(store: Store) -> N
 def test_the_study_streak_counts_the_days_studied_before_the_upgrade(store: Store) -> None:
     # 2025-03-03 to -07, the 6th with exam answers only.
     assert study_streak(store) == 5
+
+
+def test_the_per_day_figures_of_the_upgraded_collection_equal_its_log(store: Store) -> None:
+    answers = Counter(r["day"] for r in FACTS["reviews"])
+    right = Counter(r["day"] for r in FACTS["reviews"] if r["rating"] > Rating.Again)
+    logged = v1_rows("SELECT rating, duration_ms, before FROM reviews WHERE day = '2025-03-07'")
+    reviewed = [
+        rating > Rating.Again
+        for rating, _, before in v1_rows("SELECT rating, duration_ms, before FROM reviews")
+        if Memory.from_json(before).state == MemoryState.Review
+    ]
+
+    days = history(store).days
+    figures = today(store)
+    year = true_retention(store).periods[-1]
+
+    assert {e.day.isoformat(): e.count for e in days if e.count} == answers
+    assert (figures.answers, figures.right) == (answers["2025-03-07"], right["2025-03-07"])
+    assert figures.seconds == sum(duration for _, duration, _ in logged) / 1000
+    # Every review-card answer of the fixture was young (its intervals were days long).
+    assert (year.young.answers, year.young.right, year.mature.answers) == (
+        len(reviewed),
+        sum(reviewed),
+        0,
+    )
+    assert len(reviewed) > 0
 
 
 # --- exam attempts ----------------------------------------------------------------------------

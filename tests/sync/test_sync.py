@@ -16,8 +16,18 @@ from fsrs import Rating
 from srs.collection.settings import get_settings, set_setting
 from srs.decks.importer import import_decks
 from srs.decks.validate import parse_deck
-from srs.study.answers import record_answer, suspend_card, suspended_cards, undo_answer
+from srs.model.memory import Memory
+from srs.study.answers import (
+    forget_card,
+    record_answer,
+    suspend_card,
+    suspended_cards,
+    undo_answer,
+)
+from srs.study.history import export_log
+from srs.study.scheduling import schedule
 from srs.sync import SyncError, sync, sync_status
+from srs.sync.merge import replay_cards
 
 
 @pytest.fixture
@@ -237,3 +247,86 @@ def _rewrite_events(segment: Path, change: object) -> None:
         "sha256": hashlib.sha256(new_body).hexdigest(),
     }
     segment.write_bytes(json.dumps(meta).encode() + b"\n" + new_body)
+
+
+def test_a_forget_reaches_the_other_device_and_both_hold_the_same_memory(
+    pair: tuple[Device, Device], folder: Path
+) -> None:
+    laptop, desktop = pair
+    answer(laptop, "free-0", Rating.Easy)
+    sync(laptop.store, folder)
+    sync(desktop.store, folder)
+    laptop.clock.advance(minutes=5)
+    forget_card(laptop.store, laptop.card("free-0"))
+    answer(laptop, "free-1")
+    desktop.clock.advance(hours=1)
+    answer(desktop, "free-0", Rating.Hard)  # after the forget, by the clocks
+
+    sync(laptop.store)
+    sync(desktop.store)
+    sync(laptop.store)
+
+    memories = desktop.memories()
+    assert memories == laptop.memories()
+    forgotten = memories["free-0"]
+    assert forgotten is not None and forgotten.reps == 2
+    assert forgotten.last_review == desktop.clock.current
+    new_card_answered_hard = schedule(
+        Memory(),
+        Rating.Hard,
+        card_id=desktop.card("free-0"),
+        now=desktop.clock.current,
+        settings=get_settings(desktop.store, DECK),
+        clock=desktop.clock,
+    )
+    assert (forgotten.state, forgotten.stability, forgotten.difficulty) == (
+        new_card_answered_hard.state,
+        new_card_answered_hard.stability,
+        new_card_answered_hard.difficulty,
+    )
+
+
+def test_a_merge_that_continues_from_stored_memory_equals_a_replay_of_the_whole_log(
+    pair: tuple[Device, Device], folder: Path
+) -> None:
+    laptop, desktop = pair
+    keys = ["free-0", "free-1", "choice-0", "choice-1"]
+    for rating in (Rating.Good, Rating.Again, Rating.Good):
+        for key in keys:
+            answer(desktop, key, rating)
+        desktop.clock.advance(days=2)
+    sync(desktop.store, folder)
+    sync(laptop.store, folder)
+    laptop.clock.set(desktop.clock.current)
+    for rating in (Rating.Hard, Rating.Easy):  # all later than the desktop's answers
+        for key in keys:
+            answer(laptop, key, rating)
+        laptop.clock.advance(days=3)
+    sync(laptop.store)
+
+    sync(desktop.store)  # each card continues from its stored memory
+    continued = desktop.memories()
+    with desktop.store.write():
+        replay_cards(desktop.store, [desktop.card(key) for key in keys])
+
+    assert desktop.memories() == continued == laptop.memories()
+    assert desktop.log() == laptop.log()
+
+
+def test_export_log_lists_answers_given_at_the_same_time_alike_on_every_device(
+    pair: tuple[Device, Device], folder: Path
+) -> None:
+    laptop, desktop = pair
+    for key in ("free-0", "free-1", "choice-0"):
+        record_answer(laptop.store, laptop.card(key), Rating.Good, duration_ms=4000)
+    for key in ("choice-1", "free-1"):
+        record_answer(desktop.store, desktop.card(key), Rating.Again, duration_ms=4000)
+    assert laptop.clock.current == desktop.clock.current
+
+    sync(laptop.store, folder)
+    sync(desktop.store, folder)
+    sync(laptop.store)
+
+    exported = export_log(laptop.store, DECK)
+    assert exported == export_log(desktop.store, DECK)
+    assert len(exported.splitlines()) == 6
