@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -24,6 +24,7 @@ __all__ = [
     "open_store",
     "output_options",
     "print_json",
+    "print_table",
     "run_tui",
     "write_output",
 ]
@@ -36,6 +37,25 @@ def fail(message: str) -> NoReturn:
 
 def print_json(data: object) -> None:
     click.echo(json_for_terminal(data))
+
+
+def print_table(
+    header: Sequence[str], rows: Iterable[Sequence[str]], *, right_from: int = 1
+) -> None:
+    """Columns padded to the terminal cells their text takes (wide characters count two);
+    columns from `right_from` on are right-aligned (numbers)."""
+    from rich.cells import cell_len
+
+    table = [header, *rows]
+    widths = [max(cell_len(row[n]) for row in table) for n in range(len(header))]
+    for row in table:
+        cells = [
+            " " * (width - cell_len(text)) + text
+            if n >= right_from
+            else text + " " * (width - cell_len(text))
+            for n, (text, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        click.echo("  ".join(cells).rstrip())
 
 
 def output_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from srs.cli.common import errors_as_messages, open_store, print_json
+from srs.cli.common import errors_as_messages, open_store, print_json, print_table
 
 if TYPE_CHECKING:
     from srs.stats import Stats
@@ -39,12 +39,6 @@ def stats(ctx: click.Context, deck: str | None, as_json: bool) -> None:
     for section in (_today, _history, _forecast, _retention, _memory, _topics, _exams):
         click.echo("")
         section(figures)
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right_from: int = 1) -> None:
-    from srs.cli.study import _print_table
-
-    _print_table(tuple(header), [tuple(row) for row in rows], right_from=right_from)
 
 
 def _share(value: float | None) -> str:
@@ -83,12 +77,12 @@ def _history(figures: Stats) -> None:
                 f"{window['per_day']:.1f}",
             )
         )
-    _table(("period", "answers", "days studied", "per day"), rows)
+    print_table(("period", "answers", "days studied", "per day"), rows)
     months: dict[str, list[int]] = {}
     for entry in history.days:
         months.setdefault(f"{entry.day:%Y-%m}", []).append(entry.count)
     click.echo("Calendar by month")
-    _table(
+    print_table(
         ("month", "answers", "days studied"),
         [(month, str(sum(c)), str(sum(1 for n in c if n))) for month, c in months.items()],
     )
@@ -96,7 +90,7 @@ def _history(figures: Stats) -> None:
 
 def _forecast(figures: Stats) -> None:
     click.echo("Reviews due (today's count holds the overdue cards)")
-    _table(("day", "due"), [(str(e.day), str(e.count)) for e in figures.forecast.days])
+    print_table(("day", "due"), [(str(e.day), str(e.count)) for e in figures.forecast.days])
 
 
 def _retained(counts: Retained) -> str:
@@ -116,7 +110,7 @@ def _retention(figures: Stats) -> None:
         f"True retention (review cards; mature from {MATURE_INTERVAL} days; desired "
         f"{desired or '-'})"
     )
-    _table(
+    print_table(
         ("period", "young", "mature", "total"),
         [
             (p.name, _retained(p.young), _retained(p.mature), _retained(p.total))
@@ -129,7 +123,9 @@ def _buckets(title: str, buckets: Sequence[Bucket], form: str) -> None:
     def edge(value: float) -> str:
         return "" if value == float("inf") else format(value, form)
 
-    _table((title, "cards"), [(f"{edge(b.low)}-{edge(b.high)}", str(b.cards)) for b in buckets])
+    print_table(
+        (title, "cards"), [(f"{edge(b.low)}-{edge(b.high)}", str(b.cards)) for b in buckets]
+    )
 
 
 def _memory(figures: Stats) -> None:
@@ -151,7 +147,7 @@ def _topics(figures: Stats) -> None:
     if not figures.topics:
         click.echo("no cards")
         return
-    _table(
+    print_table(
         (
             "topic",
             "deck",
@@ -186,7 +182,7 @@ def _exams(figures: Stats) -> None:
     if not exams.attempts:
         click.echo("no submitted attempts")
         return
-    _table(
+    print_table(
         ("day", "deck", "kind", "score", "pass line", "result", "predicted"),
         [
             (
@@ -203,7 +199,7 @@ def _exams(figures: Stats) -> None:
     )
     brier = "-" if exams.brier is None else f"{exams.brier:.3f}"
     click.echo(f"Predicted chance against result (Brier score {brier})")
-    _table(
+    print_table(
         ("predicted", "attempts", "mean predicted", "passed"),
         [
             (

@@ -15,6 +15,7 @@ from srs.cli.common import (
     open_store,
     output_options,
     print_json,
+    print_table,
     run_tui,
     write_output,
 )
@@ -205,24 +206,7 @@ def cards(ctx: click.Context, deck: str, as_json: bool, sort: str | None, revers
     if not rows:
         click.echo(f"no cards in {deck}")
         return
-    _print_table(HEADINGS, [row.cells(zone) for row in rows], right_from=5)
-
-
-def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]], *, right_from: int) -> None:
-    """Columns padded to the terminal cells their text takes (wide characters count two);
-    columns from `right_from` on are right-aligned (numbers)."""
-    from rich.cells import cell_len
-
-    table = [header, *rows]
-    widths = [max(cell_len(row[n]) for row in table) for n in range(len(header))]
-    for row in table:
-        cells = [
-            " " * (width - cell_len(text)) + text
-            if n >= right_from
-            else text + " " * (width - cell_len(text))
-            for n, (text, width) in enumerate(zip(row, widths, strict=True))
-        ]
-        click.echo("  ".join(cells).rstrip())
+    print_table(HEADINGS, [row.cells(zone) for row in rows], right_from=5)
 
 
 @click.command(name="export-log")
@@ -302,7 +286,7 @@ def optimize(ctx: click.Context, deck: str, as_json: bool) -> None:
         f"{deck}: {result.reviews:,} reviews; {result.held_out:,} predicted by parameters "
         "not fitted to them"
     )
-    _print_table(
+    print_table(
         ("parameters", "log loss", "RMSE(bins)"),
         [
             (name, f"{score.log_loss:.4f}", f"{score.rmse:.4f}")

@@ -2,9 +2,10 @@
 figure family (what a day held, answers per day, due per day, true retention, memory, topics).
 
 Every function takes `deck_id` (None: every deck). Days are the learner's study days as logged
-(`reviews.day`), so the figures never depend on the zone the learner is in now. The counts per
-day of every deck are read from the reviews_day index alone; anything else about an answer (its
-rating, the card's deck, the memory before it) is read from the log's rows.
+(`reviews.day`), so the figures never depend on the zone the learner is in now. Everything
+summed over days (answers per day, true retention, a topic's answers) is read from
+`review_days`, the log summed per deck, day and topic, which triggers keep exact (schema v4):
+a year of it is a few thousand rows, where the log holds every answer.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from fsrs import Rating
 
 from srs.clock import to_db
 from srs.collection.cards import IN_DECK, LIVE
-from srs.collection.reviews import STATE_BEFORE
 from srs.collection.store import Store
 from srs.model.memory import MemoryState
 
@@ -37,27 +37,16 @@ __all__ = [
 ]
 
 MATURE_INTERVAL = 21
-"""A review card is mature from this interval (days) on, young below it (Anki's split)."""
+"""A review card is mature from this interval (days) on, young below it (Anki's split; the
+interval is whole days from the card's last review to its due date, as the triggers of schema
+v4 sum it)."""
 
 _RIGHT = f"r.rating > {int(Rating.Again)}"
-# The interval the card had when it was answered: whole days from its last review to its due
-# (a review card is due at the same local time N days later, so rounding absorbs a DST hour).
-_INTERVAL_BEFORE = (
-    "round(julianday(json_extract(r.before, '$.due')) "
-    "- julianday(json_extract(r.before, '$.last_review')))"
-)
 
 
-def _deck_filter(deck_id: str | None) -> str:
-    """The condition limiting a `reviews r` query to one deck's cards (nothing for None).
-
-    A list of the deck's card ids, probed per answer: cheaper than joining each answer to its
-    card row, and the `+` keeps SQLite on the day index (through reviews_card it read the whole
-    log, 2.4 s at 1,000,000 answers).
-    """
-    if deck_id is None:
-        return ""
-    return " AND +r.card_id IN (SELECT c.id FROM cards c WHERE c.deck_id = :deck)"
+def _deck_days(deck_id: str | None) -> str:
+    """The condition limiting a `review_days` query to one deck (nothing for None)."""
+    return "" if deck_id is None else " AND deck_id = :deck"
 
 
 class DaySummary(NamedTuple):
@@ -73,22 +62,27 @@ class DaySummary(NamedTuple):
 
 
 def day_summary(store: Store, day: date, deck_id: str | None) -> DaySummary:
-    """The answers logged on study day `day` (in sessions, custom study and exams)."""
-    where = _deck_filter(deck_id)
+    """The answers logged on study day `day` (in sessions, custom study and exams).
+
+    Read from the log (one day of it, through the reviews_day index): distinct cards do not
+    add up from per-topic sums. The CROSS JOIN keeps SQLite on the day: led by the deck's
+    cards instead, it read each one's whole log (4 s at 100,000 cards).
+    """
+    deck = "" if deck_id is None else " AND c.deck_id = :deck"
     row = store.conn.execute(
         f"SELECT count(DISTINCT r.card_id), count(*), coalesce(sum({_RIGHT}), 0), "
-        f"coalesce(sum(r.duration_ms), 0) FROM reviews r WHERE r.day = :day{where}",
+        "coalesce(sum(r.duration_ms), 0) FROM reviews r CROSS JOIN cards c ON c.id = r.card_id "
+        f"WHERE r.day = :day{deck}",
         {"day": day.isoformat(), "deck": deck_id},
     ).fetchone()
     return DaySummary(*row)
 
 
 def answers_per_day(store: Store, since: date, deck_id: str | None) -> dict[date, int]:
-    """Answers per study day from `since` on; days without any are left out. For every deck
-    this is read from the reviews_day index alone."""
-    where = _deck_filter(deck_id)
+    """Answers per study day from `since` on; days without any are left out."""
     rows = store.conn.execute(
-        f"SELECT r.day, count(*) FROM reviews r WHERE r.day >= :since{where} GROUP BY r.day",
+        "SELECT day, sum(answers) FROM review_days "
+        f"WHERE day >= :since{_deck_days(deck_id)} GROUP BY day HAVING sum(answers) > 0",
         {"since": since.isoformat(), "deck": deck_id},
     )
     return {date.fromisoformat(day): count for day, count in rows}
@@ -130,20 +124,11 @@ class RetentionCounts(NamedTuple):
 
 
 def retention_counts(store: Store, since: date, deck_id: str | None) -> list[RetentionCounts]:
-    """Per study day from `since` on, Anki's true retention counts, oldest day first.
-
-    Each answer's memory before it is read once (`LIMIT -1` keeps SQLite from copying the
-    interval's JSON reads into every sum that uses it: a quarter faster than grouping by day
-    and maturity).
-    """
-    where = _deck_filter(deck_id)
+    """Per study day from `since` on, Anki's true retention counts, oldest day first (days
+    without answers to review cards may be listed with zeros)."""
     rows = store.conn.execute(
-        "SELECT day, sum(NOT mature), sum(NOT mature AND remembered), sum(mature), "
-        "sum(mature AND remembered) FROM ("
-        f"SELECT r.day AS day, {_INTERVAL_BEFORE} >= {MATURE_INTERVAL} AS mature, "
-        f"{_RIGHT} AS remembered FROM reviews r WHERE r.day >= :since "
-        f"AND {STATE_BEFORE} = {int(MemoryState.Review)}{where} LIMIT -1) "
-        "GROUP BY day ORDER BY day",
+        "SELECT day, sum(young), sum(young_right), sum(mature), sum(mature_right) "
+        f"FROM review_days WHERE day >= :since{_deck_days(deck_id)} GROUP BY day ORDER BY day",
         {"since": since.isoformat(), "deck": deck_id},
     )
     return [RetentionCounts(date.fromisoformat(day), *counts) for day, *counts in rows]
@@ -190,32 +175,37 @@ def topic_counts_since(
     """Per topic of each deck (None: cards without a topic), its cards, and the answers to them
     from study day `recent` on and from `earlier` up to `recent`.
 
-    The window's answers are summed per card first (through the day index, which SQLite
-    otherwise passes over for reviews_card, reading the whole log), then the cards are read
-    once, each with its sums: joining every answer to its card row instead took twice as long.
+    The cards are counted from the cards_topic index, the answers summed from `review_days`
+    (answers to cards still in the deck file, by the topic the card has now; '' there is no
+    topic).
     """
     deck = "" if deck_id is None else " AND c.deck_id = :deck"
     rows = store.conn.execute(
-        f"""WITH answered AS MATERIALIZED (SELECT r.card_id,
-              sum(r.day >= :recent) AS recent,
-              sum(r.day >= :recent AND {_RIGHT}) AS recent_right,
-              sum(r.day < :recent) AS earlier,
-              sum(r.day < :recent AND {_RIGHT}) AS earlier_right
-            FROM reviews r INDEXED BY reviews_day WHERE r.day >= :earlier GROUP BY r.card_id)
-        SELECT c.deck_id, c.topic, count(*), coalesce(sum(a.recent), 0),
-            coalesce(sum(a.recent_right), 0), coalesce(sum(a.earlier), 0),
-            coalesce(sum(a.earlier_right), 0)
-        FROM cards c LEFT JOIN answered a ON a.card_id = c.id
-        WHERE {IN_DECK}{deck} GROUP BY 1, 2 ORDER BY 1, 2""",
+        f"""WITH counted AS (SELECT c.deck_id, coalesce(c.topic, '') AS topic, count(*) AS cards
+            FROM cards c INDEXED BY cards_topic WHERE {IN_DECK}{deck} GROUP BY 1, 2),
+        answered AS (SELECT deck_id, topic,
+              sum(iif(day >= :recent, answers, 0)) AS recent,
+              sum(iif(day >= :recent, right_answers, 0)) AS recent_right,
+              sum(iif(day < :recent, answers, 0)) AS earlier,
+              sum(iif(day < :recent, right_answers, 0)) AS earlier_right
+            FROM review_days WHERE in_deck = 1 AND day >= :earlier{_deck_days(deck_id)}
+            GROUP BY 1, 2)
+        SELECT k.deck_id, nullif(k.topic, ''), k.cards, coalesce(a.recent, 0),
+            coalesce(a.recent_right, 0), coalesce(a.earlier, 0), coalesce(a.earlier_right, 0)
+        FROM counted k LEFT JOIN answered a ON a.deck_id = k.deck_id AND a.topic = k.topic
+        ORDER BY 1, 2""",
         {"earlier": earlier.isoformat(), "recent": recent.isoformat(), "deck": deck_id},
     )
     return [TopicCounts(*row) for row in rows]
 
 
 def card_topics(store: Store, deck_id: str) -> dict[int, str | None]:
-    """The topic of each card of the deck in its deck file, by card id."""
+    """The topic of each card of the deck in its deck file, by card id (a scan of the
+    cards_topic index alone)."""
     return dict(
         store.conn.execute(
-            f"SELECT c.id, c.topic FROM cards c WHERE c.deck_id = ? AND {IN_DECK}", (deck_id,)
+            f"SELECT c.id, c.topic FROM cards c INDEXED BY cards_topic "
+            f"WHERE c.deck_id = ? AND {IN_DECK}",
+            (deck_id,),
         )
     )

@@ -100,7 +100,8 @@ def topics(store: Store, deck_id: str | None = None) -> tuple[TopicFigures, ...]
     """Every topic of the deck (None: of every deck), weakest first.
 
     The slowest figure: each card's chance is `srs.exam.readiness.card_probabilities`, the one
-    the pass chance is built from.
+    the pass chance is built from, computed once per deck (one call) and averaged per topic;
+    the answers per topic come from the per-day sums.
 
     Raises:
         CollectionError: no such deck.
