@@ -21,6 +21,8 @@ from srs.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from srs.collection.store import Store
 
 __all__ = [
@@ -132,12 +134,26 @@ def suspend(ctx: click.Context, deck: str, cards: tuple[str, ...]) -> None:
 
     srs suspend synthetic-data dactyl-domain-randomization
     """
-    from srs.study.answers import find_cards, suspend_card
+    from srs.study.answers import suspend_card
 
     with open_store(ctx) as store, errors_as_messages():
-        for key, card_id in find_cards(store, deck, cards).items():
-            suspend_card(store, card_id)
-            click.echo(f"suspended {deck}/{key}")
+        _each_card(store, deck, cards, suspend_card, "suspended {card}")
+
+
+def _each_card(
+    store: Store,
+    deck: str,
+    keys: Sequence[str],
+    change: Callable[[Store, int], object],
+    done: str,
+) -> None:
+    """Apply one card change to each named card of the deck (every name checked first: an
+    unknown one changes nothing) and say so per card (`done` with `{card}` as deck/key)."""
+    from srs.study.answers import find_cards
+
+    for key, card_id in find_cards(store, deck, keys).items():
+        change(store, card_id)
+        click.echo(done.format(card=f"{deck}/{key}"))
 
 
 @click.command()
@@ -151,7 +167,7 @@ def unsuspend(ctx: click.Context, deck: str, cards: tuple[str, ...], every: bool
     srs unsuspend synthetic-data            # list them
     srs unsuspend synthetic-data --all
     """
-    from srs.study.answers import find_cards, suspended_cards, unsuspend_card
+    from srs.study.answers import suspended_cards, unsuspend_card
 
     with open_store(ctx) as store, errors_as_messages():
         keys = suspended_cards(store, deck) if every or not cards else list(cards)
@@ -160,9 +176,7 @@ def unsuspend(ctx: click.Context, deck: str, cards: tuple[str, ...], every: bool
         elif not cards and not every:
             click.echo("\n".join(keys))
         else:
-            for key, card_id in find_cards(store, deck, keys).items():
-                unsuspend_card(store, card_id)
-                click.echo(f"unsuspended {deck}/{key}")
+            _each_card(store, deck, keys, unsuspend_card, "unsuspended {card}")
 
 
 @click.command()
@@ -174,12 +188,10 @@ def forget(ctx: click.Context, deck: str, cards: tuple[str, ...]) -> None:
 
     srs forget synthetic-data dactyl-domain-randomization
     """
-    from srs.study.answers import find_cards, forget_card
+    from srs.study.answers import forget_card
 
     with open_store(ctx) as store, errors_as_messages():
-        for key, card_id in find_cards(store, deck, cards).items():
-            forget_card(store, card_id)
-            click.echo(f"forgot {deck}/{key}: new again, its history kept")
+        _each_card(store, deck, cards, forget_card, "forgot {card}: new again, its history kept")
 
 
 @click.command()
