@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import TYPE_CHECKING
 
 import click
 
 from srs.cli.common import errors_as_messages, fail, open_store, print_json
+from srs.model.percent import chance_text
 
 if TYPE_CHECKING:
     from srs.plan import ExamPlan
@@ -23,10 +23,6 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         fail(f"'{text}' is not a date: write it as YYYY-MM-DD")
-
-
-def _percent(chance: float) -> str:
-    return f"{math.floor(chance * 100)}%"
 
 
 @click.command()
@@ -89,7 +85,7 @@ def plan(
             predicted = (
                 ""
                 if outcome.predicted_pass is None
-                else f" (srs predicted {_percent(outcome.predicted_pass)} to pass)"
+                else f" (srs predicted {chance_text(outcome.predicted_pass)} to pass)"
             )
             click.echo(f"{deck}: recorded a {result} on {outcome.exam_date}{predicted}")
             return
@@ -114,14 +110,14 @@ def plan(
     click.echo(f"{deck}: {made.summary_line()}")
     click.echo(
         f"{made.new_cards} cards not yet introduced; if you stopped today: "
-        f"{_percent(made.pass_chance_if_stopped)} on exam day; expected score "
-        f"{_percent(made.expected_score_exam_day)} following the plan"
+        f"{chance_text(made.pass_chance_if_stopped)} on exam day; expected score "
+        f"{chance_text(made.expected_score_exam_day)} following the plan"
     )
     for row in made.forecast:
         flag = "  over your minutes" if row.over_budget else ""
         click.echo(
             f"{row.date}  {row.reviews:>5} reviews  {row.new:>4} new  "
-            f"{row.minutes:>6.1f} min  {_percent(row.pass_chance):>4}{flag}"
+            f"{row.minutes:>6.1f} min  {chance_text(row.pass_chance):>4}{flag}"
         )
     if made.advice is not None:
         click.echo(made.advice)

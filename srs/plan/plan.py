@@ -20,6 +20,7 @@ from srs.collection.store import CollectionError, Store
 from srs.exam.form import needed_to_pass, pools_of, required_exam_spec
 from srs.exam.readiness import chance_model
 from srs.model.memory import Memory, MemoryState
+from srs.model.percent import chance_text
 from srs.model.settings import DeckSettings
 from srs.plan.forecast import Forecast, ForecastInput, Track, forecast
 from srs.study.examday import capped_memory
@@ -135,8 +136,8 @@ class ExamPlan:
             when = "exam tomorrow"
         return (
             f"{when} · {self.new_per_day} new/day · ~{round(self.mean_minutes)} min/day · "
-            f"{_percent(self.pass_chance_exam_day)} on exam day "
-            f"({_percent(self.pass_chance_now)} today)"
+            f"{chance_text(self.pass_chance_exam_day)} on exam day "
+            f"({chance_text(self.pass_chance_now)} today)"
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -157,10 +158,6 @@ class ExamPlan:
             "advice": self.advice,
             "forecast": [day.to_dict() for day in self.forecast],
         }
-
-
-def _percent(chance: float) -> str:
-    return f"{math.floor(chance * 100)}%"
 
 
 def _first_day(settings: DeckSettings) -> tuple[tuple[float, float, int], int, int]:

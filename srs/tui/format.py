@@ -8,7 +8,7 @@ from srs.study.scheduling import format_interval
 from srs.study.session import StudySession
 from srs.textsafe import displayable
 
-__all__ = ["chance_text", "next_due_text", "session_title"]
+__all__ = ["next_due_text", "session_title"]
 
 
 def session_title(session: StudySession, title: str) -> str:
@@ -16,15 +16,6 @@ def session_title(session: StudySession, title: str) -> str:
     custom study (deck text, made displayable)."""
     custom = f" · {session.custom.title}" if session.custom is not None else ""
     return displayable(title + custom)
-
-
-def chance_text(chance: float) -> str:
-    """A probability as a percentage that never rounds a real chance to 0% or 100%."""
-    if 0 < chance < 0.005:
-        return "<1%"
-    if 0.995 < chance < 1:
-        return ">99%"
-    return f"{chance:.0%}"
 
 
 def next_due_text(when: datetime | None, now: datetime, zone: tzinfo) -> str:

@@ -4,7 +4,6 @@ its own screen (the numbers of `srs plan --json`), the question after the exam, 
 from __future__ import annotations
 
 import json
-import math
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -23,6 +22,7 @@ import srs.collection.store
 import srs.tui.widgets.planner
 from srs.collection.settings import get_settings, set_setting
 from srs.collection.store import Store
+from srs.model.percent import chance_text
 from srs.plan import ExamPlan, exam_plan, set_exam_date
 from srs.study.answers import record_answer
 from srs.study.custom import CustomKind
@@ -126,7 +126,7 @@ async def test_the_plan_screen_table_shows_the_numbers_of_srs_plan_json(
             str(day["reviews"]),
             str(day["new"]),
             f"{day['minutes']:.1f}",
-            f"{math.floor(day['pass_chance'] * 100)}%",
+            chance_text(day["pass_chance"]),
         )
         for day in planned["forecast"]
     ]

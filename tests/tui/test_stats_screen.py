@@ -21,11 +21,10 @@ import srs.collection.store
 import srs.tui.widgets.stats_loader
 from srs.collection.store import Store
 from srs.exam.engine import start_exam, submit
-from srs.model.percent import percent_text
+from srs.model.percent import chance_text, percent_text
 from srs.stats import topics
 from srs.study.answers import record_answer
 from srs.tui.app import SrsApp
-from srs.tui.format import chance_text
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.stats import StatsScreen
 from srs.tui.widgets.stats_loader import SECTIONS, Figures

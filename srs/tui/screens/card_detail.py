@@ -12,12 +12,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
+from srs.model.percent import chance_text
 from srs.study.answers import forget_card, suspend_card, unsuspend_card
 from srs.study.browse import CardDetails, card_details
 from srs.study.scheduling import format_interval
 from srs.textsafe import displayable
 from srs.tui.base import SrsScreen
-from srs.tui.format import chance_text
 from srs.tui.safe import literal, markdown
 
 __all__ = ["CardDetailScreen"]

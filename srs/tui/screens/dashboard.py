@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
+from srs.collection.store import Store
 from srs.exam.probability import Prediction
+from srs.model.percent import chance_text
 from srs.plan import pending_outcome
 from srs.study.optimize import optimization_suggested
 from srs.study.overview import DeckOverview, deck_overview, study_streak
 from srs.tui.base import SrsScreen
-from srs.tui.format import chance_text
 from srs.tui.safe import literal, literal_text
 from srs.tui.widgets.pass_predictor import PassPredictor, last_known
 from srs.tui.widgets.planner import Planner
@@ -188,9 +189,11 @@ class DashboardScreen(SrsScreen[None]):
             table.add_row(literal_text(title), *self._counts(row), chance, key=row.deck_id)
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
-            self.query_one(PassPredictor).predict(store, [row.deck_id for row in rows])
-            self.query_one(Planner).plan(store, [row.deck_id for row in rows])
+            # After the counts are drawn: the workers' threads would slow the first paint.
+            self.call_after_refresh(self._start_workers, store, [row.deck_id for row in rows])
             self._ask_exam_outcome(rows)
+        else:
+            self._show_optimize_hint({})
         self._show_selected()
         streak = study_streak(store)
         reviewed = sum(r.reviewed_today for r in rows)
@@ -208,7 +211,22 @@ class DashboardScreen(SrsScreen[None]):
         empty = self.query_one("#empty", Static)
         empty.display = not rows
         empty.update("No decks yet. Import one from a terminal:  srs import DECK.yaml")
-        suggested = optimization_suggested(store)
+
+    def _start_workers(self, store: Store, deck_ids: list[str]) -> None:
+        """What the dashboard shows once it is ready: pass chances, plans, the optimize hint."""
+        self.query_one(PassPredictor).predict(store, deck_ids)
+        self.query_one(Planner).plan(store, deck_ids)
+        self._suggest_optimizing(store)
+
+    @work(thread=True, exclusive=True, group="optimize", exit_on_error=False)
+    def _suggest_optimizing(self, store: Store) -> None:
+        """Decks with enough new answers to fit FSRS again: it counts every answer (0.1-0.2 s
+        on a million), so it is read on a connection of its own, off the UI thread."""
+        with store.reader() as reader:
+            suggested = optimization_suggested(reader)
+        self.app.call_from_thread(self._show_optimize_hint, suggested)
+
+    def _show_optimize_hint(self, suggested: dict[str, int]) -> None:
         hint = self.query_one("#optimize", Static)
         hint.display = bool(suggested)
         hint.update(

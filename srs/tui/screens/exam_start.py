@@ -14,12 +14,13 @@ from srs.collection.settings import get_settings
 from srs.exam.attempt import Attempt
 from srs.exam.engine import start_exam, unfinished_attempt
 from srs.exam.form import needed_to_pass, required_exam_spec
+from srs.exam.probability import Prediction
 from srs.model.deck import ExamSpec
+from srs.model.percent import chance_text
 from srs.study.overview import deck_titles
 from srs.tui.base import SrsScreen
-from srs.tui.format import chance_text
 from srs.tui.safe import literal
-from srs.tui.widgets.pass_predictor import PassPredictor
+from srs.tui.widgets.pass_predictor import PassPredictor, last_known
 
 __all__ = ["ExamStartScreen"]
 
@@ -30,8 +31,8 @@ COMPUTING = Content.styled("computing…", "dim italic")
 class ExamStartScreen(SrsScreen[None]):
     """Questions, pass mark, time limit and predicted chance; enter begins (or resumes).
 
-    The page shows at once; the chance to pass (about a second on a deck of 100,000 cards) is
-    computed by a worker and filled in when it is ready.
+    The page shows at once, with the chance to pass as last computed; the current one (about a
+    second on a deck of 100,000 cards) is computed by a worker and filled in when it is ready.
     """
 
     CSS_PATH = "exam_start.tcss"
@@ -86,7 +87,11 @@ class ExamStartScreen(SrsScreen[None]):
                     literal(deck_titles(store).get(self.deck_id, self.deck_id), "dim"),
                 )
             )
-            self._show_body(COMPUTING, COMPUTING)
+            known = last_known(store, self.deck_id)
+            if known is None:
+                self._show_body(COMPUTING, COMPUTING)
+            else:
+                self._show_chance(known, fresh=False)
             self.query_one(PassPredictor).predict(store, [self.deck_id])
             self._show_action()
 
@@ -97,11 +102,22 @@ class ExamStartScreen(SrsScreen[None]):
             error = event.error or "this deck has no mock exam"
             self._show_body(Content.styled(f"unavailable: {error}", "$error"), Content("—"))
             return
+        self._show_chance(prediction, fresh=True)
+
+    def _show_chance(self, prediction: Prediction, *, fresh: bool) -> None:
+        """The chance and expected score; the last computed ones (`fresh` False) dim, marked
+        as being updated."""
         chance = chance_text(prediction.pass_chance)
         # A Monte Carlo estimate's margin, to 0.1%: one that small would read "±0.0%".
         if prediction.standard_error >= 0.0005:
             chance += f" (±{prediction.standard_error:.1%})"
         expected = f"{prediction.expected_score:.1f} of {prediction.questions}"
+        if not fresh:
+            self._show_body(
+                Content.assemble((chance, "dim"), (" (updating…)", "dim italic")),
+                Content.styled(expected, "dim"),
+            )
+            return
         self._show_body(Content.styled(chance, "bold $accent"), Content.styled(expected, "bold"))
 
     def _show_body(self, chance: Content, expected: Content) -> None:

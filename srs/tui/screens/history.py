@@ -11,9 +11,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from srs.clock import format_duration
 from srs.exam.attempt import AttemptKind
 from srs.exam.results import exam_history, exam_trend
-from srs.model.percent import percent_text
+from srs.model.percent import chance_text, percent_text
 from srs.tui.base import SrsScreen
-from srs.tui.format import chance_text
 
 __all__ = ["HistoryScreen"]
 

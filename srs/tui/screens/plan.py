@@ -3,7 +3,6 @@ charts (daily minutes, the chance to pass by day) and as a table of the same num
 
 from __future__ import annotations
 
-import math
 import os
 from datetime import date
 
@@ -16,10 +15,12 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
 from textual_plotext import PlotextPlot
 
+from srs.model.percent import chance_text
 from srs.plan import ExamPlan, clear_exam_date
 from srs.study.custom import CustomStudy
 from srs.textsafe import displayable
 from srs.tui.base import SrsScreen
+from srs.tui.charts import whole_ticks
 from srs.tui.widgets.planner import Planner
 
 __all__ = ["PlanScreen"]
@@ -131,8 +132,8 @@ class PlanScreen(SrsScreen[None]):
                 "\n",
                 (
                     f"Exam on {plan.exam_date.isoformat()} · {plan.new_cards} cards not yet "
-                    f"introduced · {_percent(plan.pass_chance_if_stopped)} if you stopped "
-                    f"today · expected score {_percent(plan.expected_score_exam_day)}",
+                    f"introduced · {chance_text(plan.pass_chance_if_stopped)} if you stopped "
+                    f"today · expected score {chance_text(plan.expected_score_exam_day)}",
                     "dim",
                 ),
             )
@@ -160,7 +161,7 @@ class PlanScreen(SrsScreen[None]):
         plt.hline(plan.minutes_per_day, color=self.mark_color)
         top = max(max(minutes), plan.minutes_per_day)
         plt.ylim(0, top * 1.1)
-        plt.yticks(*_whole_ticks(top))
+        plt.yticks(*whole_ticks(top))
         plt.xticks(*_date_ticks(plan))
         plt.title(f"Minutes a day (── your {plan.minutes_per_day})")
         widget.refresh()
@@ -196,7 +197,7 @@ class PlanScreen(SrsScreen[None]):
                 Text(str(day.reviews), justify="right"),
                 Text(str(day.new), justify="right"),
                 Text(f"{day.minutes:.1f}", justify="right"),
-                Text(_percent(day.pass_chance), justify="right"),
+                Text(chance_text(day.pass_chance), justify="right"),
                 Text("over your minutes" if day.over_budget else "", style="bold"),
                 key=day.date.isoformat(),
             )
@@ -219,11 +220,6 @@ class PlanScreen(SrsScreen[None]):
         self.app.open_review([self.deck_id], self.deck_title, CustomStudy.weakest(CRAM_CARDS))
 
 
-def _percent(chance: float) -> str:
-    """Rounded down, as the plan's summary line and `srs plan` show a chance."""
-    return f"{math.floor(chance * 100)}%"
-
-
 def _date_ticks(plan: ExamPlan) -> tuple[list[float], list[str]]:
     """Today, the middle and exam day, as short dates under the x axis."""
     last = len(plan.forecast) - 1
@@ -233,10 +229,3 @@ def _date_ticks(plan: ExamPlan) -> tuple[list[float], list[str]]:
 
 def _short(day: date) -> str:
     return f"{day:%b} {day.day}"
-
-
-def _whole_ticks(top: float) -> tuple[list[float], list[str]]:
-    """Three whole-minute ticks up to `top`: a chart's height holds no more at 80x24."""
-    step = max(1, math.ceil(top / 3))
-    ticks = [0, step, 2 * step, 3 * step]
-    return [float(tick) for tick in ticks], [str(tick) for tick in ticks]

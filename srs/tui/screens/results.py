@@ -20,9 +20,8 @@ from srs.exam.results import (
     exam_result,
     repeated_wrong_choices,
 )
-from srs.model.percent import percent_text
+from srs.model.percent import chance_text, percent_text
 from srs.tui.base import SrsScreen
-from srs.tui.format import chance_text
 from srs.tui.safe import literal, literal_text, markdown
 
 __all__ = ["ResultsScreen"]

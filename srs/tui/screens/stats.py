@@ -15,12 +15,13 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
+from srs.model.percent import chance_text
 from srs.stats import ExamFigures, Forecast, History, MemoryFigures, Today, TrueRetention
 from srs.stats.activity import WINDOWS, DayCount
 from srs.stats.memory import MATURE_INTERVAL
 from srs.textsafe import displayable
 from srs.tui.base import SrsScreen
-from srs.tui.format import chance_text
+from srs.tui.charts import whole_ticks
 from srs.tui.widgets.calendar import CalendarHeatmap
 from srs.tui.widgets.stats_figures import (
     attempts_table,
@@ -198,7 +199,7 @@ class StatsScreen(SrsScreen[None]):
             plt.bar(drawn, [counts[n] for n in drawn], marker="sd", width=0.8)
         top = max(counts, default=0)
         plt.ylim(0, max(top, 1) * 1.1)
-        plt.yticks(*_whole_ticks(top))
+        plt.yticks(*whole_ticks(top))
         last = len(days) - 1
         positions = sorted({0, last // 2, last})
         plt.xticks(
@@ -255,10 +256,3 @@ class StatsScreen(SrsScreen[None]):
         with_deck = self.deck_id is None
         self.query_one("#exams-table", Static).update(attempts_table(exams, with_deck=with_deck))
         self.query_one("#calibration", Static).update(calibration_table(exams))
-
-
-def _whole_ticks(top: int) -> tuple[list[float], list[str]]:
-    """Three whole-number ticks up to `top`: a chart's height holds no more at 80x24."""
-    step = max(1, -(-top // 3))
-    ticks = [0, step, 2 * step, 3 * step]
-    return [float(tick) for tick in ticks], [str(tick) for tick in ticks]

@@ -12,12 +12,11 @@ from rich.text import Text
 from textual.content import Content
 
 from srs.clock import format_duration
-from srs.model.percent import percent_text
+from srs.model.percent import chance_text, percent_text
 from srs.stats import ExamFigures, MemoryFigures, Today, TopicFigures, TrueRetention
 from srs.stats.activity import DayCount
 from srs.stats.memory import Bucket, Retained
 from srs.stats.topics import EARLIER_DAYS, RECENT_DAYS
-from srs.tui.format import chance_text
 from srs.tui.safe import literal_text
 
 __all__ = [
