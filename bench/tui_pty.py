@@ -11,15 +11,25 @@ it draws, as a terminal would:
   ctrl+q quits it). Not `wait4`'s ru_maxrss: subprocess starts the child with vfork, and Linux
   then carries the parent's (this benchmark's) peak over into the child's figure.
 This times everything but the terminal emulator's own painting.
+
+`python -m bench.tui_pty COLLECTION [--launches N] [--answers N]` runs it alone on private copies
+of COLLECTION (migrate it first: a copy of an older schema would time its migration) and prints
+each figure's median and 95th percentile as JSON.
 """
 
 from __future__ import annotations
 
+import argparse
 import fcntl
+import json
 import os
 import select
+import shutil
+import statistics
 import struct
 import subprocess
+import sys
+import tempfile
 import termios
 import time
 from pathlib import Path
@@ -138,3 +148,40 @@ def measure(srs: Path, collection: Path, answers: int) -> dict[str, Any]:
         "max_rss_mb": peak_mb if peak_mb is not None else usage.ru_maxrss / 1024,
         "exit_code": process.returncode,
     }
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "median": round(statistics.median(ordered), 1),
+        "p95": round(ordered[max(0, round(0.95 * len(ordered)) - 1)], 1),
+        "n": len(ordered),
+    }
+
+
+def _values(value: float | list[float]) -> list[float]:
+    return value if isinstance(value, list) else [value]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.tui_pty", description=__doc__)
+    parser.add_argument("collection", type=Path)
+    parser.add_argument("--launches", type=int, default=3)
+    parser.add_argument("--answers", type=int, default=40, help="cards answered per launch")
+    args = parser.parse_args(argv)
+    srs = Path(sys.executable).parent / "srs"
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="srs-pty-") as folder:
+        for _ in range(args.launches):
+            copy = Path(folder) / args.collection.name
+            shutil.copyfile(args.collection, copy)
+            runs.append(measure(srs, copy, args.answers))
+            copy.unlink()
+    keys = ("startup_ms", "open_review_ms", "choose_ms", "rate_ms", "max_rss_mb")
+    result = {key: _summary([v for run in runs for v in _values(run[key])]) for key in keys}
+    json.dump(result, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,28 +10,52 @@ from typing import Any
 import click
 
 from srs import __version__
-from srs.cli.collection import backup, config, restore, status
-from srs.cli.common import run_tui
-from srs.cli.decks import check, export, import_, import_anki, schema
-from srs.cli.exam import exam
-from srs.cli.plan import plan
-from srs.cli.stats import stats
-from srs.cli.study import (
-    cards,
-    export_log,
-    forget,
-    import_log,
-    optimize,
-    review,
-    suspend,
-    unsuspend,
-)
-from srs.cli.sync import sync
 
 __all__ = ["cli", "main"]
 
+COMMANDS = {
+    "check": "srs.cli.decks:check",
+    "import": "srs.cli.decks:import_",
+    "import-anki": "srs.cli.decks:import_anki",
+    "export": "srs.cli.decks:export",
+    "schema": "srs.cli.decks:schema",
+    "backup": "srs.cli.collection:backup",
+    "restore": "srs.cli.collection:restore",
+    "status": "srs.cli.collection:status",
+    "config": "srs.cli.collection:config",
+    "review": "srs.cli.study:review",
+    "suspend": "srs.cli.study:suspend",
+    "unsuspend": "srs.cli.study:unsuspend",
+    "forget": "srs.cli.study:forget",
+    "cards": "srs.cli.study:cards",
+    "export-log": "srs.cli.study:export_log",
+    "import-log": "srs.cli.study:import_log",
+    "optimize": "srs.cli.study:optimize",
+    "exam": "srs.cli.exam:exam",
+    "plan": "srs.cli.plan:plan",
+    "stats": "srs.cli.stats:stats",
+    "sync": "srs.cli.sync:sync",
+}
+"""Each subcommand and where it is defined: its module is imported only when it runs (or for
+`--help`), so `srs --version` and each command load only what they use."""
 
-@click.group(invoke_without_command=True)
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use (click's documented pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, name = COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="srs")
 @click.option(
     "--db",
@@ -46,32 +71,9 @@ def cli(ctx: click.Context, db: Path | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
+        from srs.cli.common import run_tui
+
         run_tui(ctx)
 
-
-for command in (
-    check,
-    import_,
-    import_anki,
-    export,
-    schema,
-    backup,
-    restore,
-    status,
-    config,
-    review,
-    suspend,
-    unsuspend,
-    forget,
-    cards,
-    export_log,
-    import_log,
-    optimize,
-    exam,
-    plan,
-    stats,
-    sync,
-):
-    cli.add_command(command)
 
 main: Callable[..., Any] = cli

@@ -1,5 +1,9 @@
 """The srs study app: the dashboard first, or straight into a review; the one place that builds
-screens and moves between them."""
+screens and moves between them.
+
+The browser, card, plan and stats screens are imported when first opened: with their charts
+(plotext) they were a tenth of the app's start-up, and the dashboard comes first.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,6 @@ from srs.study.session import StudySession, next_study_time
 from srs.tui.base import SrsAppBase
 from srs.tui.commands import DeckCommands
 from srs.tui.format import next_due_text
-from srs.tui.screens.browser import BrowserScreen
-from srs.tui.screens.card_detail import CardDetailScreen
 from srs.tui.screens.confirm import ConfirmScreen, forget_question
 from srs.tui.screens.custom_study import CustomStudyScreen
 from srs.tui.screens.dashboard import DashboardScreen
@@ -30,10 +32,8 @@ from srs.tui.screens.exam_outcome import ExamOutcomeScreen
 from srs.tui.screens.exam_start import ExamStartScreen
 from srs.tui.screens.history import HistoryScreen
 from srs.tui.screens.options import OptionsScreen
-from srs.tui.screens.plan import PlanScreen
 from srs.tui.screens.results import ResultsScreen
 from srs.tui.screens.review import ReviewScreen
-from srs.tui.screens.stats import StatsScreen
 from srs.tui.screens.submit import SubmitScreen
 from srs.tui.screens.summary import SummaryScreen
 from srs.tui.widgets.keys import KeysPanel
@@ -175,20 +175,28 @@ class SrsApp(SrsAppBase):
             self.push_screen(ResultsScreen(load_attempt(self.store, attempt_id), reopened=True))
 
     def open_browser(self, deck_id: str, title: str) -> None:
+        from srs.tui.screens.browser import BrowserScreen
+
         self.push_screen(BrowserScreen(deck_id, title))
 
     def open_card(self, card_id: int, then: Callable[[], None]) -> None:
+        from srs.tui.screens.card_detail import CardDetailScreen
+
         self.push_screen(CardDetailScreen(card_id), lambda _: then())
 
     def confirm_forget(self, key: str, then: Callable[[bool], None]) -> None:
         self.push_screen(ConfirmScreen(forget_question(key)), lambda yes: then(bool(yes)))
 
     def open_plan(self, deck_id: str, title: str) -> None:
+        from srs.tui.screens.plan import PlanScreen
+
         with self.errors_as_notifications():
             required_exam_spec(self.store, deck_id)
             self.push_screen(PlanScreen(deck_id, title))
 
     def open_stats(self, deck_id: str | None, title: str) -> None:
+        from srs.tui.screens.stats import StatsScreen
+
         self.push_screen(StatsScreen(deck_id, title))
 
     def ask_exam_date(self, deck_id: str, then: Callable[[bool], None]) -> None:

@@ -111,6 +111,7 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Let background work finish (the dashboard's pass chances) and its results show."""
+    await pilot.pause()  # the dashboard starts its workers once its counts are drawn
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

@@ -736,6 +736,49 @@ async def test_the_start_page_shows_at_once_and_fills_in_the_chance_when_it_is_c
         release.set()
 
 
+async def test_the_next_run_shows_the_last_chance_at_once_while_it_is_computed_again(
+    seed: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chance computed in one run is kept in the collection: the next run's dashboard and
+    start page show it (dim; "updating…") before the worker, held back here, delivers."""
+    app = SrsApp(seed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = app.screen.query_one("#decks", DataTable).get_cell(SEED, "pass chance")
+    assert PERCENT.match(str(first).strip()) and first.style == "bold", first
+
+    release = threading.Event()
+    predict = srs.tui.widgets.pass_predictor.deck_readiness
+
+    def held_back(store: Store, deck_id: str) -> Any:
+        release.wait(timeout=10)
+        return predict(store, deck_id)
+
+    monkeypatch.setattr(srs.tui.widgets.pass_predictor, "deck_readiness", held_back)
+    app = SrsApp(seed)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            cell = app.screen.query_one("#decks", DataTable).get_cell(SEED, "pass chance")
+            assert (str(cell), cell.style) == (str(first), "dim")
+            assert shown(app, "#selected").endswith(
+                "Mock exam: 5.0 of 20 right expected, 14 needed to pass"
+            )
+
+            await open_start_page(pilot)
+            body = shown(app, "#start-body")
+            chance = re.escape(str(first).strip())
+            assert re.search(rf"^Chance to pass +{chance} \(updating…\)$", body, re.M), body
+            assert re.search(r"^Expected score +5\.0 of 20$", body, re.M)
+
+            release.set()
+            await settle(pilot)
+            body = shown(app, "#start-body")
+            assert re.search(rf"^Chance to pass +{chance}$", body, re.M), body
+    finally:
+        release.set()
+
+
 async def test_the_start_page_says_why_the_chance_cannot_be_computed(
     seed: Store, tmp_path: Path
 ) -> None:

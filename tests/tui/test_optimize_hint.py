@@ -11,7 +11,7 @@ from srs.study.history import import_log
 from srs.study.optimize import optimize_deck
 from srs.tui.app import SrsApp
 
-from .conftest import SIZE, MakeStore, press, screen_text, shown
+from .conftest import SIZE, MakeStore, press, screen_text, settle, shown
 
 
 def daily_log(path: Path, answers: int) -> Path:
@@ -29,6 +29,7 @@ async def test_a_deck_with_a_thousand_new_reviews_is_suggested_until_optimized(
     import_log(store, "alpha", daily_log(tmp_path / "log.csv", 1000))
     app = SrsApp(store)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         assert shown(app, "#optimize") == (
             "New reviews to fit FSRS to your memory: srs optimize alpha (1,000)"
         )
@@ -36,6 +37,7 @@ async def test_a_deck_with_a_thousand_new_reviews_is_suggested_until_optimized(
 
         optimize_deck(store, "alpha")
         await press(pilot, "r")
+        await settle(pilot)
 
         assert shown(app, "#optimize") == ""
 
@@ -46,6 +48,7 @@ async def test_no_suggestion_below_a_thousand_new_reviews(
     store = make_store(deck_yaml("alpha", free=1), clock=clock)
     import_log(store, "alpha", daily_log(tmp_path / "log.csv", 999))
     app = SrsApp(store)
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         assert shown(app, "#optimize") == ""
         assert "srs optimize" not in screen_text(app)

@@ -11,6 +11,7 @@ import pytest
 from conftest import FakeClock, UseZone, deck_yaml
 from textual.pilot import Pilot
 from textual.widgets import Button
+from textual.widgets._footer import FooterKey
 
 from srs.collection.settings import set_setting
 from srs.model.memory import MemoryState
@@ -20,6 +21,7 @@ from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.review import ReviewScreen
 from srs.tui.screens.summary import SummaryScreen
 from srs.tui.widgets.choices import ChoiceRow
+from srs.tui.widgets.keys import KeyFooter
 
 from .conftest import (
     SIZE,
@@ -80,6 +82,38 @@ async def test_a_letter_picks_that_option(make_store: MakeStore, clock: FakeCloc
         assert shown(app, "#verdict").startswith(verdict)
         await press(pilot, "enter")
         assert db_rows(store, "SELECT choice FROM reviews") == [(json.dumps([picked.text]),)]
+
+
+async def test_footer_keys_dim_while_unavailable_and_stay_in_place(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    """Continue is dimmed until an option is chosen, Undo until something was answered; the
+    footer keeps its keys where they are (restyled, not rebuilt, on every card)."""
+    store = make_store(deck_yaml("demo", choice=2), clock=clock)
+    app = SrsApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        footer = app.screen.query_one(KeyFooter)
+
+        def dimmed() -> dict[str, bool]:
+            keys = footer.query(FooterKey).results(FooterKey)
+            return {key.description: key.has_class("-disabled") for key in keys}
+
+        keys = list(footer.query(FooterKey))
+        assert dimmed() == {
+            "Continue": True,
+            "Undo": True,
+            "Bury": False,
+            "Suspend": False,
+            "Keys": False,
+            "Back": False,
+            "palette": False,
+        }
+        await press(pilot, "a")
+        assert dimmed()["Continue"] is False
+        await press(pilot, "enter")
+        assert (dimmed()["Continue"], dimmed()["Undo"]) == (True, False)
+        assert list(footer.query(FooterKey)) == keys
 
 
 async def test_wrong_choice_shows_the_answer_and_the_incorrect_feedback(

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from srs.clock import format_duration
 from srs.study.answers import CardKind, ChoiceOption, Grade, StudyCard, grade
@@ -25,6 +25,7 @@ from srs.tui.base import SrsScreen
 from srs.tui.format import session_title
 from srs.tui.safe import literal, markdown
 from srs.tui.widgets.choices import LETTERS, ChoiceList
+from srs.tui.widgets.keys import KeyFooter
 from srs.tui.widgets.rating_bar import RatingBar
 
 __all__ = ["ReviewScreen"]
@@ -110,7 +111,7 @@ class ReviewScreen(SrsScreen[None]):
             yield Static(id="feedback")
             yield Static(id="explanation")
         yield RatingBar(id="ratings")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         self.deck_titles = deck_titles(self.app.store)
@@ -122,8 +123,8 @@ class ReviewScreen(SrsScreen[None]):
         if self.card is None and self.wait_timer is not None:
             self._show_wait()
         counts = self.session.counts()
-        self._put(
-            "#status",
+        # One line of fixed height: no layout pass for it, once a second.
+        self.query_one("#status", Static).update(
             Content.assemble(
                 ("New ", "dim"),
                 (str(counts.new), "bold $primary"),
@@ -134,6 +135,7 @@ class ReviewScreen(SrsScreen[None]):
                 ("  ·  ", "dim"),
                 (format_duration(time.monotonic() - self.started, "clock"), "bold"),
             ),
+            layout=False,
         )
 
     async def show_next(self, card: StudyCard | None = None) -> None:
@@ -210,6 +212,11 @@ class ReviewScreen(SrsScreen[None]):
         widget.display = bool(content)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that do nothing now are refused; those on the footer stay on it, dimmed.
+
+        A footer key that vanished and came back (Textual's False) rebuilt the footer and
+        moved its other keys on every card; dimming (None) only restyles it.
+        """
         card = self.card
         if action == "choose":
             index = parameters[0]
@@ -218,13 +225,15 @@ class ReviewScreen(SrsScreen[None]):
         if action == "rate":
             return self.graded and parameters[0] in self.allowed
         if action == "accept":
-            return card is not None and (self.graded or card.kind is not CardKind.MULTIPLE_CHOICE)
+            return _or_dim(
+                card is not None and (self.graded or card.kind is not CardKind.MULTIPLE_CHOICE)
+            )
         if action in ("bury", "suspend"):
-            return card is not None
+            return _or_dim(card is not None)
         if action == "custom_study":
-            return card is None
+            return card is None  # only while waiting: rare enough to rebuild the footer
         if action == "undo":
-            return self.session.can_undo
+            return _or_dim(self.session.can_undo)
         return True
 
     def action_choose(self, index: int) -> None:
@@ -375,3 +384,8 @@ class ReviewScreen(SrsScreen[None]):
 
     def watch_graded(self) -> None:
         self.refresh_bindings()
+
+
+def _or_dim(enabled: bool) -> bool | None:
+    """`check_action`'s answer for a footer key: True, or None (shown dimmed, not run)."""
+    return True if enabled else None

@@ -39,24 +39,26 @@ class ChoiceRow(Horizontal):
         letter = LETTERS[self.index].upper() if self.index < len(LETTERS) else " "
         return Content.styled(f"{mark}{letter} ", "bold")
 
+    def _set_letter(self, mark: str) -> None:
+        # The letter's cell is one line of fixed width: a new mark needs no layout pass.
+        self.query_one(".letter", Static).update(self._letter(mark), layout=False)
+
     def set_text(self, text: str) -> None:
         self.text = text
         self.query_one(".text", Static).update(markdown(text))
-        self.query_one(".letter", Static).update(self._letter(" "))
+        self._set_letter(" ")
         self.remove_class("-picked", "-correct", "-wrong")
 
     def pick(self, picked: bool) -> None:
         self.set_class(picked, "-picked")
-        self.query_one(".letter", Static).update(self._letter("•" if picked else " "))
+        self._set_letter("•" if picked else " ")
 
     def mark(self, correct: bool, chosen: bool) -> None:
         wrong = chosen and not correct
         self.set_class(correct, "-correct")
         self.set_class(wrong, "-wrong")
         self.set_class(chosen, "-picked")
-        self.query_one(".letter", Static).update(
-            self._letter("✓" if correct else "✗" if wrong else " ")
-        )
+        self._set_letter("✓" if correct else "✗" if wrong else " ")
 
     @dataclass
     class Pressed(Message):

@@ -1,8 +1,14 @@
-"""The `?` panel: the current screen's own keys and what each does.
+"""The keys of a screen: the `?` panel (each key and what it does) and a footer that restyles its
+keys in place.
 
 Textual's key panel lists the focused widget's bindings first (a table's cursor, scroll and copy
 keys), so a newcomer read mostly generic keys. This one lists exactly the keys the screen
 declares, in the order declared, with their tooltips, then the two that work anywhere.
+
+Textual's footer rebuilds every key (unmounted, mounted, restyled, laid out again, a frame later)
+each time a screen refreshes its bindings: in a review that was twice a card, the largest part of
+a keypress (docs/performance.md). `KeyFooter` dims and undims its keys in place instead when only
+their state changed.
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey  # the footer's key (Textual 8.2 exports it not)
 
-__all__ = ["KeysPanel"]
+__all__ = ["KeyFooter", "KeysPanel"]
 
 ANYWHERE = (
     ("ctrl+p", "Commands", "study a deck, sit an exam, change the theme"),
@@ -86,3 +94,35 @@ class KeysPanel(VerticalScroll, can_focus=False):
 def _key_list(keys: list[str]) -> str:
     """`a–t` for a run of many keys (the option letters), else the keys one after another."""
     return f"{keys[0]}–{keys[-1]}" if len(keys) > 3 else " ".join(keys)
+
+
+class KeyFooter(Footer):
+    """Textual's footer, but a change of which keys are enabled only restyles the keys.
+
+    The same keys are shown when the screen's shown bindings match the keys on the footer one
+    for one (action, description, tooltip); then each key is dimmed or not where it stands, in
+    the same frame as the change that caused it and with no new layout. Any other change (a key
+    appearing or going) rebuilds the footer as Textual's does.
+    """
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen and self._restyle_keys():
+            return
+        super().bindings_changed(screen)
+
+    def _restyle_keys(self) -> bool:
+        """Set each key's enabled state in place; False if the keys shown are not the same."""
+        active = self.screen.active_bindings
+        shown: dict[str, tuple[Binding, bool, str]] = {}
+        for _node, binding, enabled, tooltip in active.values():
+            if binding.show:
+                shown.setdefault(binding.action, (binding, enabled, tooltip))
+        keys = [key for key in self.query(FooterKey) if not key.has_class("-command-palette")]
+        wanted = [(b.action, b.description, t or None) for b, _, t in shown.values()]
+        if not keys or [(k.action, k.description, k.tooltip) for k in keys] != wanted:
+            return False
+        for key, (_, enabled, _) in zip(keys, shown.values(), strict=True):
+            if key._disabled == enabled:  # the state the key was built with, kept by FooterKey
+                key._disabled = not enabled
+                key.set_class(not enabled, "-disabled")
+        return True

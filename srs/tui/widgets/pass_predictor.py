@@ -1,22 +1,26 @@
 """Predicted chances to pass, computed off the UI thread: a deck of 100,000 cards takes about a
-second, which no screen may wait for."""
+second, which no screen may wait for. Each one computed is kept in the collection, so the next
+showing of a page starts from it (`last_known`) instead of "computing…"."""
 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import suppress
 from dataclasses import dataclass
 
-from textual import work
+from textual import getters, work
 from textual.message import Message
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
+from srs.collection.chances import last_pass_chance, save_pass_chance
 from srs.collection.store import CollectionError, Store
 from srs.exam.form import exam_spec
 from srs.exam.probability import Prediction
 from srs.exam.readiness import deck_readiness
+from srs.tui.base import SrsAppBase
 
-__all__ = ["PassPredictor"]
+__all__ = ["PassPredictor", "last_known"]
 
 
 class PassPredictor(Widget):
@@ -28,6 +32,8 @@ class PassPredictor(Widget):
     """
 
     DEFAULT_CSS = "PassPredictor { display: none; }"
+
+    app = getters.app(SrsAppBase)
 
     @dataclass
     class Predicted(Message):
@@ -55,6 +61,36 @@ class PassPredictor(Widget):
                 if get_current_worker().is_cancelled:
                     return
                 self.post_message(predicted)
+
+    def on_pass_predictor_predicted(self, event: Predicted) -> None:
+        """Keep each new prediction for the next showing (the event goes on to the screen).
+
+        Written here, on the app's own connection, because the worker's is read-only. A cache
+        that cannot be written (a read-only or busy collection) only means "computing…" next
+        time: not worth a notification.
+        """
+        store = self.app.store
+        if event.prediction is None or store.read_only:
+            return
+        figures = event.prediction.to_dict()
+        # Unchanged (shown again with no answer since): no write, so no fsync on this thread.
+        if last_pass_chance(store, event.deck_id) != figures:
+            with suppress(CollectionError):
+                save_pass_chance(store, event.deck_id, figures)
+
+
+def last_known(store: Store, deck_id: str) -> Prediction | None:
+    """The deck's prediction as last computed (on any earlier showing or run), or None.
+
+    A quick read, for a screen to show before its worker delivers the current one.
+    """
+    values = last_pass_chance(store, deck_id)
+    if values is None:
+        return None
+    try:
+        return Prediction(**values)  # type: ignore[arg-type]
+    except TypeError:  # saved by a version whose Prediction had other fields
+        return None
 
 
 def _predicted(store: Store, deck_id: str) -> PassPredictor.Predicted:
