@@ -43,6 +43,8 @@ class DashboardScreen(SrsScreen[None]):
     """One row per deck: new, learning, due and done today, and the mock exam's pass chance;
     the selected deck's full title and expected exam score below."""
 
+    # At 80 columns the footer holds seven keys: the ways into study and the screens; the rest
+    # (all decks, options, sync, refresh, quit) are in the `?` panel.
     BINDINGS = [
         Binding(
             "enter",
@@ -57,6 +59,7 @@ class DashboardScreen(SrsScreen[None]):
             "study_all",
             "All",
             id="dashboard.study_all",
+            show=False,
             tooltip="Review every deck's due cards together",
         ),
         Binding(
@@ -92,6 +95,7 @@ class DashboardScreen(SrsScreen[None]):
             "options",
             "Options",
             id="dashboard.options",
+            show=False,
             tooltip="The selected deck's study settings",
         ),
         Binding(
@@ -99,6 +103,7 @@ class DashboardScreen(SrsScreen[None]):
             "sync",
             "Sync",
             id="dashboard.sync",
+            show=False,
             tooltip="Share this device's answers and merge other devices' (srs sync)",
         ),
         Binding(
@@ -126,7 +131,7 @@ class DashboardScreen(SrsScreen[None]):
             tooltip="The selected deck's figures and charts; S: every deck's together",
         ),
         Binding("question_mark", "app.toggle_keys", "Keys", id="dashboard.keys"),
-        Binding("q", "app.quit", "Quit", id="dashboard.quit"),
+        Binding("q", "app.quit", "Quit", id="dashboard.quit", show=False),
     ]
 
     def __init__(self) -> None:
