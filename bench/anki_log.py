@@ -179,7 +179,9 @@ def srs_after(clock: Clock, settings: DeckSettings) -> Scheduling:
     """srs's scheduling (`srs.study.scheduling.preview`), which counts study days."""
 
     def answer(memory: Memory, answer: Answer) -> dict[Rating, tuple[Outcome, Memory]]:
-        shown = preview(memory, card_id=answer.card, now=answer.at, settings=settings, clock=clock)
+        shown = preview(
+            memory, card=str(answer.card), now=answer.at, settings=settings, clock=clock
+        )
         result = {}
         for rating, option in shown.items():
             after = option.memory

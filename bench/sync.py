@@ -62,7 +62,9 @@ def _schedule_only(clock: Clock) -> float:
         memory, now = Memory(), datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
         for rating in _RATINGS:
             now += timedelta(weeks=1)
-            memory = schedule(memory, rating, card_id=card, now=now, settings=settings, clock=clock)
+            memory = schedule(
+                memory, rating, card=str(card), now=now, settings=settings, clock=clock
+            )
     return time.perf_counter() - started
 
 

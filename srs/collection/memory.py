@@ -37,12 +37,14 @@ __all__ = [
     "DeckCounts",
     "DeckQueue",
     "ExamCardMemory",
+    "ExamCardRecall",
     "NextDue",
     "answer_basis",
     "card_memory",
     "deck_counts",
     "deck_queue",
     "exam_card_memories",
+    "exam_card_recalls",
     "memory_of",
     "next_due",
     "set_memories",
@@ -96,23 +98,30 @@ class AnswerBasis(NamedTuple):
     """The card is already flagged as a leech."""
     settings: DeckSettings
     """Its deck's study settings."""
+    deck_id: str
+    """Its deck."""
+    key: str
+    """Its id in the deck file (with the deck, what seeds its fuzz on every device)."""
 
 
 def answer_basis(store: Store, card_id: int) -> AnswerBasis:
-    """The card's memory, leech flag and deck settings, read as the answer is written.
+    """The card's memory, leech flag, deck settings and identity, read as the answer is
+    written.
 
     Raises:
         CollectionError: no such card.
     """
     row = store.conn.execute(
-        f"SELECT {MEMORY_COLUMNS}, c.leech, d.settings FROM memory m "
+        f"SELECT {MEMORY_COLUMNS}, c.leech, d.settings, c.deck_id, c.key FROM memory m "
         "JOIN cards c ON c.id = m.card_id JOIN decks d ON d.id = c.deck_id "
         "WHERE m.card_id = ?",
         (card_id,),
     ).fetchone()
     if row is None:
         raise no_card(card_id)
-    return AnswerBasis(Memory.from_row(row[:8]), bool(row[8]), DeckSettings.from_json(row[9]))
+    return AnswerBasis(
+        Memory.from_row(row[:8]), bool(row[8]), DeckSettings.from_json(row[9]), row[10], row[11]
+    )
 
 
 def memory_of(store: Store, card_id: int) -> Memory | None:
@@ -332,9 +341,9 @@ def exam_card_memories(
     """The memory of each of the deck's cards a mock exam can ask (`cards.EXAM_CARD`), in no
     particular order.
 
-    The pass-chance prediction's hot read: rows are yielded as read, so a 100,000-card deck's
-    are never all held at once (holding them cost ~10% more, in garbage collection), and only
-    what the chance needs is read (a whole `Memory` per card was a third of the prediction).
+    What a card's chance depends on, with the last answer as a datetime: for reading cards
+    one by one (the simulations in bench/). The pass chance of a whole deck reads
+    `exam_card_recalls` instead, which costs a third less at 100,000 cards.
 
     Args:
         store: the collection.
@@ -351,6 +360,47 @@ def exam_card_memories(
     for card_id, topic, options, answers, stability, last_review in rows:
         reviewed = None if last_review is None else from_db(last_review)
         yield ExamCardMemory(card_id, topic, options, answers, stability, reviewed)
+
+
+ExamCardRecall = tuple[int, str | None, int, int, float | None, int | None]
+"""A card a mock exam can ask, as (card id, topic, options shown, right options, stability,
+microseconds since its last answer): stability and time are None for a card never answered."""
+
+# Whole seconds through SQLite's date functions, the microseconds from the stored text's fixed
+# width (`srs.clock.to_db`): exact, where SQLite's own parsing rounds to the millisecond (and
+# so could carry .9996 s into the next second).
+_MICROSECONDS_SINCE_LAST_ANSWER = (
+    "max((strftime('%s', substr(?1, 1, 19)) - strftime('%s', substr(m.last_review, 1, 19))) "
+    "* 1000000 + substr(?1, 21, 6) - substr(m.last_review, 21, 6), 0)"
+)
+
+
+def exam_card_recalls(
+    store: Store, deck_id: str, now: datetime, card_ids: Iterable[int] | None = None
+) -> Iterator[ExamCardRecall]:
+    """What each of the deck's cards a mock exam can ask needs for its chance at `now`, as
+    plain rows in card id order (the pass chance's hot read: 100,000 rows for a large deck).
+
+    The time since each card's last answer is computed by SQLite, to the microsecond: parsing
+    each time in Python and building an object per card cost more than the rest of the
+    prediction. A `now` before the last answer counts as no time elapsed.
+
+    Args:
+        store: the collection.
+        deck_id: the deck.
+        now: the moment the chances are for.
+        card_ids: only these cards (None: all of them).
+    """
+    where, params = exam_card_filter(deck_id, card_ids)
+    return iter(
+        store.conn.execute(
+            "SELECT c.id, c.topic, "
+            "json_array_length(c.answers) + json_array_length(c.distractors), "
+            f"json_array_length(c.answers), m.stability, {_MICROSECONDS_SINCE_LAST_ANSWER} "
+            f"FROM cards c JOIN memory m ON m.card_id = c.id WHERE {where} ORDER BY c.id",
+            (to_db(now), *params),
+        )
+    )
 
 
 # --- custom study: cards beyond today's queue -----------------------------------------------

@@ -169,14 +169,14 @@ def _first_day(settings: DeckSettings) -> tuple[tuple[float, float, int], int, i
     at = datetime(2025, 1, 6, 12, tzinfo=UTC)
     memory, answers = Memory(), 0
     while memory.state is not MemoryState.Review:
-        memory = schedule(memory, Rating.Good, card_id=0, now=at, settings=plain, clock=clock)
+        memory = schedule(memory, Rating.Good, card="", now=at, settings=plain, clock=clock)
         answers += 1
         assert memory.due is not None
         at = max(at, memory.due)
     assert memory.stability is not None and memory.difficulty is not None
     assert memory.last_review is not None and memory.due is not None
     first = (memory.due - memory.last_review).days
-    second = schedule(memory, Rating.Good, card_id=0, now=memory.due, settings=plain, clock=clock)
+    second = schedule(memory, Rating.Good, card="", now=memory.due, settings=plain, clock=clock)
     assert second.due is not None and second.last_review is not None
     lead = first + (second.due - second.last_review).days
     return (memory.stability, memory.difficulty, max(first, 1)), answers, lead

@@ -33,7 +33,7 @@ from srs.collection.settings import clock_for
 from srs.collection.store import CollectionError, Store
 from srs.model.deck import Card, Choice
 from srs.model.memory import Memory
-from srs.study.scheduling import schedule
+from srs.study.scheduling import card_identity, schedule
 
 __all__ = [
     "MAX_DURATION_MS",
@@ -224,9 +224,10 @@ def record_answer(
     clock = clock_for(store)
     duration = min(max(int(duration_ms), 0), MAX_DURATION_MS)
     with store.write():
-        before, is_leech, settings = answer_basis(store, card_id)
+        before, is_leech, settings, deck_id, key = answer_basis(store, card_id)
         now = clock.now() if at is None else at
-        after = schedule(before, rating, card_id=card_id, now=now, settings=settings, clock=clock)
+        card = card_identity(deck_id, key)
+        after = schedule(before, rating, card=card, now=now, settings=settings, clock=clock)
         assert after.last_review is not None
         day = clock.study_day(after.last_review)
         set_memory(store, card_id, after)

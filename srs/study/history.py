@@ -4,9 +4,10 @@ The CSV has the columns of py-fsrs's optimizer (`card_id,review_rating,review_ti
 review_duration`), which Anki review logs are commonly converted to, plus `source`: a learner
 can take their history elsewhere, or bring reviews made elsewhere (another device, Anki) into
 srs. An import appends only the answers the log does not hold yet (the same card, time to the
-millisecond and rating), then replays each touched card's whole history in time order through
-`schedule`, so its memory, and every logged memory before and after each answer (what undo
-restores), is what answering in that order would have given.
+millisecond and rating), then replays each touched card's whole history in time order (with
+`LogScheduler`, which gives what `schedule` gives, faster), so its memory, and every logged
+memory before and after each answer (what undo restores), is what answering in that order
+would have given.
 
 `replay` is that rebuild, the one every path uses: `import-log`, the Anki import (through
 `import_answers`) and a sync's merge (`srs.sync.merge`). A forget is part of a card's history:
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from fsrs import Rating
 
-from srs.clock import Clock, from_db
+from srs.clock import from_db
 from srs.collection.cards import card_ids_by_key, set_leech
 from srs.collection.changes import forget_times
 from srs.collection.decks import require_deck
@@ -41,9 +42,8 @@ from srs.collection.reviews import (
 from srs.collection.settings import clock_for, get_settings
 from srs.collection.store import Store
 from srs.model.memory import Memory
-from srs.model.settings import DeckSettings
 from srs.study.answers import MAX_DURATION_MS, forgotten
-from srs.study.scheduling import schedule
+from srs.study.scheduling import LogScheduler, card_identity
 from srs.textsafe import displayable
 
 __all__ = [
@@ -396,11 +396,9 @@ def replay(store: Store, deck_id: str, cards: Mapping[int, CardHistory]) -> None
     Example: `replay(store, "aws", {card: CardHistory(deck_log(store, "aws", [card]))})`.
     """
     settings = get_settings(store, deck_id)
-    clock = clock_for(store)
-    # The replay uses only the clock's calendar. `Clock.local_zone` looks the system zone up
-    # (reading TZ) on every call, several times per answer: resolved once here, it is the same
-    # zone.
-    calendar = Clock(clock.now_fn, clock.local_zone, clock.rollover_hour)
+    # One scheduler for every card: the settings' py-fsrs formulas and the learner's zone are
+    # looked up once (`Clock.local_zone` reads TZ on every call).
+    scheduler = LogScheduler(settings, clock_for(store))
     forgets = forget_times(store, cards)
     rewritten: list[tuple[int, Memory, Memory]] = []
     final: dict[int, Memory] = {}
@@ -409,10 +407,10 @@ def replay(store: Store, deck_id: str, cards: Mapping[int, CardHistory]) -> None
         for card_id, history in cards.items():
             final[card_id] = yield from _rebuild(
                 card_id,
+                deck_id,
                 history,
                 [from_db(at) for at in forgets.get(card_id, ())],
-                settings,
-                calendar,
+                scheduler,
                 rewritten,
             )
 
@@ -426,10 +424,10 @@ def replay(store: Store, deck_id: str, cards: Mapping[int, CardHistory]) -> None
 
 def _rebuild(
     card_id: int,
+    deck_id: str,
     history: CardHistory,
     forgets: Sequence[datetime],
-    settings: DeckSettings,
-    clock: Clock,
+    scheduler: LogScheduler,
     rewritten: list[tuple[int, Memory, Memory]],
 ) -> Generator[Review, None, Memory]:
     """Replay the card's answers, logged and new, in time order from its start (a new card's
@@ -441,24 +439,18 @@ def _rebuild(
         key=lambda answer: (answer.reviewed_at, isinstance(answer, LogEntry)),
     )
     memory = history.start or Memory()
+    card = card_identity(deck_id, timeline[0].card_key) if timeline else ""
     since = memory.last_review
     pending = [at for at in forgets if since is None or at > since]
     for answer in timeline:
         if pending and pending[0] < answer.reviewed_at:
             memory = forgotten(memory)
             pending = [at for at in pending if at >= answer.reviewed_at]
-        after = schedule(
-            memory,
-            answer.rating,
-            card_id=card_id,
-            now=answer.reviewed_at,
-            settings=settings,
-            clock=clock,
-        )
+        after = scheduler.answer(memory, answer.rating, card=card, now=answer.reviewed_at)
         if isinstance(answer, LoggedReview):
             rewritten.append((answer.id, memory, after))
         else:
-            day = clock.study_day(answer.reviewed_at)
+            day = scheduler.study_day(answer.reviewed_at)
             yield Review(
                 card_id, answer.rating, day, answer.duration_ms, answer.source, None, memory, after
             )

@@ -49,7 +49,7 @@ from srs.study.answers import (
     undo_answer,
 )
 from srs.study.custom import CustomStudy, required_custom_cards
-from srs.study.scheduling import Preview, preview
+from srs.study.scheduling import Preview, card_identity, preview
 
 __all__ = [
     "QueueCounts",
@@ -287,7 +287,7 @@ class StudySession:
         settings = get_settings(self.store, card.deck_id)
         return preview(
             card.memory,
-            card_id=card.id,
+            card=card_identity(card.deck_id, card.content.id),
             now=self.clock.now(),
             settings=settings,
             clock=self.clock,

@@ -68,7 +68,7 @@ def test_a_review_on_the_next_study_day_counts_as_one_day_across_the_spring_cloc
     early = schedule(
         memory,
         Rating.Good,
-        card_id=1,
+        card=str(1),
         now=datetime(2025, 3, 30, 4, 10, tzinfo=BERLIN),
         settings=NO_FUZZ,
         clock=days,
@@ -76,7 +76,7 @@ def test_a_review_on_the_next_study_day_counts_as_one_day_across_the_spring_cloc
     later = schedule(
         memory,
         Rating.Good,
-        card_id=1,
+        card=str(1),
         now=datetime(2025, 3, 30, 18, 0, tzinfo=BERLIN),
         settings=NO_FUZZ,
         clock=days,
@@ -92,7 +92,7 @@ def test_review_intervals_are_study_days_across_the_autumn_clock_change() -> Non
     now = datetime(2025, 10, 25, 4, 30, tzinfo=BERLIN)
     memory = review_memory(now - timedelta(days=2), stability=1.0, days=2)
 
-    shown = preview(memory, card_id=1, now=now, settings=NO_FUZZ, clock=days)
+    shown = preview(memory, card=str(1), now=now, settings=NO_FUZZ, clock=days)
 
     for rating in (Rating.Hard, Rating.Good, Rating.Easy):
         interval = shown[rating].interval.days
@@ -127,7 +127,7 @@ def test_review_card_previews_keep_hard_shorter_than_good_shorter_than_easy(
     )
 
     shown = preview(
-        memory, card_id=card_id, now=now, settings=DeckSettings(fuzz=fuzz), clock=Clock(zone=UTC)
+        memory, card=str(card_id), now=now, settings=DeckSettings(fuzz=fuzz), clock=Clock(zone=UTC)
     )
 
     again, hard, good, easy = (shown[rating].interval for rating in Rating)
@@ -248,7 +248,7 @@ def test_a_learning_step_that_ends_on_the_next_study_day_is_due_from_its_start()
     steps = DeckSettings(learning_steps=(timedelta(minutes=1), timedelta(hours=10)))
     now = datetime(2025, 1, 6, 21, 0, tzinfo=UTC)
 
-    shown = preview(Memory(), card_id=1, now=now, settings=steps, clock=days)
+    shown = preview(Memory(), card=str(1), now=now, settings=steps, clock=days)
 
     assert shown[Rating.Again].due == now + timedelta(minutes=1)
     assert shown[Rating.Good].due == datetime(2025, 1, 7, 4, 0, tzinfo=UTC)

@@ -189,7 +189,7 @@ def test_intervals_read_in_short_form(interval: timedelta, text: str) -> None:
 
 
 def test_new_card_preview_shows_learning_steps_then_days() -> None:
-    shown = preview(Memory(), card_id=1, now=NOW, settings=DeckSettings(), clock=DAYS)
+    shown = preview(Memory(), card=str(1), now=NOW, settings=DeckSettings(), clock=DAYS)
 
     texts = {rating: p.text for rating, p in shown.items()}
 
@@ -200,7 +200,7 @@ def test_new_card_preview_shows_learning_steps_then_days() -> None:
 
 
 def test_preview_intervals_grow_from_again_to_easy_on_a_review_card() -> None:
-    shown = preview(review_memory(), card_id=7, now=NOW, settings=DeckSettings(), clock=DAYS)
+    shown = preview(review_memory(), card=str(7), now=NOW, settings=DeckSettings(), clock=DAYS)
 
     intervals = [shown[r].interval for r in Rating]
 
@@ -236,17 +236,17 @@ def test_every_answer_does_exactly_what_its_preview_showed(
         memory = Memory(state, step if learning else None, stability, 5.0, due, last, reps=3)
     options = DeckSettings(fuzz=fuzz)
 
-    shown = preview(memory, card_id=card_id, now=NOW, settings=options, clock=DAYS)
+    shown = preview(memory, card=str(card_id), now=NOW, settings=options, clock=DAYS)
 
     for rating in Rating:
-        after = schedule(memory, rating, card_id=card_id, now=NOW, settings=options, clock=DAYS)
+        after = schedule(memory, rating, card=str(card_id), now=NOW, settings=options, clock=DAYS)
         assert after == shown[rating].memory
 
 
 def good_intervals(memory: Memory, cards: range, settings: DeckSettings) -> list[int]:
     """Days until due after answering Good at NOW, for each card id with this same memory."""
     dues = [
-        schedule(memory, Rating.Good, card_id=n, now=NOW, settings=settings, clock=DAYS).due
+        schedule(memory, Rating.Good, card=str(n), now=NOW, settings=settings, clock=DAYS).due
         for n in cards
     ]
     return [(due - NOW).days for due in dues if due is not None]
@@ -276,7 +276,7 @@ def test_fuzz_is_reproducible_for_the_same_card_and_history() -> None:
 def test_fuzz_spreads_cards_with_the_same_history_over_ankis_range() -> None:
     memory = review_memory()
     exact = schedule(
-        memory, Rating.Good, card_id=0, now=NOW, settings=DeckSettings(fuzz=False), clock=DAYS
+        memory, Rating.Good, card=str(0), now=NOW, settings=DeckSettings(fuzz=False), clock=DAYS
     )
     assert exact.stability is not None
     # At the default 90% retention the unrounded interval in days is the stability.
@@ -293,7 +293,7 @@ def test_fuzz_off_gives_the_same_interval_for_every_card() -> None:
     settings = DeckSettings(fuzz=False)
 
     dues = {
-        schedule(memory, Rating.Good, card_id=n, now=NOW, settings=settings, clock=DAYS).due
+        schedule(memory, Rating.Good, card=str(n), now=NOW, settings=settings, clock=DAYS).due
         for n in range(20)
     }
 
@@ -307,7 +307,7 @@ def test_clock_moved_back_never_dates_an_answer_before_the_last_one() -> None:
     after = schedule(
         memory,
         Rating.Good,
-        card_id=1,
+        card=str(1),
         now=NOW - timedelta(hours=3),
         settings=DeckSettings(),
         clock=DAYS,
@@ -319,9 +319,9 @@ def test_clock_moved_back_never_dates_an_answer_before_the_last_one() -> None:
 
 def test_lapse_counts_only_a_review_card_forgotten() -> None:
     settings = DeckSettings()
-    learning = schedule(Memory(), Rating.Again, card_id=1, now=NOW, settings=settings, clock=DAYS)
+    learning = schedule(Memory(), Rating.Again, card=str(1), now=NOW, settings=settings, clock=DAYS)
     lapsed = schedule(
-        review_memory(), Rating.Again, card_id=1, now=NOW, settings=settings, clock=DAYS
+        review_memory(), Rating.Again, card=str(1), now=NOW, settings=settings, clock=DAYS
     )
 
     assert learning.lapses == 0
@@ -347,7 +347,7 @@ def test_personal_parameters_change_the_schedule(make_store: MakeStore) -> None:
 
     assert settings.parameters[2] == 5.0
     assert setting_texts(settings)["parameters"] != "default"
-    good = schedule(Memory(), Rating.Good, card_id=1, now=NOW, settings=settings, clock=DAYS)
+    good = schedule(Memory(), Rating.Good, card=str(1), now=NOW, settings=settings, clock=DAYS)
     assert good.stability == 5.0
 
 
@@ -361,15 +361,15 @@ def test_before_the_exam_no_answer_plans_a_review_past_it_below_the_exam_day_tar
     plain = DeckSettings(fuzz=False)
     dated = DeckSettings(fuzz=False, exam_date=exam)
     memory = Memory(MemoryState.Review, None, 12.0, 5.0, now, now - timedelta(days=12), reps=4)
-    free = schedule(memory, Rating.Good, card_id=1, now=now, settings=plain, clock=clock)
-    capped = schedule(memory, Rating.Good, card_id=1, now=now, settings=dated, clock=clock)
+    free = schedule(memory, Rating.Good, card=str(1), now=now, settings=plain, clock=clock)
+    capped = schedule(memory, Rating.Good, card=str(1), now=now, settings=dated, clock=clock)
     assert free.due is not None and capped.due is not None and capped.stability is not None
     assert clock.study_day(free.due) > exam  # without the date it would pass the exam...
     assert clock.study_day(capped.due) < clock.study_day(free.due)
     # ...and would leave recall on exam day below 0.95: now it comes back before the exam.
     assert forgetting_curve(25, capped.stability, dated.parameters) < 0.95
     assert clock.study_day(capped.due) <= exam
-    shown = preview(memory, card_id=1, now=now, settings=dated, clock=clock)[Rating.Good]
+    shown = preview(memory, card=str(1), now=now, settings=dated, clock=clock)[Rating.Good]
     assert shown.due == capped.due  # the button shows what the answer does
 
 
@@ -380,8 +380,8 @@ def test_after_the_exam_scheduling_is_fsrs_own_again() -> None:
     past = DeckSettings(fuzz=False, exam_date=date(2025, 1, 5))
     plain = DeckSettings(fuzz=False)
     assert schedule(
-        memory, Rating.Good, card_id=1, now=now, settings=past, clock=clock
-    ) == schedule(memory, Rating.Good, card_id=1, now=now, settings=plain, clock=clock)
+        memory, Rating.Good, card=str(1), now=now, settings=past, clock=clock
+    ) == schedule(memory, Rating.Good, card=str(1), now=now, settings=plain, clock=clock)
 
 
 def test_exam_settings_are_parsed_and_validated() -> None:

@@ -25,7 +25,7 @@ from srs.study.answers import (
     undo_answer,
 )
 from srs.study.history import export_log
-from srs.study.scheduling import schedule
+from srs.study.scheduling import card_identity, schedule
 from srs.sync import SyncError, sync, sync_status
 from srs.sync.merge import replay_cards
 
@@ -274,7 +274,7 @@ def test_a_forget_reaches_the_other_device_and_both_hold_the_same_memory(
     new_card_answered_hard = schedule(
         Memory(),
         Rating.Hard,
-        card_id=desktop.card("free-0"),
+        card=card_identity(DECK, "free-0"),
         now=desktop.clock.current,
         settings=get_settings(desktop.store, DECK),
         clock=desktop.clock,
