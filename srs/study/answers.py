@@ -33,7 +33,8 @@ from srs.collection.settings import clock_for
 from srs.collection.store import CollectionError, Store
 from srs.model.deck import Card, Choice
 from srs.model.memory import Memory
-from srs.study.scheduling import card_identity, schedule
+from srs.study.intervals import card_identity
+from srs.study.scheduling import schedule
 
 __all__ = [
     "MAX_DURATION_MS",

@@ -43,7 +43,8 @@ from srs.collection.settings import clock_for, get_settings
 from srs.collection.store import Store
 from srs.model.memory import Memory
 from srs.study.answers import MAX_DURATION_MS, forgotten
-from srs.study.scheduling import LogScheduler, card_identity
+from srs.study.intervals import card_identity
+from srs.study.logreplay import LogScheduler
 from srs.textsafe import displayable
 
 __all__ = [

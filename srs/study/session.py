@@ -49,7 +49,8 @@ from srs.study.answers import (
     undo_answer,
 )
 from srs.study.custom import CustomStudy, required_custom_cards
-from srs.study.scheduling import Preview, card_identity, preview
+from srs.study.intervals import card_identity
+from srs.study.scheduling import Preview, preview
 
 __all__ = [
     "QueueCounts",

@@ -20,7 +20,8 @@ from srs.model.memory import Memory
 from srs.model.settings import DeckSettings
 from srs.study.answers import forgotten, record_answer
 from srs.study.history import LogEntry, import_answers
-from srs.study.scheduling import LogScheduler, schedule
+from srs.study.logreplay import LogScheduler
+from srs.study.scheduling import schedule
 
 START = datetime(2024, 10, 20, 1, 30, tzinfo=UTC)
 """A week before Berlin's clocks go back, so logs cross DST changes both ways."""

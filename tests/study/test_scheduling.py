@@ -199,6 +199,16 @@ def test_new_card_preview_shows_learning_steps_then_days() -> None:
     assert texts[Rating.Easy].endswith("d")
 
 
+def test_a_step_of_a_day_is_due_from_the_start_of_the_day_it_ends_on() -> None:
+    steps = DeckSettings(learning_steps=(timedelta(days=1), timedelta(days=3)))
+    day_clock = Clock(zone=UTC, rollover_hour=4)
+
+    shown = preview(Memory(), card="c", now=NOW, settings=steps, clock=day_clock)
+
+    assert shown[Rating.Again].text == "1d"
+    assert shown[Rating.Again].due == datetime(2025, 1, 7, 4, 0, tzinfo=UTC)
+
+
 def test_preview_intervals_grow_from_again_to_easy_on_a_review_card() -> None:
     shown = preview(review_memory(), card=str(7), now=NOW, settings=DeckSettings(), clock=DAYS)
 

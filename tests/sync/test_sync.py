@@ -25,7 +25,8 @@ from srs.study.answers import (
     undo_answer,
 )
 from srs.study.history import export_log
-from srs.study.scheduling import card_identity, schedule
+from srs.study.intervals import card_identity
+from srs.study.scheduling import schedule
 from srs.sync import SyncError, sync, sync_status
 from srs.sync.merge import replay_cards
 
