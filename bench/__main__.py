@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import foundation, readiness, tui_pty
+from bench import plan as exam_plan_bench
 from bench.collection import OUT, CollectionSpec, cached_collection, fresh_copy
 from srs.clock import Clock
 
@@ -155,6 +156,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             finally:
                 copy.unlink()
         results["terminal"] = runs
+        _say("srs: the card browser (first page, sorts, searches)...")
+        copy = fresh_copy(collection, folder)
+        results["browse"] = _run_json("bench.browse", copy)
+        copy.unlink()
+        _say("srs: statistics (every figure of srs stats)...")
+        copy = fresh_copy(collection, folder)
+        results["stats"] = _run_json("bench.stats", "--json", copy)
+        copy.unlink()
     if args.no_peer:
         results["anki"] = {"skipped": "--no-peer"}
     else:
@@ -166,11 +175,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     # The package is made by Anki's backend (the bench extra); without it the row is n/a.
     _say("srs: import-anki of 30,000 notes with 300,000 reviews (the first run builds it)...")
     results["anki_import"] = _run_json("bench.anki_import")
+    _say("srs: sync merging 10,000 reviews from another device, and with nothing new...")
+    results["sync"] = _run_json("bench.sync")
     if args.readiness_seeds:
         _say("srs: the pass chance against simulated learners...")
         results["readiness"] = _run_json(
             "bench.readiness", "--json", "--seeds", str(args.readiness_seeds)
         )
+    if args.plan_seeds:
+        _say("srs: the exam plan (speed, and simulated learners with and without it)...")
+        results["plan"] = _run_json("bench.plan", "--json", "--seeds", str(args.plan_seeds))
     return results
 
 
@@ -192,6 +206,8 @@ def rows(results: dict[str, Any]) -> list[Row]:
         return [run[key] for run in terminal]
 
     queue = "today's queue (100k cards, 1M reviews)"
+    browse = results["browse"]
+    searches = [v for run in browse["search_ms"].values() for v in run]
     return [
         Row("srs --version", 300, cli["version"]),
         Row("srs check, 10k cards", 500, cli["check_10k"]),
@@ -223,6 +239,11 @@ def rows(results: dict[str, Any]) -> list[Row]:
         Row("key: letter -> verdict drawn (terminal)", 50, each("choose_ms"), p95=True),
         Row("key: enter -> next card drawn (terminal)", 50, each("rate_ms"), p95=True),
         Row("start-up to the dashboard (terminal)", 1000, once("startup_ms")),
+        Row("browser: first page of 100k cards", 100, browse["first_page_ms"]),
+        Row("  baseline: every card in Python (srs cards)", None, browse["all_rows_ms"]),
+        Row("browser: a search (5 kinds, all runs)", 200, searches, p95=True),
+        Row("browser: b -> first page shown (pilot)", None, browse["app_ms"]),
+        Row("  baseline: o -> options shown (pilot)", None, browse["app_options_ms"]),
         Row("peak memory of the app (max RSS)", 150, once("max_rss_mb"), unit="MB", reduce=max),
         Row(
             "srs import-anki, 30k notes, 300k reviews",
@@ -234,6 +255,11 @@ def rows(results: dict[str, Any]) -> list[Row]:
             None,
             _ms(results["anki_import"].get("reimport_s", [])),
         ),
+        Row("srs sync: merge 10k reviews from a device", 1000, _ms(results["sync"]["merge_10k_s"])),
+        Row("  baseline: schedule those 10k alone", None, _ms(results["sync"]["schedule_only_s"])),
+        Row("srs sync: nothing new", 100, _ms(results["sync"]["nothing_new_s"])),
+        Row("statistics, every figure of a deck", 300, results["stats"]["deck"]["collect"]),
+        Row("statistics, every figure of all decks", 300, results["stats"]["all"]["collect"]),
     ]
 
 
@@ -283,6 +309,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=readiness.DEFAULT_SEEDS,
         help="runs per simulated learner and time of day (0 skips the readiness check)",
     )
+    parser.add_argument(
+        "--plan-seeds",
+        type=int,
+        default=2,
+        help="runs per simulated learner and exam horizon of bench.plan (0 skips it)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     results = run(args)
@@ -312,6 +344,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "readiness" in results:
         print("\nthe pass chance against simulated learners (python -m bench.readiness):")
         print(readiness.report(results["readiness"]))
+    if "plan" in results:
+        print("\nthe exam plan (python -m bench.plan):")
+        print(exam_plan_bench.report(results["plan"]))
     print(f"total {results['total_s']:.0f} s; raw figures in {OUT / 'results.json'}")
     return 0
 

@@ -1,0 +1,71 @@
+"""The pass chance's fast read (the time since each card's last answer computed by SQLite,
+plain rows) gives every card the chance the model gives it from the card's whole memory."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import timedelta
+
+from conftest import FakeClock, deck_yaml
+from fsrs import Rating
+
+from srs.clock import to_db
+from srs.collection.memory import exam_card_memories
+from srs.collection.settings import get_settings
+from srs.collection.store import Store
+from srs.exam.readiness import card_probabilities, chance_model
+from srs.model.memory import recall_at
+from srs.study.answers import record_answer
+
+MakeStore = Callable[..., Store]
+
+
+def straightforward_chances(store: Store, deck_id: str) -> dict[int, float]:
+    """Each card's chance from its memory read whole, R from `recall_at` with datetimes."""
+    parameters = get_settings(store, deck_id).parameters
+    chance_of = chance_model(store, deck_id)
+    now = store.clock.now()
+    return {
+        card.card_id: chance_of(
+            recall_at(card.stability, card.last_review, now, parameters),
+            math.comb(card.options, card.answers),
+        )
+        for card in exam_card_memories(store, deck_id)
+    }
+
+
+def test_each_cards_chance_equals_the_one_computed_from_its_whole_memory(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(deck_yaml(free=1, choice=8, select_all=3), clock=clock)
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM cards ORDER BY id")]
+    choice, select_all = ids[1:9], ids[9:]
+    # Real answers: first answers right and wrong, learning, review and relearning cards.
+    for card_id, rating in zip(choice[:5], [1, 3, 3, 4, 3], strict=True):
+        record_answer(store, card_id, Rating(rating), duration_ms=2000, choice=["Right"])
+    record_answer(store, select_all[0], Rating.Good, duration_ms=2000, choice=["Right"])
+    clock.advance(days=2, hours=5, minutes=13, seconds=7.25)
+    for card_id, rating in zip(choice[1:5], [3, 1, 3, 3], strict=True):
+        record_answer(store, card_id, Rating(rating), duration_ms=2000, choice=["Right"])
+    clock.advance(days=9, minutes=41, seconds=0.999621)
+    now = clock.now()
+    with store.write():
+        # A last answer in the future (another device's clock): no time elapsed.
+        store.conn.execute(
+            "UPDATE memory SET state = 2, stability = 3.5, last_review = ? WHERE card_id = ?",
+            (to_db(now + timedelta(hours=3)), choice[5]),
+        )
+        # A fraction of a second SQLite's own date parsing would round up to the next second.
+        store.conn.execute(
+            "UPDATE memory SET state = 2, stability = 0.004, last_review = ? WHERE card_id = ?",
+            (to_db((now - timedelta(minutes=3)).replace(microsecond=999_621)), select_all[1]),
+        )
+        store.conn.execute("UPDATE cards SET suspended = 1 WHERE id = ?", (choice[6],))
+
+    fast = card_probabilities(store, "demo")
+
+    expected = straightforward_chances(store, "demo")
+    assert list(fast) == sorted(expected)
+    assert fast == expected
+    assert len(set(fast.values())) > 6  # the states really differ
