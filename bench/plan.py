@@ -261,9 +261,7 @@ def report(result: dict[str, Any]) -> str:
     briers = [days for days in HORIZONS if f"brier {days}d" in result]
     if briers:
         lines.append(
-            "Brier of the exam-day chance predicted on "
-            + ", ".join(WHEN)
-            + "; the oracle's"
+            "Brier of the exam-day chance predicted on " + ", ".join(WHEN) + "; the oracle's"
         )
     for days in briers:
         row = result[f"brier {days}d"]
