@@ -34,6 +34,7 @@ from pathlib import Path
 
 from bench.gen import deck_cards
 from srs.clock import Clock
+from srs.collection.changes import EVENT_ID
 from srs.collection.store import Store
 from srs.decks.importer import import_decks
 from srs.model.deck import Card, Deck, ExamSpec
@@ -277,25 +278,23 @@ def _write_history(
             )
 
     columns = "card_id, reviewed_at, day, rating, duration_ms, source, choice, before, after"
-    indexes = [
-        sql
-        for (sql,) in conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reviews' "
-            "AND sql IS NOT NULL"
-        )
-    ]
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reviews' "
+        "AND sql IS NOT NULL"
+    ).fetchall()
     with store.write():
         # Rows are planned card by card; the log is written in time order, as a real one grows.
         conn.execute(f"CREATE TEMP TABLE staging AS SELECT {columns} FROM reviews WHERE 0")
         conn.executemany(f"INSERT INTO staging VALUES ({', '.join('?' * 9)})", rows())
-        for sql in indexes:  # the schema's own index definitions, rebuilt once after the load
-            conn.execute(f"DROP INDEX {sql.split()[2]}")
+        for name, _sql in indexes:  # the schema's own indexes, rebuilt once after the load
+            conn.execute(f'DROP INDEX "{name}"')
+        # Each answer gets its sync event id as the collection's own insert gives it.
         conn.execute(
-            f"INSERT INTO reviews ({columns}) SELECT {columns} FROM staging "
-            "ORDER BY reviewed_at, card_id"
+            f"INSERT INTO reviews ({columns}, event_id) SELECT {columns}, {EVENT_ID} "
+            "FROM staging ORDER BY reviewed_at, card_id"
         )
         conn.execute("DROP TABLE staging")
-        for sql in indexes:
+        for _name, sql in indexes:
             conn.execute(sql)
         conn.executemany(
             "UPDATE memory SET "

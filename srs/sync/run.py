@@ -165,6 +165,12 @@ def _use_folder(store: Store, folder: Path | None) -> Path:
         folder = sync_folder(store)
         if folder is None:
             raise SyncError("no sync folder yet: run `srs sync DIR` once with the shared folder")
+        # Never made again here: a folder that is missing may be a drive not mounted yet.
+        if not folder.is_dir():
+            raise SyncError(
+                f"the sync folder {folder} is not a folder any more (moved, or not mounted?): "
+                "`srs sync DIR` sets another"
+            )
         return folder
     folder = folder.expanduser().resolve()
     try:

@@ -71,7 +71,7 @@ def device_folders(folder: Path) -> list[str]:
             for entry in os.scandir(folder)
             if entry.is_dir() and _DEVICE.fullmatch(entry.name)
         )
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return []
 
 

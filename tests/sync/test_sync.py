@@ -331,3 +331,22 @@ def test_export_log_lists_answers_given_at_the_same_time_alike_on_every_device(
     exported = export_log(laptop.store, DECK)
     assert exported == export_log(desktop.store, DECK)
     assert len(exported.splitlines()) == 6
+
+
+def test_a_sync_folder_replaced_by_a_file_is_refused_and_status_still_reads(
+    pair: tuple[Device, Device], folder: Path
+) -> None:
+    laptop, _desktop = pair
+    sync(laptop.store, folder)
+    for entry in folder.iterdir():
+        for segment in entry.iterdir():
+            segment.unlink()
+        entry.rmdir()
+    folder.rmdir()
+    folder.write_text("not a folder")
+
+    status = sync_status(laptop.store)
+
+    assert status.devices == []
+    with pytest.raises(SyncError, match="is not a folder any more"):
+        sync(laptop.store)

@@ -146,7 +146,7 @@ async def test_a_damaged_segment_is_one_literal_line_of_the_notification(
         assert table_rows(app) == [("Demo deck", "3", "0", "0", "0")]
 
 
-async def test_a_folder_that_cannot_be_written_is_a_notification(
+async def test_a_sync_folder_replaced_by_a_file_is_a_notification(
     desktop: Store, folder: Path
 ) -> None:
     answer(desktop, "free-0")
@@ -157,9 +157,8 @@ async def test_a_folder_that_cannot_be_written_is_a_notification(
         await sync_by_key(pilot)
 
         assert app.is_running
-        assert "cannot write to the sync folder" in notifications(app)[-1]
-        # The engine cannot list a file as a folder: the line says so instead of guessing.
-        assert indicator(app).startswith("Sync status unavailable: ")
+        assert "is not a folder any more" in notifications(app)[-1]
+        assert "1 answer to share" in indicator(app)
 
 
 async def test_a_collection_file_gone_meanwhile_is_not_recreated_by_the_key(
