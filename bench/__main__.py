@@ -25,7 +25,7 @@ from typing import Any
 
 from bench import foundation, readiness, tui_pty
 from bench import plan as exam_plan_bench
-from bench.collection import OUT, CollectionSpec, cached_collection, fresh_copy
+from bench.collection import OUT, CollectionSpec, cached_collection, cached_path, fresh_copy
 from srs.clock import Clock
 
 
@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         _say("srs: command line (import, check, --version)...")
         results["foundation"] = foundation.measure(folder / "cli")
         day = Clock().study_day()
-        if not (OUT / f"collection-{spec.key(day)}.db").exists():
+        if not cached_path(spec, day).exists():
             _say(f"generating the collection ({spec.cards:,} cards, {spec.reviews:,} reviews)...")
         started = time.perf_counter()
         collection = cached_collection(spec)
