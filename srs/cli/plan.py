@@ -11,7 +11,7 @@ from srs.cli.common import errors_as_messages, fail, open_store, print_json
 from srs.model.percent import chance_text
 
 if TYPE_CHECKING:
-    from srs.plan import ExamPlan
+    pass
 
 __all__ = ["plan"]
 
@@ -89,13 +89,11 @@ def plan(
             )
             click.echo(f"{deck}: recorded a {result} on {outcome.exam_date}{predicted}")
             return
-        made: ExamPlan | None
         if day is not None:
-            made = set_exam_date(store, deck, day, minutes_per_day)
-        else:
-            if minutes_per_day is not None:
-                set_setting(store, deck, "minutes_per_day", str(minutes_per_day))
-            made = exam_plan(store, deck)
+            set_exam_date(store, deck, day, minutes_per_day)
+        elif minutes_per_day is not None:
+            set_setting(store, deck, "minutes_per_day", str(minutes_per_day))
+        made = exam_plan(store, deck)
         if made is None:
             passed = pending_outcome(store, deck)
             if passed is not None:

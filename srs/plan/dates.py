@@ -12,7 +12,7 @@ from srs.collection.planning import plan_cards
 from srs.collection.settings import clock_for, get_settings, set_setting
 from srs.collection.store import Store
 from srs.exam.form import required_exam_spec
-from srs.plan.plan import ExamPlan, PlanError, exam_plan, plan_at
+from srs.plan.plan import PlanError, plan_at
 from srs.study.examday import capped_memory
 
 __all__ = ["clear_exam_date", "pending_outcome", "record_outcome", "set_exam_date"]
@@ -20,10 +20,11 @@ __all__ = ["clear_exam_date", "pending_outcome", "record_outcome", "set_exam_dat
 
 def set_exam_date(
     store: Store, deck_id: str, day: date, minutes_per_day: int | None = None
-) -> ExamPlan:
+) -> None:
     """Set the deck's exam date (and the learner's daily minutes), and shorten the intervals of
     the cards already scheduled past it that would fall below the exam-day target on the day:
-    one transaction.
+    one transaction. The plan itself is `exam_plan`'s (slow on a large deck: the app makes it
+    in a worker, not in the dialog that sets the date).
 
     Raises:
         PlanError: the date is before today.
@@ -46,9 +47,6 @@ def set_exam_date(
             capped = capped_memory(memory, today, settings, clock)
             if capped is not memory:
                 set_memory(store, card_id, capped)
-    plan = exam_plan(store, deck_id)
-    assert plan is not None
-    return plan
 
 
 def clear_exam_date(store: Store, deck_id: str) -> None:

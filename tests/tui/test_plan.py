@@ -105,6 +105,20 @@ async def test_a_past_exam_date_is_refused_and_nothing_is_saved(seed_store: Stor
     assert get_settings(seed_store, DECK).exam_date is None
 
 
+async def test_minutes_that_are_not_a_number_are_refused_and_nothing_is_saved(
+    seed_store: Store,
+) -> None:
+    async with SrsApp(seed_store).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "e", "d")
+        pilot.app.screen.query_one("#exam-date", Input).value = EXAM.isoformat()
+        pilot.app.screen.query_one("#exam-minutes", Input).value = "-"
+        await press(pilot, "enter")
+        assert isinstance(pilot.app.screen, ExamDateScreen)
+        assert "whole number, not '-'" in shown(pilot.app, "#exam-date-error")
+    assert get_settings(seed_store, DECK).exam_date is None
+
+
 async def test_the_plan_screen_table_shows_the_numbers_of_srs_plan_json(
     seed_store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

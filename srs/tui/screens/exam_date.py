@@ -75,6 +75,9 @@ class ExamDateScreen(ModalScreen[bool]):
         except ValueError:
             self._refuse(f"the date must be YYYY-MM-DD, not '{text}'")
             return
+        if minutes and not minutes.isdigit():  # the integer input still lets a lone "-" in
+            self._refuse(f"minutes a day must be a whole number, not '{minutes}'")
+            return
         try:
             set_exam_date(self.app.store, self.deck_id, day, int(minutes) if minutes else None)
         except (CollectionError, SettingError) as exc:
