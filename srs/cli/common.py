@@ -126,7 +126,6 @@ def open_store(ctx: click.Context, *, first_run_decks: bool = False) -> Iterator
     process cannot write (a read-only file, folder or mount) is opened read-only: commands
     that only read it work, and a change is refused in one line.
     """
-    from srs.collection.backup import automatic_backup
     from srs.collection.paths import standard_db_path
     from srs.collection.store import Store, can_write
 
@@ -135,7 +134,7 @@ def open_store(ctx: click.Context, *, first_run_decks: bool = False) -> Iterator
         is_new = not path.exists()
         store = Store.open(
             path,
-            before_migration=lambda s: automatic_backup(s, "migration"),
+            before_migration=_before_upgrade,
             read_only=not is_new and not can_write(path),
         )
         # A mistyped --db or SRS_DB would otherwise start an empty collection without a word.
@@ -147,6 +146,18 @@ def open_store(ctx: click.Context, *, first_run_decks: bool = False) -> Iterator
             yield store
         finally:
             store.close()
+
+
+def _before_upgrade(store: Store) -> None:
+    """Back the collection up, and say why this start takes longer: an upgrade reads the whole
+    review log once (about 20 s for a million answers), and silence would look like a hang."""
+    from srs.collection.backup import automatic_backup
+
+    click.echo(
+        f"srs: upgrading {store.path} to this version's format (once; a backup is taken first)",
+        err=True,
+    )
+    automatic_backup(store, "migration")
 
 
 def import_bundled(store: Store) -> None:

@@ -352,6 +352,17 @@ def test_status_json_counts_every_deck_of_the_upgraded_collection(collection: Pa
     assert pragma(collection, "user_version") == SCHEMA_VERSION
 
 
+def test_the_command_line_says_once_that_it_upgrades_the_collection(collection: Path) -> None:
+    first = invoke(collection, "status")
+    second = invoke(collection, "status")
+
+    assert first.stderr == (
+        f"srs: upgrading {collection} to this version's format (once; a backup is taken first)\n"
+    )
+    assert second.stderr == ""
+    assert first.stdout == second.stdout
+
+
 def test_v1_collection_gains_a_device_and_shares_every_review_at_its_first_sync(
     store: Store, tmp_path: Path
 ) -> None:
