@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from srs.plan.chance import form_chance
 from srs.study.examday import capped_interval
+from srs.study.intervals import days_per_stability
 
 __all__ = ["DayRow", "Forecast", "ForecastInput", "Track", "forecast"]
 
@@ -170,7 +171,7 @@ def forecast(source: ForecastInput) -> Forecast:
     w = source.parameters
     decay = -w[20]
     factor = 0.9 ** (1 / decay) - 1
-    per_stability = (source.desired_retention ** (1 / decay) - 1) / factor
+    per_stability = days_per_stability(w[20], source.desired_retention)
     tables = _tables(source)
     cards = _Cards(source)
     buckets: list[list[int]] = [[] for _ in range(source.days + 1)]

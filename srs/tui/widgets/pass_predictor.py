@@ -4,14 +4,12 @@ showing of a page starts from it (`last_known`) instead of "computing…"."""
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import suppress
 from dataclasses import dataclass
 
 from textual import getters, work
 from textual.message import Message
 from textual.widget import Widget
-from textual.worker import get_current_worker
 
 from srs.collection.chances import last_pass_chance, save_pass_chance
 from srs.collection.store import CollectionError, Store
@@ -19,6 +17,7 @@ from srs.exam.form import exam_spec
 from srs.exam.probability import Prediction
 from srs.exam.readiness import deck_readiness
 from srs.tui.base import SrsAppBase
+from srs.tui.widgets.reading import post_each
 
 __all__ = ["PassPredictor", "last_known"]
 
@@ -46,21 +45,14 @@ class PassPredictor(Widget):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def predict(self, store: Store, deck_ids: list[str]) -> None:
-        """Predict each deck in turn, on a read-only connection of the worker's own (WAL lets
-        it read while the app writes)."""
-        try:
-            reader = store.reader()
-        except CollectionError as exc:
-            for deck_id in deck_ids:
-                self.post_message(self.Predicted(deck_id, None, str(exc)))
-            return
-        with reader:
-            for deck_id in deck_ids:
-                predicted = _predicted(reader, deck_id)
-                # A newer request (the page shown again after an exam) must not be overwritten.
-                if get_current_worker().is_cancelled:
-                    return
-                self.post_message(predicted)
+        """Predict each deck in turn (`post_each`)."""
+        post_each(
+            store,
+            deck_ids,
+            _predicted,
+            lambda deck_id, error: self.Predicted(deck_id, None, error),
+            self.post_message,
+        )
 
     def on_pass_predictor_predicted(self, event: Predicted) -> None:
         """Keep each new prediction for the next showing (the event goes on to the screen).
@@ -94,11 +86,7 @@ def last_known(store: Store, deck_id: str) -> Prediction | None:
 
 
 def _predicted(store: Store, deck_id: str) -> PassPredictor.Predicted:
-    """The deck's prediction, or why there is none (a read the worker cannot make is shown on
-    the page, not left as "computing…")."""
-    try:
-        if exam_spec(store, deck_id) is None:
-            return PassPredictor.Predicted(deck_id, None)
-        return PassPredictor.Predicted(deck_id, deck_readiness(store, deck_id))
-    except (CollectionError, sqlite3.Error) as exc:
-        return PassPredictor.Predicted(deck_id, None, str(exc))
+    """The deck's prediction; None when it has no mock exam."""
+    if exam_spec(store, deck_id) is None:
+        return PassPredictor.Predicted(deck_id, None)
+    return PassPredictor.Predicted(deck_id, deck_readiness(store, deck_id))

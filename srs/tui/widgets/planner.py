@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from textual import work
 from textual.message import Message
 from textual.widget import Widget
-from textual.worker import get_current_worker
 
 from srs.collection.settings import get_settings
-from srs.collection.store import CollectionError, Store
+from srs.collection.store import Store
 from srs.plan import ExamPlan, exam_plan
+from srs.tui.widgets.reading import post_each
 
 __all__ = ["Planner"]
 
@@ -23,7 +22,7 @@ class Planner(Widget):
 
     It shows nothing: a screen that shows plans (the dashboard, the plan screen) holds one,
     calls `plan`, and handles `Planner.Planned`. A new request cancels the one still running;
-    leaving the screen cancels it too. The same pattern as `PassPredictor`.
+    leaving the screen cancels it too. Read as every background figure is (`reading.post_each`).
     """
 
     DEFAULT_CSS = "Planner { display: none; }"
@@ -39,30 +38,19 @@ class Planner(Widget):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def plan(self, store: Store, deck_ids: list[str]) -> None:
-        """Plan each deck in turn, on a read-only connection of the worker's own (WAL lets it
-        read while the app writes)."""
-        try:
-            reader = store.reader()
-        except CollectionError as exc:
-            for deck_id in deck_ids:
-                self.post_message(self.Planned(deck_id, None, str(exc)))
-            return
-        with reader:
-            for deck_id in deck_ids:
-                planned = _planned(reader, deck_id)
-                # A newer request (the screen shown again after a session) must not be
-                # overwritten by an older one.
-                if get_current_worker().is_cancelled:
-                    return
-                self.post_message(planned)
+        """Plan each deck in turn (`post_each`)."""
+        post_each(
+            store,
+            deck_ids,
+            _planned,
+            lambda deck_id, error: self.Planned(deck_id, None, error),
+            self.post_message,
+        )
 
 
 def _planned(store: Store, deck_id: str) -> Planner.Planned:
-    """The deck's plan, or why there is none (shown, not left as "planning…")."""
-    try:
-        # Most decks have no date: the settings say so without the plan's checks of the exam.
-        if get_settings(store, deck_id).exam_date is None:
-            return Planner.Planned(deck_id, None)
-        return Planner.Planned(deck_id, exam_plan(store, deck_id))
-    except (CollectionError, sqlite3.Error) as exc:
-        return Planner.Planned(deck_id, None, str(exc))
+    """The deck's plan; None when it has no exam date ahead."""
+    # Most decks have no date: the settings say so without the plan's checks of the exam.
+    if get_settings(store, deck_id).exam_date is None:
+        return Planner.Planned(deck_id, None)
+    return Planner.Planned(deck_id, exam_plan(store, deck_id))

@@ -1,19 +1,17 @@
 """Statistics, computed off the UI thread: on a large collection some sections take seconds
 (true retention reads a year of answers, the topics every card's chance), which no screen may
-wait for. The same pattern as `PassPredictor`."""
+wait for; read as every background figure is (`reading.post_each`)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import work
 from textual.message import Message
 from textual.widget import Widget
-from textual.worker import get_current_worker
 
-from srs.collection.store import CollectionError, Store
+from srs.collection.store import Store
 from srs.stats import (
     ExamFigures,
     Forecast,
@@ -30,6 +28,7 @@ from srs.stats import (
     topics,
     true_retention,
 )
+from srs.tui.widgets.reading import post_each
 
 __all__ = ["SECTIONS", "Figures", "StatsLoader"]
 
@@ -79,20 +78,11 @@ class StatsLoader(Widget):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self, store: Store, deck_id: str | None) -> None:
-        """Every section in turn, on a read-only connection of the worker's own (WAL lets it
-        read while the app writes)."""
-        try:
-            reader = store.reader()
-        except CollectionError as exc:
-            for name, _ in SECTIONS:
-                self.post_message(self.Loaded(name, None, str(exc)))
-            return
-        with reader:
-            for name, compute in SECTIONS:
-                try:
-                    loaded = self.Loaded(name, compute(reader, deck_id))
-                except (CollectionError, sqlite3.Error) as exc:
-                    loaded = self.Loaded(name, None, str(exc))
-                if get_current_worker().is_cancelled:
-                    return
-                self.post_message(loaded)
+        """Every section in turn, cheapest first (`post_each`)."""
+        post_each(
+            store,
+            SECTIONS,
+            lambda reader, section: self.Loaded(section[0], section[1](reader, deck_id)),
+            lambda section, error: self.Loaded(section[0], None, error),
+            self.post_message,
+        )
