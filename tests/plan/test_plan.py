@@ -141,6 +141,24 @@ def test_plan_errors_are_one_line(tmp_path: Path):
         assert len(lines) == 1 and words in lines[0], result.output
 
 
+def test_a_result_that_cannot_be_recorded_is_refused_and_records_nothing(tmp_path: Path):
+    deck = tmp_path / "exam.yaml"
+    deck.write_bytes(exam_deck(20))
+    db = tmp_path / "c.db"
+    invoke(db, "import", str(deck))
+    refused = [invoke(db, "plan", "exam", "--result", "pass")]
+    invoke(db, "plan", "exam", "--exam-date", "2099-01-01")
+    refused.append(invoke(db, "plan", "exam", "--result", "pass"))
+    out_of_range = invoke(db, "plan", "exam", "--result", "fail", "--score", "150")
+
+    for result, words in zip(refused, ("no exam date", "still ahead"), strict=True):
+        lines = result.output.strip().splitlines()
+        assert result.exit_code == 1 and len(lines) == 1 and words in lines[0], result.output
+    assert out_of_range.exit_code == 2 and "--score" in out_of_range.output
+    calibration = json.loads(invoke(db, "exam", "calibration", "exam", "--json").stdout)
+    assert calibration["real_exams"] == []
+
+
 def test_plan_across_dst_and_the_day_start_counts_study_days(make_store: Make, use_zone: UseZone):
     use_zone("Europe/Berlin")
     # 03:30 local on Friday 28 March is still Thursday's study day (the day starts at 04:00).
