@@ -19,7 +19,7 @@ transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -51,6 +51,9 @@ from srs.collection.sync import (
 from srs.study.history import CardHistory, replay
 
 __all__ = ["Merged", "merge_events", "replay_cards"]
+
+Held = Callable[[str, dict[str, Any], Iterable[str]], bool]
+"""Holds an event back (and says so) when it names a deck or card this collection lacks."""
 
 
 @dataclass
@@ -126,7 +129,7 @@ def _merge_reviews(
     store: Store,
     reviews: Sequence[tuple[str, dict[str, Any]]],
     cards: dict[tuple[str, str], int],
-    held: Any,
+    held: Held,
     merged: Merged,
 ) -> None:
     ids = [event["id"] for _device, event in reviews]
@@ -156,7 +159,7 @@ def _merge_attempts(
     store: Store,
     attempts: Sequence[tuple[str, dict[str, Any]]],
     cards: dict[tuple[str, str], int],
-    held: Any,
+    held: Held,
     merged: Merged,
 ) -> None:
     present = present_events(store, "attempt", [event["id"] for _device, event in attempts])
