@@ -48,7 +48,7 @@ from bench.readiness import (
     _pick,
 )
 from srs.clock import Clock
-from srs.collection.memory import exam_card_memories
+from srs.collection.exam_memory import exam_card_memories
 from srs.collection.settings import get_settings, set_setting
 from srs.collection.store import Store
 from srs.decks.importer import import_decks

@@ -54,7 +54,7 @@ from fsrs import Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from srs.clock import Clock
-from srs.collection.memory import exam_card_memories
+from srs.collection.exam_memory import exam_card_memories
 from srs.collection.reviews import first_choice_answers
 from srs.collection.settings import get_settings, set_setting
 from srs.collection.store import Store

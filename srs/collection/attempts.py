@@ -191,8 +191,7 @@ def questions_at_start(store: Store, deck_id: str, kind: str, limit: int) -> lis
     happened (what the predictions are checked and recalibrated against)."""
     rows = store.conn.execute(
         "SELECT a.id, a.started_at, a.pass_mark, "
-        "json_array_length(c.answers) + json_array_length(c.distractors), "
-        "json_array_length(c.answers), e.correct, (SELECT r.after FROM reviews r "
+        "c.option_count, c.answer_count, e.correct, (SELECT r.after FROM reviews r "
         "WHERE r.card_id = e.card_id AND r.reviewed_at < a.started_at "
         "ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) "
         "FROM (SELECT id, started_at, pass_mark FROM exam_attempts WHERE deck_id = ? "

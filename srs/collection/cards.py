@@ -76,10 +76,12 @@ def card_content(card: Card, position: int) -> tuple[object, ...]:
         card.feedback_correct,
         card.feedback_incorrect,
         card.explanation,
+        len(card.answers) + len(card.distractors),
+        len(card.answers),
     )
 
 
-CONTENT_COLUMNS = (
+_TEXT_COLUMNS = (
     "position",
     "question",
     "answers",
@@ -90,6 +92,10 @@ CONTENT_COLUMNS = (
     "feedback_incorrect",
     "explanation",
 )
+
+CONTENT_COLUMNS = (*_TEXT_COLUMNS, "option_count", "answer_count")
+"""What a deck file sets of a card: its text, and its shape (options shown, right ones among
+them) as numbers, which the pass chance reads for every card without parsing the lists."""
 
 
 def exam_to_json(exam: ExamSpec | None) -> str | None:
@@ -156,7 +162,7 @@ def _damaged(what: str) -> CollectionError:
     )
 
 
-CARD_COLUMNS = "c.key, " + ", ".join(f"c.{column}" for column in CONTENT_COLUMNS)
+CARD_COLUMNS = "c.key, " + ", ".join(f"c.{column}" for column in _TEXT_COLUMNS)
 """SQL: the columns `card_from_row` reads, from the `cards` table aliased `c`."""
 
 
@@ -175,7 +181,7 @@ buried."""
 SUSPENDED = f"c.suspended = 1 AND {IN_DECK}"
 """SQL: the card is suspended and still in its deck file."""
 
-MULTIPLE_CHOICE = "c.distractors != '[]'"
+MULTIPLE_CHOICE = "c.option_count > c.answer_count"
 """SQL: the card has options to choose from (multiple choice or select all): a mock exam can ask
 it, and choosing shows what the learner knew."""
 

@@ -1,4 +1,5 @@
-"""The last pass chance computed for each deck, kept so a screen can show it at once.
+"""The pass chance's caches: the last chance computed for each deck, kept so a screen can show
+it at once, and a mark of what its model was fitted to.
 
 The chance of a 100,000-card deck takes about a second to compute, in a worker. The dashboard
 and the exam start page show the value last computed while the worker redoes it, so it is kept
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 
 from srs.collection.store import Store
 
-__all__ = ["last_pass_chance", "save_pass_chance"]
+__all__ = ["evidence_mark", "last_pass_chance", "save_pass_chance"]
 
 _KEY_PREFIX = "pass_chance:"
 """The `meta` key of a deck's last chance is this followed by the deck id."""
@@ -39,3 +40,20 @@ def save_pass_chance(store: Store, deck_id: str, values: Mapping[str, object]) -
         CollectionError: the collection could not be written (read-only, busy, full).
     """
     store.set_meta(_KEY_PREFIX + deck_id, json.dumps(dict(values), sort_keys=True))
+
+
+def evidence_mark(store: Store, deck_id: str) -> tuple[object, ...]:
+    """A mark of what the deck's pass-chance model is fitted to, which changes whenever that
+    does: the log's last row (its id and event id: an undone answer answered again gets a new
+    event id), the deck's answer count (a sync merge adds older answers), its submitted
+    attempts and its last import (card shapes). One read of a few index entries, against about
+    0.2 s for the fit at 1,000,000 answers."""
+    row = store.conn.execute(
+        "SELECT r.id, r.event_id, (SELECT sum(answers) FROM review_days WHERE deck_id = ?1), "
+        "(SELECT count(*) || ' ' || max(submitted_at) FROM exam_attempts "
+        "WHERE deck_id = ?1 AND submitted_at IS NOT NULL), "
+        "(SELECT imported_at FROM decks WHERE id = ?1) "
+        "FROM (SELECT max(id) AS id FROM reviews) last LEFT JOIN reviews r ON r.id = last.id",
+        (deck_id,),
+    ).fetchone()
+    return tuple(row)

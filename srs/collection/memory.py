@@ -9,7 +9,7 @@ run inside the caller's `Store.write()`, so an answer changes memory and the log
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
@@ -22,7 +22,6 @@ from srs.collection.cards import (
     LIVE,
     SUSPENDED,
     card_from_row,
-    exam_card_filter,
     no_card,
 )
 from srs.collection.store import Store
@@ -36,15 +35,11 @@ __all__ = [
     "CardMemory",
     "DeckCounts",
     "DeckQueue",
-    "ExamCardMemory",
-    "ExamCardRecall",
     "NextDue",
     "answer_basis",
     "card_memory",
     "deck_counts",
     "deck_queue",
-    "exam_card_memories",
-    "exam_card_recalls",
     "memory_of",
     "next_due",
     "set_memories",
@@ -314,93 +309,6 @@ def deck_counts(store: Store, *, today: date, until: datetime) -> list[DeckCount
         DeckCounts(deck_id, title, DeckSettings.from_json(settings), *counts)
         for deck_id, title, settings, *counts in rows
     ]
-
-
-# --- the chance of a right answer in a mock exam --------------------------------------------
-
-
-class ExamCardMemory(NamedTuple):
-    """A card a mock exam can ask, with its topic and what the chance of answering it right
-    depends on."""
-
-    card_id: int
-    topic: str | None
-    options: int
-    """Options shown: the right ones and the distractors."""
-    answers: int
-    """Right options."""
-    stability: float | None
-    """The memory's stability (None: never answered)."""
-    last_review: datetime | None
-    """When it was last answered (None: never)."""
-
-
-def exam_card_memories(
-    store: Store, deck_id: str, card_ids: Iterable[int] | None = None
-) -> Iterator[ExamCardMemory]:
-    """The memory of each of the deck's cards a mock exam can ask (`cards.EXAM_CARD`), in no
-    particular order.
-
-    What a card's chance depends on, with the last answer as a datetime: for reading cards
-    one by one (the simulations in bench/). The pass chance of a whole deck reads
-    `exam_card_recalls` instead, which costs a third less at 100,000 cards.
-
-    Args:
-        store: the collection.
-        deck_id: the deck.
-        card_ids: only these cards (None: all of them).
-    """
-    where, params = exam_card_filter(deck_id, card_ids)
-    rows = store.conn.execute(
-        "SELECT c.id, c.topic, json_array_length(c.answers) + json_array_length(c.distractors), "
-        "json_array_length(c.answers), m.stability, m.last_review FROM cards c "
-        f"JOIN memory m ON m.card_id = c.id WHERE {where}",
-        params,
-    )
-    for card_id, topic, options, answers, stability, last_review in rows:
-        reviewed = None if last_review is None else from_db(last_review)
-        yield ExamCardMemory(card_id, topic, options, answers, stability, reviewed)
-
-
-ExamCardRecall = tuple[int, str | None, int, int, float | None, int | None]
-"""A card a mock exam can ask, as (card id, topic, options shown, right options, stability,
-microseconds since its last answer): stability and time are None for a card never answered."""
-
-# Whole seconds through SQLite's date functions, the microseconds from the stored text's fixed
-# width (`srs.clock.to_db`): exact, where SQLite's own parsing rounds to the millisecond (and
-# so could carry .9996 s into the next second).
-_MICROSECONDS_SINCE_LAST_ANSWER = (
-    "max((strftime('%s', substr(?1, 1, 19)) - strftime('%s', substr(m.last_review, 1, 19))) "
-    "* 1000000 + substr(?1, 21, 6) - substr(m.last_review, 21, 6), 0)"
-)
-
-
-def exam_card_recalls(
-    store: Store, deck_id: str, now: datetime, card_ids: Iterable[int] | None = None
-) -> Iterator[ExamCardRecall]:
-    """What each of the deck's cards a mock exam can ask needs for its chance at `now`, as
-    plain rows in card id order (the pass chance's hot read: 100,000 rows for a large deck).
-
-    The time since each card's last answer is computed by SQLite, to the microsecond: parsing
-    each time in Python and building an object per card cost more than the rest of the
-    prediction. A `now` before the last answer counts as no time elapsed.
-
-    Args:
-        store: the collection.
-        deck_id: the deck.
-        now: the moment the chances are for.
-        card_ids: only these cards (None: all of them).
-    """
-    where, params = exam_card_filter(deck_id, card_ids)
-    return iter(
-        store.conn.execute(
-            "SELECT c.id, c.topic, "
-            "json_array_length(c.answers) + json_array_length(c.distractors), "
-            f"json_array_length(c.answers), m.stability, {_MICROSECONDS_SINCE_LAST_ANSWER} "
-            f"FROM cards c JOIN memory m ON m.card_id = c.id WHERE {where} ORDER BY c.id",
-            (to_db(now), *params),
-        )
-    )
 
 
 # --- custom study: cards beyond today's queue -----------------------------------------------

@@ -9,9 +9,10 @@ counts never depend on the time zone the learner is in later. Writers run inside
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal, NamedTuple
 
 from fsrs import Rating
@@ -19,6 +20,7 @@ from fsrs import Rating
 from srs.clock import from_db, to_db
 from srs.collection.cards import MULTIPLE_CHOICE
 from srs.collection.changes import EVENT_ID
+from srs.collection.schema import _count_answers  # the v4 triggers' own sums, for a batch
 from srs.collection.store import Store
 from srs.model.memory import Memory, MemoryState
 
@@ -90,11 +92,9 @@ _INSERT = (
 )
 
 
-def _row(review: Review, before: str | None = None) -> tuple[object, ...]:
-    """The values `_INSERT` takes for the answer; `before`: its memory before as JSON, when
-    the caller has made it already."""
+def _row(review: Review) -> tuple[object, ...]:
+    """The values `_INSERT` takes for the answer."""
     assert review.after.last_review is not None, "an answered card has a last review"
-    choice = review.choice
     return (
         review.card_id,
         to_db(review.after.last_review),
@@ -102,10 +102,14 @@ def _row(review: Review, before: str | None = None) -> tuple[object, ...]:
         int(review.rating),
         review.duration_ms,
         review.source,
-        None if choice is None else json.dumps(list(choice), ensure_ascii=False),
-        review.before.to_json() if before is None else before,
+        _choice_json(review.choice),
+        review.before.to_json(),
         review.after.to_json(),
     )
+
+
+def _choice_json(choice: Sequence[str] | None) -> str | None:
+    return None if choice is None else json.dumps(list(choice), ensure_ascii=False)
 
 
 def log_review(store: Store, review: Review) -> int:
@@ -119,23 +123,109 @@ def log_review(store: Store, review: Review) -> int:
     return cursor.lastrowid
 
 
-def log_reviews(store: Store, reviews: Iterable[Review]) -> None:
+def log_reviews(store: Store, reviews: Iterable[Review], *, expected: int = 0) -> None:
     """Append many answers at once (an import's): the rows `log_review` writes, in one
-    `executemany`, which takes an iterator, so a replay can feed it answer by answer.
+    `executemany`, which takes an iterator, so a replay can feed it answer by answer. Runs
+    inside the caller's `Store.write()`.
 
     When an answer's memory before is the memory after the answer just before it (a card's
-    answers in order), that memory's JSON is made once.
+    answers in order), that memory's JSON is made once. The per-day sums (`review_days`),
+    which a trigger adds to one answer at a time, are added once for the whole batch: the
+    trigger is dropped for the insert and made again from its own stored text, inside the
+    transaction, so a failure anywhere restores it with everything else. Its upsert per row
+    was over half the insert's CPU at 300,000 answers (docs/performance.md, Anki import).
+
+    Args:
+        store: the collection.
+        reviews: the answers.
+        expected: about how many answers `reviews` holds. When that is more than the log
+            holds already (a first import), the log's indexes are dropped and built again
+            after the insert, as the trigger is: building an index once costs less than
+            growing it row by row.
     """
-    store.conn.executemany(_INSERT, _rows(reviews))
+    conn = store.conn
+    assert conn.in_transaction, "log_reviews runs inside Store.write()"
+    (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM reviews").fetchone()
+    dropped = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'reviews' AND (name = ? "
+        "OR (type = 'index' AND sql IS NOT NULL AND ?)) ORDER BY type = 'trigger'",
+        (_DAY_SUMS, expected > last),
+    ).fetchall()
+    for kind, name, _ in dropped:
+        conn.execute(f'DROP {kind} "{name}"')
+    conn.executemany(_INSERT, _rows(reviews))
+    for _, name, sql in dropped:
+        if name == _DAY_SUMS:
+            conn.execute(_count_answers("+", "r.id > ?"), (last,))
+        conn.execute(sql)
+
+
+_DAY_SUMS = "review_days_insert"
+"""The trigger that adds each inserted answer to `review_days` (schema v4)."""
 
 
 def _rows(reviews: Iterable[Review]) -> Iterator[tuple[object, ...]]:
+    """`_row`'s values for each answer, made faster (`_memory_json`)."""
     last: Memory | None = None
     last_json = ""
     for review in reviews:
-        row = _row(review, last_json if review.before is last else None)
-        last, last_json = review.after, str(row[-1])
-        yield row
+        after = review.after
+        assert after.last_review is not None, "an answered card has a last review"
+        at = _time_text(after.last_review)
+        before = last_json if review.before is last else _memory_json(review.before)
+        last, last_json = after, _memory_json(after, at)
+        yield (
+            review.card_id,
+            at,
+            review.day.isoformat(),
+            int(review.rating),
+            review.duration_ms,
+            review.source,
+            _choice_json(review.choice),
+            before,
+            last_json,
+        )
+
+
+def _memory_json(memory: Memory, last_review: str | None = None) -> str:
+    """`memory.to_json()`, byte for byte, written out by hand: a batch makes two for each
+    answer, and `json.dumps` of a dict was a fifth of an import's rows. `last_review`: that
+    time as `to_db` text, when the caller has made it already."""
+    stability, difficulty = memory.stability, memory.difficulty
+    if not (_finite(stability) and _finite(difficulty)):  # json's NaN and Infinity
+        return memory.to_json()
+    if last_review is None and memory.last_review is not None:
+        last_review = _time_text(memory.last_review)
+    due = None if memory.due is None else _time_text(memory.due)
+    return (
+        f'{{"state":{int(memory.state)},"step":{_json(memory.step)},'
+        f'"stability":{_json(stability)},"difficulty":{_json(difficulty)},'
+        f'"due":{_json_text(due)},"last_review":{_json_text(last_review)},'
+        f'"reps":{memory.reps},"lapses":{memory.lapses}}}'
+    )
+
+
+def _finite(value: float | None) -> bool:
+    return value is None or math.isfinite(value)
+
+
+def _json(value: float | None) -> str:
+    """A number as `json.dumps` writes it (its repr), None as null."""
+    return "null" if value is None else repr(value)
+
+
+def _json_text(text: str | None) -> str:
+    """A `to_db` time as a JSON string (it holds nothing to escape), None as null."""
+    return "null" if text is None else f'"{text}"'
+
+
+def _time_text(moment: datetime) -> str:
+    """`to_db(moment)`, twice as fast (its `strftime` pads no year below 1000: those go
+    through it)."""
+    utc = moment.astimezone(UTC)
+    if utc.year < 1000:
+        return to_db(moment)
+    return utc.isoformat(timespec="microseconds")[:26] + "Z"
 
 
 def logged_memory(store: Store, review_id: int, card_id: int) -> tuple[Memory, Memory] | None:
@@ -218,17 +308,16 @@ class FirstAnswers(NamedTuple):
 def first_choice_answers(store: Store, deck_id: str) -> list[FirstAnswers]:
     """The first answer (in a session or an exam) to each of the deck's multiple-choice cards
     (retired ones too), counted by card shape: what a learner knows before studying a card."""
-    # Each card's first answer through the (card_id, reviewed_at) index: a scan of the whole
-    # log instead took ~3 s at 1,000,000 reviews. The answers are then read in log order
-    # (CROSS JOIN keeps it), page after page, not in card order: 20% less at 100,000 cards.
+    # A card's first answer is its earliest whose memory was new, read from the partial
+    # index over those answers (reviews_first) alone: through the whole log's (card_id,
+    # reviewed_at) index and rows it took 0.27 s at 100,000 cards, this 0.08 s. SQLite takes a
+    # bare column beside min() from the row where the minimum is.
     rows = store.conn.execute(
-        f"SELECT f.options, f.answers, count(*), sum(r.rating > {int(Rating.Again)}) "
-        "FROM (SELECT json_array_length(c.answers) + json_array_length(c.distractors) "
-        "AS options, json_array_length(c.answers) AS answers, (SELECT f.id FROM reviews f "
-        "WHERE f.card_id = c.id ORDER BY f.reviewed_at, f.id LIMIT 1) AS first FROM cards c "
-        f"WHERE c.deck_id = ? AND {MULTIPLE_CHOICE} ORDER BY first) f "
-        "CROSS JOIN reviews r ON r.id = f.first WHERE r.choice IS NOT NULL "
-        f"AND {STATE_BEFORE} = {int(MemoryState.New)} GROUP BY 1, 2",
+        f"SELECT c.option_count, c.answer_count, count(*), sum(f.rating > {int(Rating.Again)}) "
+        "FROM (SELECT r.card_id, r.rating, r.choice, min(r.reviewed_at) FROM reviews r "
+        f"INDEXED BY reviews_first WHERE {STATE_BEFORE} = {int(MemoryState.New)} "
+        "GROUP BY r.card_id) f JOIN cards c ON c.id = f.card_id "
+        f"WHERE c.deck_id = ? AND {MULTIPLE_CHOICE} AND f.choice IS NOT NULL GROUP BY 1, 2",
         (deck_id,),
     )
     return [FirstAnswers(*row) for row in rows]
@@ -253,12 +342,13 @@ def later_choice_answers(store: Store, deck_id: str, limit: int) -> list[LaterAn
     not a card's first, newest first: with the memory before each, they show how the learner
     does when the model expects little recall (how they guess)."""
     # Only the two fields R needs are taken from the logged memory: parsing all of it took
-    # twice as long as the query.
+    # twice as long as the query. CROSS JOIN keeps the log the outer loop, read newest first
+    # until enough are found: led by the deck's cards (cards_exam), it sorted the whole log.
     rows = store.conn.execute(
-        "SELECT json_array_length(c.answers) + json_array_length(c.distractors), "
-        "json_array_length(c.answers), json_extract(r.before, '$.stability'), "
+        "SELECT c.option_count, "
+        "c.answer_count, json_extract(r.before, '$.stability'), "
         "json_extract(r.before, '$.last_review'), r.reviewed_at, "
-        f"r.rating > {int(Rating.Again)} FROM reviews r JOIN cards c ON c.id = r.card_id "
+        f"r.rating > {int(Rating.Again)} FROM reviews r CROSS JOIN cards c ON c.id = r.card_id "
         f"WHERE c.deck_id = ? AND r.choice IS NOT NULL AND {MULTIPLE_CHOICE} "
         f"AND {STATE_BEFORE} != {int(MemoryState.New)} ORDER BY r.id DESC LIMIT ?",
         (deck_id, limit),
@@ -401,8 +491,8 @@ def set_logged_memory(store: Store, memories: Iterable[tuple[int, Memory, Memory
         last: Memory | None = None
         last_json = ""
         for review_id, before, after in memories:
-            before_json = last_json if before is last else before.to_json()
-            last, last_json = after, after.to_json()
+            before_json = last_json if before is last else _memory_json(before)
+            last, last_json = after, _memory_json(after)
             yield before_json, last_json, review_id
 
     store.conn.executemany("UPDATE reviews SET before = ?, after = ? WHERE id = ?", rows())

@@ -28,7 +28,6 @@ __all__ = [
     "StudiedCard",
     "TopicCounts",
     "answers_per_day",
-    "card_topics",
     "day_summary",
     "due_per_day",
     "retention_counts",
@@ -197,15 +196,3 @@ def topic_counts_since(
         {"earlier": earlier.isoformat(), "recent": recent.isoformat(), "deck": deck_id},
     )
     return [TopicCounts(*row) for row in rows]
-
-
-def card_topics(store: Store, deck_id: str) -> dict[int, str | None]:
-    """The topic of each card of the deck in its deck file, by card id (a scan of the
-    cards_topic index alone)."""
-    return dict(
-        store.conn.execute(
-            f"SELECT c.id, c.topic FROM cards c INDEXED BY cards_topic "
-            f"WHERE c.deck_id = ? AND {IN_DECK}",
-            (deck_id,),
-        )
-    )

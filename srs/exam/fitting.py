@@ -17,7 +17,9 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
+from typing import ClassVar
 
 from srs.exam.probability import pass_chance
 
@@ -190,7 +192,20 @@ class Recalibration:
     slope: float = 1.0
 
     def apply(self, value: float) -> float:
-        return _sigmoid(self.intercept + self.slope * _logit(value))
+        # sigmoid(intercept + slope * logit x), as 1 / (1 + e^-intercept * ((1 - x) / x) ^
+        # slope): one power instead of a logarithm and an exponential, for the pass chance's
+        # loop over every card of a deck.
+        value = min(max(value, _EDGE), 1.0 - _EDGE)
+        odds: float = ((1.0 - value) / value) ** self.slope
+        return 1.0 / (1.0 + self.odds_scale * odds)
+
+    edge: ClassVar[float] = _EDGE
+    """Values are kept this far from 0 and 1 before they are calibrated."""
+
+    @cached_property
+    def odds_scale(self) -> float:
+        """e^-intercept: `apply` is 1 / (1 + odds_scale * ((1 - x) / x) ** slope)."""
+        return math.exp(-self.intercept)
 
 
 def fit_recalibration(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from srs.collection.cards import exam_cards
 from srs.collection.decks import deck_exam
@@ -19,13 +20,18 @@ from srs.model.deck import ExamSpec
 __all__ = [
     "ExamError",
     "Pool",
+    "check_pool",
     "draw_form",
     "exam_pools",
     "exam_spec",
     "needed_to_pass",
+    "pool_demands",
     "pools_of",
     "required_exam_spec",
+    "topic_pools",
 ]
+
+T = TypeVar("T")
 
 
 class ExamError(CollectionError):
@@ -108,13 +114,48 @@ def pools_of(
             for topic, count in spec.blueprint
         )
     for pool in pools:
-        if len(pool.card_ids) < pool.count:
-            where = f" on '{pool.topic}'" if pool.topic is not None else ""
-            raise ExamError(
-                f"the exam needs {pool.count} questions{where} but deck '{deck_id}' has "
-                f"{len(pool.card_ids)} multiple-choice cards{where}"
-            )
+        check_pool(deck_id, pool.topic, len(pool.card_ids), pool.count)
     return pools
+
+
+def pool_demands(spec: ExamSpec) -> list[tuple[str | None, int]]:
+    """Each pool of the exam as (topic, questions drawn from it): the whole deck (topic None),
+    or each blueprint topic."""
+    return [*spec.blueprint] or [(None, spec.questions)]
+
+
+def topic_pools(
+    deck_id: str, spec: ExamSpec, by_topic: Mapping[str | None, Sequence[T]]
+) -> list[tuple[Sequence[T], int]]:
+    """The exam's pools as (members, questions drawn), from the cards it can ask grouped by
+    topic (any value per card: the readiness model passes each card's chance).
+
+    Raises:
+        ExamError: too few cards for the exam (or for a blueprint topic).
+    """
+    pools: list[tuple[Sequence[T], int]] = []
+    for topic, count in pool_demands(spec):
+        if topic is None:
+            members: Sequence[T] = [m for each in by_topic.values() for m in each]
+        else:
+            members = by_topic.get(topic, ())
+        check_pool(deck_id, topic, len(members), count)
+        pools.append((members, count))
+    return pools
+
+
+def check_pool(deck_id: str, topic: str | None, size: int, count: int) -> None:
+    """Refuse a pool (topic None: the whole deck) with fewer cards than questions to draw.
+
+    Raises:
+        ExamError: too few cards.
+    """
+    if size < count:
+        where = f" on '{topic}'" if topic is not None else ""
+        raise ExamError(
+            f"the exam needs {count} questions{where} but deck '{deck_id}' has "
+            f"{size} multiple-choice cards{where}"
+        )
 
 
 def draw_form(pools: Sequence[Pool], rng: random.Random) -> list[int]:

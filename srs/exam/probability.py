@@ -6,8 +6,10 @@ is Poisson-binomial over its questions. A form is drawn at random from pools of 
 deck, or one pool per blueprint topic), and the chance to pass is averaged over every form the
 exam could draw. That average is computed exactly: a form of n questions drawn from a pool of N
 cards scores like a hypergeometric draw from the pool's "would be right" cards, whose number is
-Poisson-binomial over the pool (see docs/exam.md). Only when that costs too much (pools of many
-thousands of cards) is it estimated by Monte Carlo, with its standard error.
+Poisson-binomial over the pool (see docs/exam.md). When that costs too much (pools of many
+thousands of cards), a pool so large that a form almost never could draw a card twice scores
+like a binomial draw at the pool's mean chance, within a stated bound; Monte Carlo, with its
+standard error, is left for what neither covers.
 """
 
 from __future__ import annotations
@@ -16,18 +18,23 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = [
+    "BINOMIAL_BOUND",
     "EXACT_BUDGET",
     "MONTE_CARLO_SAMPLES",
     "Method",
+    "PoolSummary",
     "Prediction",
     "answer_probability",
+    "binomial_prediction",
+    "choose_method",
     "form_score_distribution",
     "pass_chance",
     "predict",
     "score_distribution",
+    "summarize",
     "uniform_guess",
 ]
 
@@ -36,6 +43,10 @@ EXACT_BUDGET = 4_000_000
 1,000-card pool takes about 300,000 (7 ms). Beyond it, Monte Carlo is used when it is cheaper
 (pools of tens of thousands of cards)."""
 
+BINOMIAL_BOUND = 0.005
+"""The most a binomial estimate may be off (half a percentage point) for `predict` to use it
+instead of Monte Carlo, whose standard error is three times that."""
+
 MONTE_CARLO_SAMPLES = 1000
 """Forms drawn by the Monte Carlo estimate: a standard error of at most 1.6 points."""
 
@@ -43,7 +54,7 @@ _NEGLIGIBLE = 1e-16
 """Probability mass at the edges of a pool's distribution dropped as it is built (the total
 dropped stays below 1e-12 for a 10,000-card pool)."""
 
-Method = Literal["auto", "exact", "monte_carlo"]
+Method = Literal["auto", "exact", "binomial", "monte_carlo"]
 
 
 @dataclass(frozen=True)
@@ -55,16 +66,19 @@ class Prediction:
         expected_score: expected number of right answers.
         questions: questions on a form.
         needed: right answers needed to pass.
-        method: 'exact', or 'monte_carlo' for very large decks.
-        standard_error: of `pass_chance` (0.0 when exact).
+        method: 'exact'; for very large decks 'binomial' or 'monte_carlo'.
+        standard_error: of `pass_chance` by Monte Carlo (0.0 otherwise).
+        error_bound: the most a binomial `pass_chance` can differ from the exact one (0.0
+            otherwise).
     """
 
     pass_chance: float
     expected_score: float
     questions: int
     needed: int
-    method: Literal["exact", "monte_carlo"] = "exact"
+    method: Literal["exact", "binomial", "monte_carlo"] = "exact"
     standard_error: float = 0.0
+    error_bound: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -187,14 +201,92 @@ def _convolve(first: list[float], second: list[float]) -> list[float]:
     return result
 
 
-def _exact_cost(pools: Sequence[tuple[Sequence[float], int]]) -> float:
+class PoolSummary(NamedTuple):
+    """What choosing how to predict, and the binomial estimate, need of a pool: enough to
+    have it from SQL sums, without each card's chance (`srs.exam.readiness` for a large deck).
+
+    Attributes:
+        size: cards in the pool.
+        total: the sum of their chances.
+        squares: the sum of their chances squared.
+        questions: questions a form draws from it.
+    """
+
+    size: int
+    total: float
+    squares: float
+    questions: int
+
+
+def summarize(probabilities: Sequence[float], count: int) -> PoolSummary:
+    return PoolSummary(
+        len(probabilities), math.fsum(probabilities), math.fsum(p * p for p in probabilities), count
+    )
+
+
+def _exact_cost(pools: Sequence[PoolSummary]) -> float:
     """Roughly the arithmetic steps of the exact average: pool size times distribution width."""
     cost = 0.0
-    for probabilities, count in pools:
-        spread = math.sqrt(sum(p * (1.0 - p) for p in probabilities))
-        width = min(len(probabilities) + 1, 20 + 18 * spread)
-        cost += len(probabilities) * width + width * (count + 1)
+    for pool in pools:
+        spread = math.sqrt(max(pool.total - pool.squares, 0.0))  # sqrt(sum of p(1 - p))
+        width = min(pool.size + 1, 20 + 18 * spread)
+        cost += pool.size * width + width * (pool.questions + 1)
     return cost
+
+
+def _repeat_chance(pools: Sequence[PoolSummary]) -> float:
+    """The chance that drawing each pool's questions with replacement would repeat a card: the
+    most a binomial estimate (each question right with its pool's mean chance) can differ
+    from the exact average over forms.
+
+    Why: draw cards with replacement and let each drawn card be known afresh; then every
+    question is right with the pool's mean chance, independently (binomial), and given no
+    card repeats, the draw is a uniform form answered as the exact model has it. The two
+    differ only on a repeat.
+    """
+    distinct = 1.0
+    for pool in pools:
+        for drawn in range(1, pool.questions):
+            distinct *= 1.0 - drawn / pool.size
+    return 1.0 - distinct
+
+
+def choose_method(
+    pools: Sequence[PoolSummary], samples: int = MONTE_CARLO_SAMPLES
+) -> Literal["exact", "binomial", "monte_carlo"]:
+    """How `predict` averages over forms: exact up to `EXACT_BUDGET` steps; beyond it binomial
+    where that is within `BINOMIAL_BOUND`, else exact or Monte Carlo, whichever costs less."""
+    cost = _exact_cost(pools)
+    if cost <= EXACT_BUDGET:
+        return "exact"
+    if _repeat_chance(pools) <= BINOMIAL_BOUND:
+        return "binomial"
+    questions = sum(pool.questions for pool in pools)
+    # A Monte Carlo step costs about twice an exact one (measured): compare like with like.
+    monte_carlo_cost = 2 * samples * questions * (questions + 1) / 2
+    return "exact" if cost <= monte_carlo_cost else "monte_carlo"
+
+
+def binomial_prediction(pools: Sequence[PoolSummary], needed: int) -> Prediction:
+    """The chance to pass with each question right with its pool's mean chance, and how far
+    that can be from the exact average over forms (`_repeat_chance`)."""
+    dist = [1.0]
+    for pool in pools:
+        if pool.questions:
+            dist = _convolve(dist, score_distribution([pool.total / pool.size] * pool.questions))
+    chance = min(1.0, math.fsum(dist[needed:]))
+    return Prediction(
+        chance,
+        _expected_score(pools),
+        sum(pool.questions for pool in pools),
+        needed,
+        "binomial",
+        error_bound=_repeat_chance(pools),
+    )
+
+
+def _expected_score(pools: Sequence[PoolSummary]) -> float:
+    return math.fsum(pool.questions * pool.total / pool.size for pool in pools if pool.questions)
 
 
 def predict(
@@ -211,8 +303,7 @@ def predict(
         pools: per pool, the chance of answering each of its cards right, and how many
             questions the form draws from it (all of them: that form is certain).
         needed: right answers needed to pass.
-        method: 'exact', 'monte_carlo', or 'auto' (exact up to `EXACT_BUDGET` steps, and
-            beyond it whenever it is the cheaper of the two).
+        method: 'exact', 'binomial', 'monte_carlo', or 'auto' (`choose_method`).
         rng: the Monte Carlo draws' source (default: seeded, so the number does not jitter
             between refreshes).
         samples: forms drawn by Monte Carlo.
@@ -220,13 +311,13 @@ def predict(
     Raises:
         ValueError: a pool is smaller than its count.
     """
-    questions = sum(count for _, count in pools)
-    expected = sum(count * math.fsum(ps) / len(ps) for ps, count in pools if count)
+    summaries = [summarize(probabilities, count) for probabilities, count in pools]
     if method == "auto":
-        # A Monte Carlo step costs about twice an exact one (measured): compare like with like.
-        monte_carlo_cost = 2 * samples * questions * (questions + 1) / 2
-        cost = _exact_cost(pools)
-        method = "exact" if cost <= max(EXACT_BUDGET, monte_carlo_cost) else "monte_carlo"
+        method = choose_method(summaries, samples)
+    if method == "binomial":
+        return binomial_prediction(summaries, needed)
+    questions = sum(count for _, count in pools)
+    expected = _expected_score(summaries)
     if method == "monte_carlo":
         chance, error = _monte_carlo(pools, needed, rng or random.Random(0), samples)
         return Prediction(chance, expected, questions, needed, "monte_carlo", error)

@@ -14,7 +14,14 @@ from fsrs import State
 
 from srs.clock import from_db, to_db
 
-__all__ = ["Memory", "MemoryState", "forgetting_curve", "recall_at", "retrievability"]
+__all__ = [
+    "Memory",
+    "MemoryState",
+    "curve_constants",
+    "forgetting_curve",
+    "recall_at",
+    "retrievability",
+]
 
 
 class MemoryState(IntEnum):
@@ -116,10 +123,17 @@ def forgetting_curve(elapsed_days: float, stability: float, parameters: Sequence
     so that R is 90% when t equals the stability. The one formula: the card browser, the
     optimizer's evaluation (and the pass chance) all predict with it.
     """
-    decay = -parameters[20]
-    factor: float = 0.9 ** (1 / decay) - 1
+    decay, factor = curve_constants(parameters)
     recall: float = (1 + factor * elapsed_days / stability) ** decay
     return recall
+
+
+def curve_constants(parameters: Sequence[float]) -> tuple[float, float]:
+    """`forgetting_curve`'s (decay, factor) for these weights: R = (1 + factor * t / S) **
+    decay. For loops over many cards, which compute them once."""
+    decay = -parameters[20]
+    factor: float = 0.9 ** (1 / decay) - 1
+    return decay, factor
 
 
 def retrievability(memory: Memory, now: datetime, parameters: Sequence[float]) -> float | None:

@@ -4,15 +4,14 @@ first."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 
 from srs.collection.decks import study_settings
 from srs.collection.settings import clock_for
-from srs.collection.stats import card_topics, topic_counts_since
+from srs.collection.stats import topic_counts_since
 from srs.collection.store import Store
-from srs.exam.readiness import card_probabilities
+from srs.exam.readiness import topic_sums
 
 __all__ = ["EARLIER_DAYS", "RECENT_DAYS", "TopicFigures", "topics"]
 
@@ -99,9 +98,8 @@ def _weakest_first(topic: TopicFigures) -> tuple[bool, float, bool, float, str, 
 def topics(store: Store, deck_id: str | None = None) -> tuple[TopicFigures, ...]:
     """Every topic of the deck (None: of every deck), weakest first.
 
-    The slowest figure: each card's chance is `srs.exam.readiness.card_probabilities`, the one
-    the pass chance is built from, computed once per deck (one call) and averaged per topic;
-    the answers per topic come from the per-day sums.
+    The slowest figure: each card's chance is the one the pass chance is built from, summed per
+    topic by `srs.exam.readiness.topic_sums`; the answers per topic come from the per-day sums.
 
     Raises:
         CollectionError: no such deck.
@@ -110,14 +108,14 @@ def topics(store: Store, deck_id: str | None = None) -> tuple[TopicFigures, ...]
     today = clock_for(store).study_day()
     recent = today - timedelta(days=RECENT_DAYS - 1)
     earlier = recent - timedelta(days=EARLIER_DAYS)
-    chances: dict[tuple[str, str | None], list[float]] = {}
-    for deck in decks:
-        topic_of = card_topics(store, deck)
-        for card_id, chance in card_probabilities(store, deck).items():
-            chances.setdefault((deck, topic_of[card_id]), []).append(chance)
+    chances = {
+        (deck, topic): total / cards
+        for deck in decks
+        for topic, (cards, total, _squares) in topic_sums(store, deck).items()
+        if cards
+    }
     figures = []
     for row in topic_counts_since(store, earlier, recent, deck_id):
-        found = chances.get((row.deck_id, row.topic))
-        mean = math.fsum(found) / len(found) if found else None
+        mean = chances.get((row.deck_id, row.topic))
         figures.append(TopicFigures(row.deck_id, row.topic, row.cards, mean, *row[3:]))
     return tuple(sorted(figures, key=_weakest_first))

@@ -24,7 +24,8 @@ from helpers import REPO, invoke, pragma
 
 from srs.clock import from_db
 from srs.collection.attempts import attempt_answers, unlogged_attempt_ids
-from srs.collection.reviews import logged_memory
+from srs.collection.exam_memory import exam_shapes
+from srs.collection.reviews import first_choice_answers, logged_memory
 from srs.collection.schema import APPLICATION_ID, SCHEMA_VERSION
 from srs.collection.settings import clock_for, day_start_hour, get_settings
 from srs.collection.store import Store
@@ -204,6 +205,32 @@ def test_the_per_day_figures_of_the_upgraded_collection_equal_its_log(store: Sto
         0,
     )
     assert len(reviewed) > 0
+
+
+def test_the_pass_chance_reads_each_cards_shape_and_first_answer_as_the_v1_text_gives_them(
+    store: Store,
+) -> None:
+    decks = [deck_id for (deck_id,) in v1_rows("SELECT id FROM decks ORDER BY id")]
+    for deck_id in decks:
+        # The v1 code's reading: each card's shape parsed from its option lists, each card's
+        # first answer found through the whole log.
+        first_answers = v1_rows(
+            "SELECT json_array_length(c.answers) + json_array_length(c.distractors), "
+            "json_array_length(c.answers), count(*), sum(r.rating > 1) FROM cards c "
+            "JOIN reviews r ON r.id = (SELECT f.id FROM reviews f WHERE f.card_id = c.id "
+            f"ORDER BY f.reviewed_at, f.id LIMIT 1) WHERE c.deck_id = '{deck_id}' "
+            "AND c.distractors != '[]' AND r.choice IS NOT NULL "
+            "AND json_extract(r.before, '$.state') = 0 GROUP BY 1, 2"
+        )
+        shapes = v1_rows(
+            "SELECT DISTINCT json_array_length(answers) + json_array_length(distractors), "
+            "json_array_length(answers) FROM cards WHERE retired = 0 AND distractors != '[]' "
+            f"AND deck_id = '{deck_id}' ORDER BY 1, 2"
+        )
+
+        assert [tuple(row) for row in first_choice_answers(store, deck_id)] == first_answers
+        assert exam_shapes(store, deck_id) == shapes
+    assert any(first_choice_answers(store, deck_id) for deck_id in decks)
 
 
 # --- exam attempts ----------------------------------------------------------------------------

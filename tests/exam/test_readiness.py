@@ -209,12 +209,30 @@ def test_monte_carlo_lands_within_three_standard_errors_of_the_exact_answer() ->
     assert estimate.expected_score == exact.expected_score
 
 
-def test_a_very_large_pool_is_estimated_by_monte_carlo_and_a_normal_one_exactly() -> None:
+def test_a_huge_pool_is_estimated_binomially_a_long_form_by_monte_carlo_others_exactly() -> None:
     rng = random.Random(8)
     huge = [rng.random() for _ in range(60_000)]
 
-    assert predict([(huge, 20)], 14, samples=50).method == "monte_carlo"
+    binomial = predict([(huge, 20)], 14, samples=50)
+    assert binomial.method == "binomial"
+    # 20 cards drawn with replacement from 60,000 repeat one with chance about 190 / 60,000.
+    assert binomial.error_bound == pytest.approx(1 - math.prod(1 - k / 60_000 for k in range(20)))
+    assert predict([(huge[:10_000], 60)], 42, samples=50).method == "monte_carlo"
     assert predict([(huge[:1000], 50)], 35).method == "exact"
+
+
+def test_the_binomial_estimate_lands_within_its_bound_of_the_exact_average_over_forms() -> None:
+    rng = random.Random(5)
+    pool = [0.3 + 0.7 * rng.random() ** 0.5 for _ in range(5_000)]
+    pools = [(pool, 10), (pool[:3_000], 5)]
+    exact = predict(pools, 11, method="exact")
+
+    estimate = predict(pools, 11, method="binomial")
+
+    assert estimate.method == "binomial" and 0.01 < estimate.error_bound < 0.02
+    assert abs(estimate.pass_chance - exact.pass_chance) <= estimate.error_bound
+    assert estimate.expected_score == pytest.approx(exact.expected_score, rel=1e-12)
+    assert 0.05 < exact.pass_chance < 0.95  # a chance where an error would show
 
 
 # --- the collection -------------------------------------------------------------------------
@@ -554,6 +572,7 @@ def test_a_deck_whose_exams_go_worse_than_predicted_is_recalibrated_from_the_ten
                 "check_recalibration",
                 lambda forms: check_recalibration(forms, minimum=len(forms) + 1),
             )
+            patch.setattr(readiness, "_FITTED", {})  # the model kept would be recalibrated
             return deck_readiness(store, DECK).pass_chance
 
     for _ in range(MIN_ATTEMPTS - 1):
@@ -579,3 +598,8 @@ def test_a_deck_whose_exams_go_worse_than_predicted_is_recalibrated_from_the_ten
     assert ready.brier_after < ready.brier_before
     unrecalibrated = chance_without_recalibration()
     assert ready_chance < unrecalibrated - 0.1, (ready_chance, unrecalibrated)
+    # A large deck's sums, computed by SQLite, are recalibrated as each card's chance is.
+    each = readiness.card_probabilities(store, DECK).values()
+    sums = readiness.topic_sums(store, DECK).values()
+    assert sum(cards for cards, _, _ in sums) == len(each)
+    assert sum(total for _, total, _ in sums) == pytest.approx(math.fsum(each), rel=1e-9)

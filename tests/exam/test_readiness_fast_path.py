@@ -1,5 +1,5 @@
-"""The pass chance's fast read (the time since each card's last answer computed by SQLite,
-plain rows) gives every card the chance the model gives it from the card's whole memory."""
+"""A large deck's pass chance is summed by SQLite (`topic_sums`): per topic, the same sums as
+the chances the model gives each card from its whole memory, read card by card."""
 
 from __future__ import annotations
 
@@ -7,35 +7,53 @@ import math
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from conftest import FakeClock, deck_yaml
 from fsrs import Rating
 
 from srs.clock import to_db
-from srs.collection.memory import exam_card_memories
+from srs.collection.exam_memory import exam_card_memories
 from srs.collection.settings import get_settings
 from srs.collection.store import Store
-from srs.exam.readiness import card_probabilities, chance_model
+from srs.exam.readiness import chance_model, topic_sums
 from srs.model.memory import recall_at
 from srs.study.answers import record_answer
 
 MakeStore = Callable[..., Store]
 
 
-def straightforward_chances(store: Store, deck_id: str) -> dict[int, float]:
-    """Each card's chance from its memory read whole, R from `recall_at` with datetimes."""
+def straightforward_sums(store: Store, deck_id: str) -> dict[str | None, tuple[int, float, float]]:
+    """Per topic: cards, and the sums of their chances and squared chances, each chance from
+    the card's memory read whole, R from `recall_at` with datetimes."""
     parameters = get_settings(store, deck_id).parameters
     chance_of = chance_model(store, deck_id)
     now = store.clock.now()
+    chances: dict[str | None, list[float]] = {}
+    for card in exam_card_memories(store, deck_id):
+        recall = recall_at(card.stability, card.last_review, now, parameters)
+        chance = chance_of(recall, math.comb(card.options, card.answers))
+        chances.setdefault(card.topic, []).append(chance)
     return {
-        card.card_id: chance_of(
-            recall_at(card.stability, card.last_review, now, parameters),
-            math.comb(card.options, card.answers),
-        )
-        for card in exam_card_memories(store, deck_id)
+        topic: (len(each), math.fsum(each), math.fsum(c * c for c in each))
+        for topic, each in chances.items()
     }
 
 
-def test_each_cards_chance_equals_the_one_computed_from_its_whole_memory(
+def assert_same_sums(
+    fast: dict[str | None, tuple[int, float, float]],
+    expected: dict[str | None, tuple[int, float, float]],
+) -> None:
+    assert fast.keys() == expected.keys()
+    for topic, (cards, total, squares) in expected.items():
+        # SQLite reads each last answer to the millisecond: a few parts in 10^10.
+        assert fast[topic] == (
+            cards,
+            pytest.approx(total, rel=1e-9),
+            pytest.approx(squares, rel=1e-9),
+        )
+
+
+def test_each_topics_sums_equal_the_chances_computed_from_each_cards_whole_memory(
     make_store: MakeStore, clock: FakeClock
 ) -> None:
     store = make_store(deck_yaml(free=1, choice=8, select_all=3), clock=clock)
@@ -63,9 +81,9 @@ def test_each_cards_chance_equals_the_one_computed_from_its_whole_memory(
         )
         store.conn.execute("UPDATE cards SET suspended = 1 WHERE id = ?", (choice[6],))
 
-    fast = card_probabilities(store, "demo")
+    fast = topic_sums(store, "demo")
 
-    expected = straightforward_chances(store, "demo")
-    assert list(fast) == sorted(expected)
-    assert fast == expected
-    assert len(set(fast.values())) > 6  # the states really differ
+    expected = straightforward_sums(store, "demo")
+    assert_same_sums(fast, expected)
+    cards, total, squares = fast[None]
+    assert cards == 11 and squares < total < cards - 1  # the states really differ

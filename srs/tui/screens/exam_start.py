@@ -108,9 +108,11 @@ class ExamStartScreen(SrsScreen[None]):
         """The chance and expected score; the last computed ones (`fresh` False) dim, marked
         as being updated."""
         chance = chance_text(prediction.pass_chance)
-        # A Monte Carlo estimate's margin, to 0.1%: one that small would read "±0.0%".
-        if prediction.standard_error >= 0.0005:
-            chance += f" (±{prediction.standard_error:.1%})"
+        # An estimate's margin (Monte Carlo's standard error, or the binomial's bound), to
+        # 0.1%: one that small would read "±0.0%".
+        margin = max(prediction.standard_error, prediction.error_bound)
+        if margin >= 0.0005:
+            chance += f" (±{margin:.1%})"
         expected = f"{prediction.expected_score:.1f} of {prediction.questions}"
         if not fresh:
             self._show_body(
