@@ -77,8 +77,8 @@ class ChanceFormula(NamedTuple):
     one's chance as `srs.exam.readiness` does in Python (`chance_sums`).
 
     Per answered card: R = (1 + factor * t / S) ** decay, t the days since its last answer;
-    then the recall calibration r = 1 / (1 + recall_scale * ((1 - R') / R') ** recall_slope),
-    R' being R kept within [edge, 1 - edge]; then P = guess + (1 - guess) * r; then, when
+    then the recall calibration r = 1 / (1 + recall_scale * (1 / R' - 1) ** recall_slope), R'
+    being R kept within [edge, 1 - edge]; then P = guess + (1 - guess) * r; then, when
     exam_scale is not None, the same calibration of P against mock exams. A card never
     answered has the chance `unseen`.
     """
@@ -96,39 +96,38 @@ class ChanceFormula(NamedTuple):
     unseen: float
 
 
-def _calibrated(value: str, scale: str, slope: str, *, clamp: bool = True) -> str:
-    """SQL: `srs.exam.fitting.Recalibration.apply` of a value (already kept within the edges
-    when `clamp` is False)."""
-    kept = f"min(max({value}, :edge), 1.0 - :edge)" if clamp else value
-    return f"1.0 / (1.0 + {scale} * pow((1.0 - {kept}) / {kept}, {slope}))"
+def _calibrated(value: str, scale: str, slope: str) -> str:
+    """SQL: `srs.exam.fitting.Recalibration.apply` of a value, which it names once."""
+    kept = f"min(max({value}, :edge), 1.0 - :edge)"
+    return f"1.0 / (1.0 + {scale} * pow(1.0 / {kept} - 1.0, {slope}))"
 
 
-# Each card's R, kept within the edges, comes from a subquery that LIMIT -1 keeps from being
-# merged into the next, so that it is computed once per card rather than once per mention. A
-# card never answered has no R (NULL).
+_RECALL = (
+    "pow(1.0 + :factor * max(julianday(:now) - julianday(m.last_review), 0.0) / m.stability, "
+    ":decay)"
+)
+_RAW = f":guess + (1.0 - :guess) * ({_calibrated(_RECALL, ':recall_scale', ':recall_slope')})"
+
+# Each value is named once, so SQLite computes it once per card, in one pass over the
+# cards_exam index in topic order (no subquery to hold it, no sorting for the groups).
 _CHANCE_SUMS = f"""
-SELECT topic, count(*), sum(p), sum(p * p) FROM (
-  SELECT topic, CASE WHEN kept IS NULL THEN :unseen WHEN :exam_scale IS NULL THEN raw
-    ELSE {_calibrated("raw", ":exam_scale", ":exam_slope")} END AS p FROM (
-    SELECT topic, kept, :guess + (1.0 - :guess) * (
-      {_calibrated("kept", ":recall_scale", ":recall_slope", clamp=False)}) AS raw FROM (
-      SELECT c.topic AS topic, min(max(pow(1.0 + :factor * max(julianday(:now) -
-        julianday(m.last_review), 0.0) / m.stability, :decay), :edge), 1.0 - :edge) AS kept
-      FROM cards c JOIN memory m ON m.card_id = c.id
-      WHERE c.deck_id = :deck AND {EXAM_CARD}
-        AND c.option_count = :options AND c.answer_count = :answers LIMIT -1
-    ) LIMIT -1
-  )
-) GROUP BY topic"""
+SELECT c.topic, count(*), sum(CASE
+    WHEN m.stability IS NULL OR m.last_review IS NULL THEN :unseen
+    WHEN :exam_scale IS NULL THEN {_RAW}
+    ELSE {_calibrated(_RAW, ":exam_scale", ":exam_slope")} END)
+FROM cards c JOIN memory m ON m.card_id = c.id
+WHERE c.deck_id = :deck AND {EXAM_CARD}
+  AND c.option_count = :options AND c.answer_count = :answers
+GROUP BY c.topic"""
 
 
 def chance_sums(
     store: Store, deck_id: str, now: str, formula: ChanceFormula
-) -> list[tuple[str | None, int, float, float]]:
+) -> list[tuple[str | None, int, float]]:
     """For the deck's cards of the formula's shape a mock exam can ask, per topic: (topic,
-    cards, the sum of their chances, the sum of their chances squared), each chance computed
-    by SQLite (the time since each answer to the millisecond). A whole deck's pass chance
-    from sums takes a third of the time of reading each card into Python.
+    cards, the sum of their chances), each chance computed by SQLite (the time since each
+    answer to the millisecond). A whole deck's pass chance from sums takes a fraction of the
+    time of reading each card into Python.
 
     Args:
         store: the collection.

@@ -25,13 +25,12 @@ __all__ = [
     "MATURE_INTERVAL",
     "DaySummary",
     "RetentionCounts",
-    "StudiedCard",
     "TopicCounts",
     "answers_per_day",
     "day_summary",
     "due_per_day",
+    "memory_buckets",
     "retention_counts",
-    "studied_cards",
     "topic_counts_since",
 ]
 
@@ -133,25 +132,47 @@ def retention_counts(store: Store, since: date, deck_id: str | None) -> list[Ret
     return [RetentionCounts(date.fromisoformat(day), *counts) for day, *counts in rows]
 
 
-StudiedCard = tuple[str, float, float, float]
-"""A studied card's (deck id, stability, difficulty, days elapsed since its last review):
-fractional days up to `now`, negative if `now` is before the review."""
+def _bucket(value: str, edges: Sequence[float]) -> str:
+    """SQL: the index of the bucket of `edges` a value falls in, as `bisect_right` finds it; a
+    value outside the edges goes in the nearest bucket."""
+    inner = edges[1:-1]
+    steps = " ".join(f"WHEN {value} < {edge!r} THEN {n}" for n, edge in enumerate(inner))
+    return f"CASE {steps} ELSE {len(inner)} END"
 
 
-def studied_cards(store: Store, now: datetime, deck_id: str | None) -> list[StudiedCard]:
-    """Every studied card in its deck file (suspended ones too: they are still remembered).
+def memory_buckets(
+    store: Store,
+    now: datetime,
+    deck_id: str,
+    curve: tuple[float, float],
+    edges: tuple[Sequence[float], Sequence[float], Sequence[float]],
+) -> list[tuple[int, int, int, int, float]]:
+    """The deck's studied cards in its deck file (suspended ones too: they are still
+    remembered), counted by bucket of stability, difficulty and chance of recall now:
+    (stability bucket, difficulty bucket, recall bucket, cards, their chances of recall summed).
 
-    Not aggregated here: the chance of recall is the forgetting curve of each card
-    (`srs.model.memory`), which only the model computes. Plain tuples: building a named one
-    per card doubled the read's time at 62,000 cards.
+    Aggregated here, in a fraction of the time of reading 62,000 cards into Python: each
+    card's chance of recall is the model's forgetting curve (`srs.model.memory`), R = (1 +
+    factor * t / S) ** decay, computed by SQLite over fractional days (t is 0 when `now` is
+    before the review).
+
+    Args:
+        store: the collection.
+        now: the moment the chances of recall are for.
+        deck_id: the deck.
+        curve: the deck's (decay, factor), `srs.model.memory.curve_constants`.
+        edges: the buckets' edges of stability (days), difficulty and chance of recall.
     """
-    deck = "" if deck_id is None else " AND c.deck_id = :deck"
+    stability, difficulty, recall = edges
     return store.conn.execute(
-        "SELECT c.deck_id, m.stability, m.difficulty, "
-        "julianday(:now) - julianday(m.last_review) FROM memory m "
-        f"JOIN cards c ON c.id = m.card_id WHERE m.state != {int(MemoryState.New)} "
-        f"AND m.stability IS NOT NULL AND m.last_review IS NOT NULL AND {IN_DECK}{deck}",
-        {"now": to_db(now), "deck": deck_id},
+        f"SELECT {_bucket('s', stability)}, {_bucket('d', difficulty)}, "
+        f"{_bucket('r', recall)}, count(*), sum(r) FROM (SELECT m.stability AS s, "
+        "m.difficulty AS d, pow(1.0 + :factor * max(julianday(:now) - julianday(m.last_review), "
+        "0.0) / m.stability, :decay) AS r FROM memory m JOIN cards c ON c.id = m.card_id "
+        f"WHERE c.deck_id = :deck AND m.state != {int(MemoryState.New)} "
+        f"AND m.stability IS NOT NULL AND m.last_review IS NOT NULL AND {IN_DECK} LIMIT -1) "
+        "GROUP BY 1, 2, 3",
+        {"now": to_db(now), "deck": deck_id, "decay": curve[0], "factor": curve[1]},
     ).fetchall()
 
 

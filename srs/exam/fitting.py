@@ -192,11 +192,11 @@ class Recalibration:
     slope: float = 1.0
 
     def apply(self, value: float) -> float:
-        # sigmoid(intercept + slope * logit x), as 1 / (1 + e^-intercept * ((1 - x) / x) ^
-        # slope): one power instead of a logarithm and an exponential, for the pass chance's
-        # loop over every card of a deck.
+        # sigmoid(intercept + slope * logit x), as 1 / (1 + e^-intercept * (1 / x - 1) ^
+        # slope): one power instead of a logarithm and an exponential, and x named once, as
+        # SQLite computes it over a whole deck (`srs.collection.exam_memory.chance_sums`).
         value = min(max(value, _EDGE), 1.0 - _EDGE)
-        odds: float = ((1.0 - value) / value) ** self.slope
+        odds: float = (1.0 / value - 1.0) ** self.slope
         return 1.0 / (1.0 + self.odds_scale * odds)
 
     edge: ClassVar[float] = _EDGE
@@ -204,7 +204,7 @@ class Recalibration:
 
     @cached_property
     def odds_scale(self) -> float:
-        """e^-intercept: `apply` is 1 / (1 + odds_scale * ((1 - x) / x) ** slope)."""
+        """e^-intercept: `apply` is 1 / (1 + odds_scale * (1 / x - 1) ** slope)."""
         return math.exp(-self.intercept)
 
 

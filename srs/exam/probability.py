@@ -29,23 +29,24 @@ __all__ = [
     "Prediction",
     "answer_probability",
     "binomial_prediction",
-    "choose_method",
     "form_score_distribution",
     "pass_chance",
     "predict",
+    "repeat_chance",
     "score_distribution",
-    "summarize",
     "uniform_guess",
 ]
 
 EXACT_BUDGET = 4_000_000
-"""Up to this many arithmetic steps (estimated) the average over forms is always exact; a
-1,000-card pool takes about 300,000 (7 ms). Beyond it, Monte Carlo is used when it is cheaper
-(pools of tens of thousands of cards)."""
+"""Where the binomial estimate is not close enough, up to this many arithmetic steps
+(estimated) the average over forms is exact; a 1,000-card pool takes about 300,000 (7 ms).
+Beyond it, Monte Carlo is used when it is cheaper (pools of thousands of cards drawn for long
+forms)."""
 
 BINOMIAL_BOUND = 0.005
-"""The most a binomial estimate may be off (half a percentage point) for `predict` to use it
-instead of Monte Carlo, whose standard error is three times that."""
+"""The most a binomial estimate may be off (half a percentage point) for `predict` to use it:
+on a pool that large the exact average costs seconds, and Monte Carlo's standard error is
+three times that."""
 
 MONTE_CARLO_SAMPLES = 1000
 """Forms drawn by the Monte Carlo estimate: a standard error of at most 1.6 points."""
@@ -202,42 +203,24 @@ def _convolve(first: list[float], second: list[float]) -> list[float]:
 
 
 class PoolSummary(NamedTuple):
-    """What choosing how to predict, and the binomial estimate, need of a pool: enough to
-    have it from SQL sums, without each card's chance (`srs.exam.readiness` for a large deck).
+    """What the binomial estimate needs of a pool: enough to have it from SQL sums, without
+    each card's chance (`srs.exam.readiness` for a large deck).
 
     Attributes:
         size: cards in the pool.
         total: the sum of their chances.
-        squares: the sum of their chances squared.
         questions: questions a form draws from it.
     """
 
     size: int
     total: float
-    squares: float
     questions: int
 
 
-def summarize(probabilities: Sequence[float], count: int) -> PoolSummary:
-    return PoolSummary(
-        len(probabilities), math.fsum(probabilities), math.fsum(p * p for p in probabilities), count
-    )
-
-
-def _exact_cost(pools: Sequence[PoolSummary]) -> float:
-    """Roughly the arithmetic steps of the exact average: pool size times distribution width."""
-    cost = 0.0
-    for pool in pools:
-        spread = math.sqrt(max(pool.total - pool.squares, 0.0))  # sqrt(sum of p(1 - p))
-        width = min(pool.size + 1, 20 + 18 * spread)
-        cost += pool.size * width + width * (pool.questions + 1)
-    return cost
-
-
-def _repeat_chance(pools: Sequence[PoolSummary]) -> float:
-    """The chance that drawing each pool's questions with replacement would repeat a card: the
-    most a binomial estimate (each question right with its pool's mean chance) can differ
-    from the exact average over forms.
+def repeat_chance(pools: Sequence[tuple[int, int]]) -> float:
+    """The chance that drawing each pool's questions with replacement would repeat a card,
+    for pools given as (cards, questions): the most a binomial estimate (each question right
+    with its pool's mean chance) can differ from the exact average over forms.
 
     Why: draw cards with replacement and let each drawn card be known afresh; then every
     question is right with the pool's mean chance, independently (binomial), and given no
@@ -245,48 +228,37 @@ def _repeat_chance(pools: Sequence[PoolSummary]) -> float:
     differ only on a repeat.
     """
     distinct = 1.0
-    for pool in pools:
-        for drawn in range(1, pool.questions):
-            distinct *= 1.0 - drawn / pool.size
+    for size, questions in pools:
+        for drawn in range(1, questions):
+            distinct *= 1.0 - drawn / size
     return 1.0 - distinct
-
-
-def choose_method(
-    pools: Sequence[PoolSummary], samples: int = MONTE_CARLO_SAMPLES
-) -> Literal["exact", "binomial", "monte_carlo"]:
-    """How `predict` averages over forms: exact up to `EXACT_BUDGET` steps; beyond it binomial
-    where that is within `BINOMIAL_BOUND`, else exact or Monte Carlo, whichever costs less."""
-    cost = _exact_cost(pools)
-    if cost <= EXACT_BUDGET:
-        return "exact"
-    if _repeat_chance(pools) <= BINOMIAL_BOUND:
-        return "binomial"
-    questions = sum(pool.questions for pool in pools)
-    # A Monte Carlo step costs about twice an exact one (measured): compare like with like.
-    monte_carlo_cost = 2 * samples * questions * (questions + 1) / 2
-    return "exact" if cost <= monte_carlo_cost else "monte_carlo"
 
 
 def binomial_prediction(pools: Sequence[PoolSummary], needed: int) -> Prediction:
     """The chance to pass with each question right with its pool's mean chance, and how far
-    that can be from the exact average over forms (`_repeat_chance`)."""
+    that can be from the exact average over forms (`repeat_chance`)."""
     dist = [1.0]
     for pool in pools:
         if pool.questions:
             dist = _convolve(dist, score_distribution([pool.total / pool.size] * pool.questions))
-    chance = min(1.0, math.fsum(dist[needed:]))
     return Prediction(
-        chance,
-        _expected_score(pools),
+        min(1.0, math.fsum(dist[needed:])),
+        math.fsum(pool.questions * pool.total / pool.size for pool in pools if pool.questions),
         sum(pool.questions for pool in pools),
         needed,
         "binomial",
-        error_bound=_repeat_chance(pools),
+        error_bound=repeat_chance([(pool.size, pool.questions) for pool in pools]),
     )
 
 
-def _expected_score(pools: Sequence[PoolSummary]) -> float:
-    return math.fsum(pool.questions * pool.total / pool.size for pool in pools if pool.questions)
+def _exact_cost(pools: Sequence[tuple[Sequence[float], int]]) -> float:
+    """Roughly the arithmetic steps of the exact average: pool size times distribution width."""
+    cost = 0.0
+    for probabilities, count in pools:
+        spread = math.sqrt(sum(p * (1.0 - p) for p in probabilities))
+        width = min(len(probabilities) + 1, 20 + 18 * spread)
+        cost += len(probabilities) * width + width * (count + 1)
+    return cost
 
 
 def predict(
@@ -303,7 +275,9 @@ def predict(
         pools: per pool, the chance of answering each of its cards right, and how many
             questions the form draws from it (all of them: that form is certain).
         needed: right answers needed to pass.
-        method: 'exact', 'binomial', 'monte_carlo', or 'auto' (`choose_method`).
+        method: 'exact', 'binomial', 'monte_carlo', or 'auto': binomial where that is within
+            `BINOMIAL_BOUND` (pools of tens of thousands of cards), else exact up to
+            `EXACT_BUDGET` steps or when cheaper than Monte Carlo, else Monte Carlo.
         rng: the Monte Carlo draws' source (default: seeded, so the number does not jitter
             between refreshes).
         samples: forms drawn by Monte Carlo.
@@ -311,13 +285,20 @@ def predict(
     Raises:
         ValueError: a pool is smaller than its count.
     """
-    summaries = [summarize(probabilities, count) for probabilities, count in pools]
     if method == "auto":
-        method = choose_method(summaries, samples)
+        if repeat_chance([(len(ps), count) for ps, count in pools]) <= BINOMIAL_BOUND:
+            method = "binomial"
+        else:
+            # A Monte Carlo step costs about twice an exact one (measured): like with like.
+            questions = sum(count for _, count in pools)
+            monte_carlo_cost = 2 * samples * questions * (questions + 1) / 2
+            exact = _exact_cost(pools) <= max(EXACT_BUDGET, monte_carlo_cost)
+            method = "exact" if exact else "monte_carlo"
     if method == "binomial":
+        summaries = [PoolSummary(len(ps), math.fsum(ps), count) for ps, count in pools]
         return binomial_prediction(summaries, needed)
     questions = sum(count for _, count in pools)
-    expected = _expected_score(summaries)
+    expected = sum(count * math.fsum(ps) / len(ps) for ps, count in pools if count)
     if method == "monte_carlo":
         chance, error = _monte_carlo(pools, needed, rng or random.Random(0), samples)
         return Prediction(chance, expected, questions, needed, "monte_carlo", error)

@@ -56,11 +56,12 @@ from srs.exam.form import (
     topic_pools,
 )
 from srs.exam.probability import (
+    BINOMIAL_BOUND,
     PoolSummary,
     Prediction,
     binomial_prediction,
-    choose_method,
     predict,
+    repeat_chance,
 )
 from srs.model.memory import (
     Memory,
@@ -270,21 +271,15 @@ def topic_chances(store: Store, deck_id: str) -> dict[str | None, list[float]]:
     return by_topic
 
 
-def topic_sums(store: Store, deck_id: str) -> dict[str | None, tuple[int, float, float]]:
+def topic_sums(store: Store, deck_id: str) -> dict[str | None, tuple[int, float]]:
     """For each topic of the cards the deck's exam can ask: (cards, the sum of their chances
-    of a right answer now, the sum of those chances squared). Equal to summing
-    `topic_chances` (to the millisecond of each last answer), in a third of its time at
-    100,000 cards: SQLite computes the chances, with the model's numbers, one card shape at a
-    time."""
+    of a right answer now). Equal to summing `topic_chances` (to the millisecond of each last
+    answer), in a third of its time at 100,000 cards: SQLite computes the chances, with the
+    model's numbers, one card shape at a time."""
     model = _model(store, deck_id)
     decay, factor = curve_constants(model.parameters)
     exam = model.recalibration
-    sums: dict[str | None, tuple[int, float, float]] = {}
-
-    def add(topic: str | None, cards: int, total: float, squares: float) -> None:
-        before = sums.get(topic, (0, 0.0, 0.0))
-        sums[topic] = (before[0] + cards, before[1] + total, before[2] + squares)
-
+    sums: dict[str | None, tuple[int, float]] = {}
     now = to_db(store.clock.now())
     for options, answers in exam_shapes(store, deck_id):
         picks = math.comb(options, answers)
@@ -301,16 +296,17 @@ def topic_sums(store: Store, deck_id: str) -> dict[str | None, tuple[int, float,
             1.0 if exam is None else exam.slope,
             model.chance_of(None, picks),
         )
-        for topic, cards, total, squares in chance_sums(store, deck_id, now, formula):
-            add(topic, cards, total, squares)
+        for topic, cards, total in chance_sums(store, deck_id, now, formula):
+            before = sums.get(topic, (0, 0.0))
+            sums[topic] = (before[0] + cards, before[1] + total)
     return sums
 
 
 def deck_readiness(store: Store, deck_id: str, *, rng: random.Random | None = None) -> Prediction:
     """The chance of passing the deck's exam now, over every form it could draw (dashboard).
 
-    A large deck's (`choose_method`: binomial) is computed from each pool's sums alone
-    (`topic_sums`); otherwise from each card's chance (`topic_chances`).
+    A deck so large that the binomial estimate is within `BINOMIAL_BOUND` gets it from each
+    pool's sum of chances (`topic_sums`); any other, `predict`'s from each card's chance.
 
     Raises:
         ExamError: no such deck, no exam, or too few cards for it.
@@ -320,15 +316,14 @@ def deck_readiness(store: Store, deck_id: str, *, rng: random.Random | None = No
     sums = topic_sums(store, deck_id)
     summaries = []
     for topic, count in pool_demands(spec):
-        parts = sums.values() if topic is None else [sums.get(topic, (0, 0.0, 0.0))]
-        size, total, squares = (sum(values) for values in zip((0, 0.0, 0.0), *parts, strict=True))
-        check_pool(deck_id, topic, int(size), count)
-        summaries.append(PoolSummary(int(size), total, squares, count))
-    method = choose_method(summaries)
-    if method == "binomial":
+        parts = sums.values() if topic is None else [sums.get(topic, (0, 0.0))]
+        size, total = sum(cards for cards, _ in parts), math.fsum(total for _, total in parts)
+        check_pool(deck_id, topic, size, count)
+        summaries.append(PoolSummary(size, total, count))
+    if repeat_chance([(pool.size, pool.questions) for pool in summaries]) <= BINOMIAL_BOUND:
         return binomial_prediction(summaries, needed)
     pools = topic_pools(deck_id, spec, topic_chances(store, deck_id))
-    return predict(pools, needed, method=method, rng=rng)
+    return predict(pools, needed, rng=rng)
 
 
 def form_prediction(

@@ -5,17 +5,14 @@ young and mature, over five periods, beside the desired retention) and the FSRS 
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
-from collections import Counter
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from srs.collection.decks import study_settings
 from srs.collection.settings import clock_for
-from srs.collection.stats import MATURE_INTERVAL, retention_counts, studied_cards
+from srs.collection.stats import MATURE_INTERVAL, memory_buckets, retention_counts
 from srs.collection.store import Store
-from srs.model.memory import forgetting_curve
+from srs.model.memory import curve_constants
 
 __all__ = [
     "DIFFICULTY_EDGES",
@@ -149,15 +146,6 @@ class Bucket:
         }
 
 
-def _histogram(values: Iterable[float], edges: Sequence[float]) -> tuple[Bucket, ...]:
-    last = len(edges) - 2
-    found = Counter(bisect_right(edges, value) - 1 for value in values)
-    counts = [0] * (last + 1)
-    for index, count in found.items():
-        counts[min(max(index, 0), last)] += count  # outside the edges: the nearest bucket
-    return tuple(Bucket(edges[n], edges[n + 1], count) for n, count in enumerate(counts))
-
-
 @dataclass(frozen=True)
 class MemoryFigures:
     """The memory of every studied card in the deck files (Anki's FSRS statistics).
@@ -196,24 +184,24 @@ def memory(store: Store, deck_id: str | None = None) -> MemoryFigures:
     """The distributions of the studied cards' memory, and the cards expected recalled now.
 
     Each card's retrievability is the model's (`srs.model.memory.forgetting_curve`, with its
-    deck's parameters, over fractional days, as `srs cards` shows it).
+    deck's parameters, over fractional days, as `srs cards` shows it), summed by SQLite.
 
     Raises:
         CollectionError: no such deck.
     """
-    parameters = {
-        deck: s.parameters
-        for deck, s in study_settings(store, None if deck_id is None else [deck_id])
-    }
-    cards = studied_cards(store, store.clock.now(), deck_id)
-    recall = [
-        forgetting_curve(max(elapsed, 0.0), stability, parameters[deck])
-        for deck, stability, _, elapsed in cards
-    ]
-    return MemoryFigures(
-        len(cards),
-        math.fsum(recall),
-        _histogram((card[1] for card in cards), STABILITY_EDGES),
-        _histogram((card[2] for card in cards), DIFFICULTY_EDGES),
-        _histogram(recall, RETRIEVABILITY_EDGES),
+    edges = (STABILITY_EDGES, DIFFICULTY_EDGES, RETRIEVABILITY_EDGES)
+    counts = tuple([0] * (len(e) - 1) for e in edges)
+    cards, recalled = 0, []
+    now = store.clock.now()
+    for deck, settings in study_settings(store, None if deck_id is None else [deck_id]):
+        curve = curve_constants(settings.parameters)
+        for *buckets, count, recall in memory_buckets(store, now, deck, curve, edges):
+            for histogram, bucket in zip(counts, buckets, strict=True):
+                histogram[bucket] += count
+            cards += count
+            recalled.append(recall)
+    stability, difficulty, retrievability = (
+        tuple(Bucket(e[n], e[n + 1], c) for n, c in enumerate(histogram))
+        for e, histogram in zip(edges, counts, strict=True)
     )
+    return MemoryFigures(cards, math.fsum(recalled), stability, difficulty, retrievability)

@@ -111,7 +111,7 @@ def topics(store: Store, deck_id: str | None = None) -> tuple[TopicFigures, ...]
     chances = {
         (deck, topic): total / cards
         for deck in decks
-        for topic, (cards, total, _squares) in topic_sums(store, deck).items()
+        for topic, (cards, total) in topic_sums(store, deck).items()
         if cards
     }
     figures = []
