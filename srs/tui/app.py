@@ -7,6 +7,7 @@ The browser, card, plan and stats screens are imported when first opened: with t
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import date
 
@@ -91,6 +92,10 @@ class SrsApp(SrsAppBase):
                 )
         with self.errors_stop_the_app():
             self._open_first_screen()
+        # What start-up built (~75,000 objects: modules, classes, styles) lives as long as
+        # the app. Frozen once the first screen is drawn, a full garbage collection no longer
+        # walks it: 40 ms inside a keypress every ten cards or so, ~4 ms frozen.
+        self.call_after_refresh(gc.freeze)
 
     def _open_first_screen(self) -> None:
         """The exam or review asked for on the command line, over the dashboard."""

@@ -164,7 +164,7 @@ async def test_rating_bar_shows_each_ratings_interval(
     app = SrsApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        assert not app.screen.query_one("#ratings").display
+        assert not app.screen.query_one("#ratings").visible
         await press(pilot, letter(review(app), correct=True))
         labels = list(rating_buttons(app))
         assert labels[:3] == ["1 Again 1m", "2 Hard 6m", "3 Good 10m"]
@@ -172,6 +172,20 @@ async def test_rating_bar_shows_each_ratings_interval(
         assert re.search(r"1 Again 1m +2 Hard 6m +3 Good 10m +4 Easy \d+d", screen_text(app))
         assert enabled_ratings(app) == ["Again", "Hard", "Good", "Easy"]
         assert suggested_rating(app) == "Good"
+
+
+async def test_the_card_keeps_its_size_when_the_ratings_appear(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(deck_yaml("demo", choice=1), clock=clock)
+    app = SrsApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        before = app.screen.query_one("#card").region
+        assert "1 Again" not in screen_text(app)
+        await press(pilot, letter(review(app), correct=True))
+        assert "1 Again 1m" in screen_text(app)
+        assert app.screen.query_one("#card").region == before
 
 
 async def test_a_right_pick_can_be_rated_again_as_a_lucky_guess(

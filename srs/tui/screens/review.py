@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Header, Static
 
@@ -78,9 +78,11 @@ class ReviewScreen(SrsScreen[None]):
         ),
     ]
 
-    card: reactive[StudyCard | None] = reactive(None, init=False)
+    # `var`, not `reactive`: a reactive repaints the whole screen when it changes, a second
+    # full repaint in the key's frame (the parts that change repaint themselves).
+    card: var[StudyCard | None] = var(None, init=False)
     """The card on screen (None while waiting for a learning card, or at the end)."""
-    graded: reactive[bool] = reactive(False, init=False)
+    graded: var[bool] = var(False, init=False)
     """The answer is shown and a rating may be given."""
 
     def __init__(self, session: StudySession, title: str) -> None:
@@ -165,7 +167,7 @@ class ReviewScreen(SrsScreen[None]):
         await self.query_one(ChoiceList).show([o.text for o in self.options])
         for name in ("#verdict", "#answer", "#feedback", "#explanation"):
             self._put(name, "")
-        self.query_one("#ratings", RatingBar).display = False
+        self.query_one("#ratings", RatingBar).visible = False
         self.tick()
         if card is None:
             self._put("#meta", "")
@@ -188,8 +190,14 @@ class ReviewScreen(SrsScreen[None]):
         self._put("#hint", Content.styled(hints[card.kind], "dim"))
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.shown_at = time.monotonic()
-        # Lay out now, not a frame later: parts shown or hidden change the layout.
-        self.refresh(layout=True)
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Lay the card out in this key's frame, not a frame later (parts shown or hidden
+        change the layout), and repaint only what the layout changed: a plain
+        `refresh(layout=True)` also repainted the whole screen a second time in the same
+        frame, holding the GIL while the terminal writer waited to send the first."""
+        self.refresh(layout=True, repaint=False)
 
     def _show_wait(self) -> None:
         """How long until the next learning card, counting down (the timer shows it then)."""
@@ -293,7 +301,7 @@ class ReviewScreen(SrsScreen[None]):
         self.query_one("#ratings", RatingBar).show(intervals, allowed, suggested)
         self.allowed = allowed
         self.graded = True  # its watcher refreshes the footer's bindings
-        self.refresh(layout=True)
+        self._lay_out()
 
     def _rating_hint(self) -> Content | str:
         """After a right pick: Good is suggested, and Again stays open for a lucky guess."""

@@ -18,7 +18,12 @@ _NAMES = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Ratin
 
 
 class RatingBar(Horizontal):
-    """`1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 4d`, the suggested rating highlighted."""
+    """`1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 4d`, the suggested rating highlighted.
+
+    Hidden (`visible = False`) rather than removed from the layout until there is a rating
+    to give: its row stays reserved, so the card above keeps its size when the bar appears
+    and only the parts that changed are laid out and repainted in the key's frame.
+    """
 
     @dataclass
     class Rated(Message):
@@ -40,7 +45,7 @@ class RatingBar(Horizontal):
             button.label = f" {int(rating)} {_NAMES[rating]}{interval} "
             button.disabled = not enabled
             button.set_class(rating == suggested, "-suggested")
-        self.display = True
+        self.visible = True
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
