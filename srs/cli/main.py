@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from srs import __version__
 
-__all__ = ["cli", "main"]
+__all__ = ["cli"]
 
 COMMANDS = {
     "check": "srs.cli.decks:check",
@@ -74,6 +72,3 @@ def cli(ctx: click.Context, db: Path | None) -> None:
         from srs.cli.common import run_tui
 
         run_tui(ctx)
-
-
-main: Callable[..., Any] = cli

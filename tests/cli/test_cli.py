@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +22,16 @@ def test_version_is_printed(tmp_path: Path) -> None:
 
     assert result.exit_code == 0
     assert result.stdout == f"srs, version {__version__}\n"
+
+
+def test_the_console_script_prints_clicks_version_line_without_loading_click() -> None:
+    probe = (
+        "import sys; from srs.cli import main; main(['--version']); print('click' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == invoke(None, "--version").stdout + "False\n"
 
 
 def test_help_lists_the_commands() -> None:
