@@ -195,14 +195,16 @@ def topic_counts_since(
     """Per topic of each deck (None: cards without a topic), its cards, and the answers to them
     from study day `recent` on and from `earlier` up to `recent`.
 
-    The cards are counted from the cards_topic index, the answers summed from `review_days`
+    The cards are counted from the cards_topic index, in its order (grouped otherwise, the
+    100,000 cards were sorted first: 3 times slower), the answers summed from `review_days`
     (answers to cards still in the deck file, by the topic the card has now; '' there is no
     topic).
     """
     deck = "" if deck_id is None else " AND c.deck_id = :deck"
     rows = store.conn.execute(
         f"""WITH counted AS (SELECT c.deck_id, coalesce(c.topic, '') AS topic, count(*) AS cards
-            FROM cards c INDEXED BY cards_topic WHERE {IN_DECK}{deck} GROUP BY 1, 2),
+            FROM cards c INDEXED BY cards_topic WHERE {IN_DECK}{deck}
+            GROUP BY c.topic, c.deck_id),
         answered AS (SELECT deck_id, topic,
               sum(iif(day >= :recent, answers, 0)) AS recent,
               sum(iif(day >= :recent, right_answers, 0)) AS recent_right,
