@@ -36,10 +36,12 @@ def last_pass_chance(store: Store, deck_id: str) -> dict[str, object] | None:
 def save_pass_chance(store: Store, deck_id: str, values: Mapping[str, object]) -> None:
     """Keep the deck's newly computed figures (a `Prediction.to_dict()`) for the next showing.
 
+    Never waits for another process's write lock (the app writes it on its own thread).
+
     Raises:
         CollectionError: the collection could not be written (read-only, busy, full).
     """
-    store.set_meta(_KEY_PREFIX + deck_id, json.dumps(dict(values), sort_keys=True))
+    store.set_meta(_KEY_PREFIX + deck_id, json.dumps(dict(values), sort_keys=True), wait=False)
 
 
 def evidence_mark(store: Store, deck_id: str) -> tuple[object, ...]:

@@ -223,13 +223,31 @@ class Store:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
-    def set_meta(self, key: str, value: str) -> None:
-        with self.write():
-            self.conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+    def set_meta(self, key: str, value: str, *, wait: bool = True) -> None:
+        """Set a `meta` value.
+
+        Args:
+            key: the key.
+            value: the value.
+            wait: False gives up at once, rather than after the busy timeout, when another
+                process holds the write lock: for a cache written on the app's thread, which
+                must not freeze for it.
+
+        Raises:
+            CollectionError: not written (read-only, busy, full).
+        """
+        if not wait:
+            self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            with self.write():
+                self.conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+        finally:
+            if not wait:
+                self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def close(self) -> None:
         self.conn.close()
