@@ -20,7 +20,7 @@ from fsrs import Rating
 from srs.clock import from_db, to_db
 from srs.collection.cards import MULTIPLE_CHOICE
 from srs.collection.changes import EVENT_ID
-from srs.collection.schema import _count_answers  # the v4 triggers' own sums, for a batch
+from srs.collection.schema import count_answers
 from srs.collection.store import Store
 from srs.model.memory import Memory, MemoryState
 
@@ -38,6 +38,7 @@ __all__ = [
     "decks_studied",
     "delete_review",
     "first_choice_answers",
+    "insert_log_rows",
     "later_choice_answers",
     "log_review",
     "log_reviews",
@@ -143,6 +144,11 @@ def log_reviews(store: Store, reviews: Iterable[Review], *, expected: int = 0) -
             after the insert, as the trigger is: building an index once costs less than
             growing it row by row.
     """
+    insert_log_rows(store, _rows(reviews), expected=expected)
+
+
+def insert_log_rows(store: Store, rows: Iterable[Sequence[object]], *, expected: int = 0) -> None:
+    """`log_reviews`' insert, of rows made already (`bench.log_insert` times it alone)."""
     conn = store.conn
     assert conn.in_transaction, "log_reviews runs inside Store.write()"
     (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM reviews").fetchone()
@@ -153,10 +159,10 @@ def log_reviews(store: Store, reviews: Iterable[Review], *, expected: int = 0) -
     ).fetchall()
     for kind, name, _ in dropped:
         conn.execute(f'DROP {kind} "{name}"')
-    conn.executemany(_INSERT, _rows(reviews))
+    conn.executemany(_INSERT, rows)
     for _, name, sql in dropped:
         if name == _DAY_SUMS:
-            conn.execute(_count_answers("+", "r.id > ?"), (last,))
+            conn.execute(count_answers("+", "r.id > ?"), (last,))
         conn.execute(sql)
 
 

@@ -7,7 +7,7 @@ never an edit of an old one, and is tested on a collection made by the code befo
 
 from __future__ import annotations
 
-__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION"]
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "count_answers"]
 
 APPLICATION_ID = 0x53525331  # "SRS1": marks the file as ours in the SQLite header
 
@@ -285,9 +285,10 @@ def _count_answer(row: str, sign: str) -> str:
     )
 
 
-def _count_answers(sign: str, where: str) -> str:
+def count_answers(sign: str, where: str) -> str:
     """SQL: add (`sign` '+') or take away ('-') the logged answers `where` selects (from
-    `reviews r`), summed per day: a whole log, or one card's."""
+    `reviews r`), summed per day: a whole log, one card's, or a batch an import inserted
+    (`srs.collection.reviews.insert_log_rows`)."""
     values = ", ".join(f"{sign}sum({value})" for value in _summed("r", "r.k"))
     return _upsert(
         f"SELECT c.deck_id, r.day, c.retired = 0, coalesce(c.topic, ''), {values} "
@@ -316,7 +317,7 @@ _V4 = [
     # by deck_id, SQLite took it for finding a deck's cards, and joined every card of a deck to
     # its answers to find one day's (4.5 s for a deck's streak at 1,000,000 answers).
     "CREATE INDEX cards_topic ON cards (topic, deck_id, retired)",
-    _count_answers("", "true"),
+    count_answers("", "true"),
     f"CREATE TRIGGER review_days_insert AFTER INSERT ON reviews "
     f"BEGIN {_count_answer('new', '+')}; END",
     f"CREATE TRIGGER review_days_delete AFTER DELETE ON reviews "
@@ -325,9 +326,9 @@ _V4 = [
     "OF card_id, day, rating, duration_ms, before ON reviews "
     f"BEGIN {_count_answer('old', '-')}; {_count_answer('new', '+')}; END",
     f"CREATE TRIGGER review_days_card_out BEFORE UPDATE {_CARD_MOVES} "
-    f"BEGIN {_count_answers('-', 'r.card_id = old.id')}; END",
+    f"BEGIN {count_answers('-', 'r.card_id = old.id')}; END",
     f"CREATE TRIGGER review_days_card_in AFTER UPDATE {_CARD_MOVES} "
-    f"BEGIN {_count_answers('+', 'r.card_id = new.id')}; END",
+    f"BEGIN {count_answers('+', 'r.card_id = new.id')}; END",
 ]
 
 _V5 = [

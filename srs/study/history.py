@@ -415,7 +415,7 @@ def replay(store: Store, deck_id: str, cards: Mapping[int, CardHistory]) -> None
                 rewritten,
             )
 
-    log_reviews(store, new_answers())
+    log_reviews(store, new_answers(), expected=sum(len(h.new) for h in cards.values()))
     set_logged_memory(store, rewritten)
     set_memories(store, final.items())
     for card_id, memory in final.items():

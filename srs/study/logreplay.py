@@ -17,7 +17,6 @@ from srs.study.intervals import (
     fuzz_fraction,
     learning_due,
     review_days,
-    scheduled_days,
 )
 from srs.study.scheduling import NEEDED_RATINGS, schedule, scheduler_for
 
@@ -43,13 +42,16 @@ class LogScheduler:
         # The zone resolved once (as `schedule` does).
         self.clock = Clock(clock.now_fn, clock.local_zone, clock.rollover_hour)
         self.scheduler = scheduler_for(settings)
+        self._zone = self.clock.local_zone
+        self._rollover = timedelta(hours=clock.rollover_hour)
         self._last: tuple[datetime, date] | None = None  # the last answer's time and day
 
     def study_day(self, at: datetime) -> date:
-        """The learner's day of `at` (no conversion for the answer just scheduled)."""
+        """The learner's day of `at`, as `Clock.study_day` gives it (no conversion for the
+        answer just scheduled)."""
         if self._last is not None and self._last[0] == at:
             return self._last[1]
-        return self.clock.study_day(at)
+        return (at.astimezone(self._zone) - self._rollover).date()
 
     def answer(self, memory: Memory, rating: Rating, *, card: str, now: datetime) -> Memory:
         """The card's memory after answering `rating` at `now`: `schedule`'s, arguments as
@@ -61,34 +63,33 @@ class LogScheduler:
             return schedule(
                 memory, rating, card=card, now=now, settings=self.settings, clock=self.clock
             )
-        rating = Rating(rating)
-        when = now.astimezone(UTC)
+        if type(rating) is not Rating:
+            rating = Rating(rating)
+        when = now if now.tzinfo is UTC else now.astimezone(UTC)
         if last is not None and when < last:
             when = last
-        clock = self.clock
-        local = when.astimezone(clock.local_zone)
-        today = (local - timedelta(hours=clock.rollover_hour)).date()
+        local = when.astimezone(self._zone)
+        today = (local - self._rollover).date()
         elapsed = None if last is None else (today - self.study_day(last)).days
         self._last = (when, today)
         reviewing = memory.state is MemoryState.Review
-        if reviewing:
+        state, step, wait = self._step(memory, rating)
+        if reviewing and wait is None:
             needs = NEEDED_RATINGS[rating]
         else:  # from (re)learning only Easy looks at another rating: Good's interval
             needs = (Rating.Good, Rating.Easy) if rating == Rating.Easy else (rating,)
-        stabilities = {each: self._stability(memory, each, elapsed) for each in needs}
-        state, step, wait = self._step(memory, rating)
-        if wait is None or reviewing:
-            graduating = [rating] if state is State.Review else []
-            fraction = fuzz_fraction(card, memory.reps, self.settings)
-            previous = scheduled_days(memory, clock) if reviewing else 0
-            days = review_days(memory, stabilities, graduating, self.settings, fraction, previous)
-            days = exam_capped(days, stabilities, self.settings, today)
-        if wait is None:
+        stabilities = self._stabilities(memory, needs, elapsed)
+        if wait is None:  # the card is (or stays) in Review: an interval in days
+            settings = self.settings
+            fraction = fuzz_fraction(card, memory.reps, settings)
+            previous = self._scheduled_days(memory) if reviewing else 0
+            days = review_days(memory, stabilities, [rating], settings, fraction, previous)
+            days = exam_capped(days, stabilities, settings, today)
             due = (local + timedelta(days=days[rating])).astimezone(UTC)
         else:
-            due = learning_due(when, wait, clock, today)[0]
+            due = learning_due(when, wait, self.clock, today)[0]
         return Memory(
-            MemoryState(int(state)),
+            _MEMORY_STATES[state],
             step,
             stabilities[rating],
             self._difficulty(memory, rating),
@@ -98,19 +99,34 @@ class LogScheduler:
             memory.lapses + (reviewing and rating == Rating.Again),
         )
 
-    def _stability(self, memory: Memory, rating: Rating, elapsed: int | None) -> float:
-        """The stability after `rating`, `elapsed` study days after the last review (as
-        py-fsrs's `review_card` computes it)."""
+    def _scheduled_days(self, memory: Memory) -> int:
+        """`scheduled_days(memory, clock)`, the last review's day taken from the answer
+        before."""
+        if memory.due is None or memory.last_review is None:
+            return 0
+        return (self.study_day(memory.due) - self.study_day(memory.last_review)).days
+
+    def _stabilities(
+        self, memory: Memory, ratings: tuple[Rating, ...], elapsed: int | None
+    ) -> dict[Rating, float]:
+        """The stability after each of `ratings`, `elapsed` study days after the last review
+        (as py-fsrs's `review_card` computes it)."""
         fsrs = self.scheduler
         stability, difficulty = memory.stability, memory.difficulty
         if stability is None or difficulty is None:
-            return fsrs._initial_stability(rating=rating)
+            return {rating: fsrs._initial_stability(rating=rating) for rating in ratings}
         if elapsed is not None and elapsed < 1:
-            return fsrs._short_term_stability(stability=stability, rating=rating)
+            return {
+                rating: fsrs._short_term_stability(stability=stability, rating=rating)
+                for rating in ratings
+            }
         recall = (1 + fsrs._FACTOR * max(0, elapsed or 0) / stability) ** fsrs._DECAY
-        return fsrs._next_stability(
-            difficulty=difficulty, stability=stability, retrievability=recall, rating=rating
-        )
+        return {
+            rating: fsrs._next_stability(
+                difficulty=difficulty, stability=stability, retrievability=recall, rating=rating
+            )
+            for rating in ratings
+        }
 
     def _difficulty(self, memory: Memory, rating: Rating) -> float:
         """The difficulty after `rating` (as py-fsrs's `review_card` computes it)."""
@@ -143,3 +159,6 @@ class LogScheduler:
         if rating == Rating.Good and step + 1 < len(steps):
             return state, step + 1, steps[step + 1]
         return State.Review, None, None
+
+
+_MEMORY_STATES = {state: MemoryState(int(state)) for state in State}

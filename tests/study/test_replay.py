@@ -121,3 +121,47 @@ def test_two_collections_that_imported_decks_in_another_order_fuzz_each_card_ali
     assert get_settings(first, "alpha").fuzz
     intervals = {m.due - m.last_review for m in dues[0].values() if m and m.due and m.last_review}
     assert len(intervals) > 1  # fuzz spread the cards: they were not all given one interval
+
+
+def _stored_log(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    """What a log import writes: the log (but its random event ids), the per-day sums, the
+    memory, and the schema (an import drops and remakes a trigger and indexes)."""
+    queries = {
+        "reviews": "SELECT id, card_id, reviewed_at, day, rating, duration_ms, source, choice, "
+        "before, after, shared FROM reviews ORDER BY id",
+        "review_days": "SELECT * FROM review_days ORDER BY deck_id, day, in_deck, topic",
+        "memory": "SELECT * FROM memory ORDER BY card_id",
+        "schema": "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name",
+    }
+    return {name: store.conn.execute(sql).fetchall() for name, sql in queries.items()}
+
+
+def test_an_imported_log_is_stored_as_the_same_answers_given_one_by_one(
+    make_store: MakeStore,
+) -> None:
+    deck = deck_yaml("alpha", free=5)
+    imported, answered = make_store(deck), make_store(deck)
+    keys = [f"free-{n}" for n in range(5)]
+    first = datetime(2024, 1, 5, 9, 0, tzinfo=UTC)
+    ratings = [Rating.Good, Rating.Good, Rating.Again, Rating.Good, Rating.Easy, Rating.Hard]
+    gaps = [0, 1, 3, 10, 30, 60]  # days since the first answer: young and mature reviews
+    log = [
+        LogEntry(0, key, rating, first + timedelta(days=gap * (n + 1), minutes=n), 3_000, "review")
+        for n, key in enumerate(keys)
+        for rating, gap in zip(ratings, gaps, strict=True)
+    ]
+    card_ids = card_ids_by_key(answered, "alpha", keys)
+
+    early = [entry for n, entry in enumerate(log) if n % len(ratings) < 3]
+    later = [entry for entry in log if entry not in early]
+    for batch in (early, later):  # a first import, then one into a log that has answers
+        import_answers(imported, "alpha", batch, source="test")
+        for entry in batch:
+            record_answer(
+                answered,
+                card_ids[entry.card_key],
+                entry.rating,
+                duration_ms=entry.duration_ms,
+                at=entry.reviewed_at,
+            )
+        assert _stored_log(imported) == _stored_log(answered)

@@ -32,7 +32,7 @@ from srs.decks.anki.package import AnkiError, open_package
 from srs.decks.anki.reader import read_collection
 from srs.decks.export import dump_deck
 from srs.decks.importer import DeckChanges, fingerprint, import_decks, unchanged_since_import
-from srs.decks.validate import parse_deck
+from srs.decks.validate import collector_paused, parse_deck
 from srs.model.deck import Deck
 from srs.study.answers import MAX_DURATION_MS
 from srs.study.history import LogEntry, LogImport, import_answers
@@ -56,6 +56,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MILLISECOND = timedelta(milliseconds=1)
 
 
+# The package, its log and each answer's memory live until the import ends and hold no
+# cycles: with the collector on, it walked them over and over (about a tenth of the CPU time
+# of a 300,000-answer import, docs/performance.md).
+@collector_paused()
 def read_anki(path: Path, deck_id: str | None = None) -> Conversion:
     """Read an `.apkg` / `.colpkg` file and convert it to srs decks; nothing is written.
 
@@ -86,6 +90,7 @@ class DeckFile:
     deck: Deck
 
 
+@collector_paused()
 def deck_files(conversion: Conversion, output: Path | None, package: Path) -> list[DeckFile]:
     """The YAML file of each deck: `output` itself for one deck (unless it is a folder), else
     `<deck id>.yaml` in the folder `output` (the current folder when None).
@@ -173,6 +178,7 @@ class AnkiImport:
     skipped_reviews: Counter[str]
 
 
+@collector_paused()
 def import_anki(
     store: Store,
     files: Sequence[DeckFile],
