@@ -2,7 +2,10 @@
 
 `python -m bench.pass_chance [--runs N] [--json] [COLLECTION]`: medians of N runs (default 5),
 in milliseconds, of
-- `deck_readiness`: the dashboard's and the exam start page's chance to pass;
+- `deck_readiness`: the dashboard's and the exam start page's chance to pass, nothing answered
+  since the last one (the fitted model is kept);
+- `deck_readiness_after_an_answer`: the same right after a card is answered (untimed), which
+  fits the model again: what the dashboard computes when a study session ends;
 - `card_probabilities`: each card's chance (the stats screen's topics and a drawn form);
 - `chance_model`: the model fitted to the learner's answers, alone (what the plan takes);
 - `srs.stats.topics`: the stats screen's slowest section, built on `card_probabilities`;
@@ -28,11 +31,14 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
+from fsrs import Rating
+
 import srs.stats
 from bench.collection import CollectionSpec, cached_collection, fresh_copy
 from srs.collection.store import Store
 from srs.exam.readiness import card_probabilities, chance_model, deck_readiness
 from srs.plan import exam_plan, set_exam_date
+from srs.study.answers import record_answer
 
 __all__ = ["FIGURES", "measure"]
 
@@ -40,8 +46,18 @@ DECK = "bench"
 
 EXAM_IN_DAYS = 60
 
+
+def _answer_one(store: Store) -> None:
+    """Answer the deck's first multiple-choice card (Good), as a study session would."""
+    (card_id,) = store.conn.execute(
+        "SELECT id FROM cards WHERE deck_id = ? AND option_count > answer_count LIMIT 1", (DECK,)
+    ).fetchone()
+    record_answer(store, card_id, Rating.Good, duration_ms=4000, choice=["x"])
+
+
 FIGURES: dict[str, Callable[[Store], object]] = {
     "deck_readiness": lambda store: deck_readiness(store, DECK),
+    "deck_readiness_after_an_answer": lambda store: deck_readiness(store, DECK),
     "card_probabilities": lambda store: card_probabilities(store, DECK),
     "chance_model": lambda store: chance_model(store, DECK),
     "stats_topics": lambda store: srs.stats.topics(store, DECK),
@@ -59,6 +75,8 @@ def measure(path: Path, runs: int) -> dict[str, list[float]]:
             set_exam_date(store, DECK, store.clock.study_day() + timedelta(days=EXAM_IN_DAYS))
         for _ in range(runs):
             for name, action in FIGURES.items():
+                if name == "deck_readiness_after_an_answer":
+                    _answer_one(store)
                 started = time.perf_counter()
                 action(store)
                 times[name].append((time.perf_counter() - started) * 1000)
