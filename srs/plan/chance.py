@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import repeat
+from operator import mul, sub
 
 from srs.exam.probability import form_score_distribution
 
@@ -34,7 +36,7 @@ def _binomial(count: int, p: float) -> list[float]:
 
 def _pool_distribution(chances: Sequence[float], count: int) -> list[float]:
     size = len(chances)
-    spread = math.fsum([p * (1 - p) for p in chances])
+    spread = math.fsum(map(mul, chances, map(sub, repeat(1.0), chances)))
     if size * min(size + 1, 20 + 18 * math.sqrt(spread)) <= EXACT_STEPS or count >= size:
         return form_score_distribution(chances, count)
     mean, sd = math.fsum(chances), math.sqrt(spread)

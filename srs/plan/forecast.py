@@ -19,12 +19,15 @@ now, before today's study).
 from __future__ import annotations
 
 import bisect
-import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import add, getitem, mul, sub, truediv
+from typing import NamedTuple
 
+from srs.plan.backlog import Backlog, Cards
 from srs.plan.chance import form_chance
 from srs.study.examday import capped_interval
 from srs.study.intervals import days_per_stability
@@ -39,15 +42,15 @@ the chance is interpolated (it changes smoothly at deck level)."""
 _STABILITY_MIN = 0.001
 
 
-@dataclass(frozen=True)
-class Track:
+class Track(NamedTuple):
     """A studied card where the forecast starts it.
 
     Attributes:
         stability: FSRS stability, days.
         difficulty: FSRS difficulty.
         last: its last answer, in days since today's day start (0 or less).
-        due: the study day (0 = today; earlier: overdue) of its next review.
+        due: the study day of its next review (0 = today; earlier: overdue; any day after
+            `days` stands for after the exam).
         steps: (re)learning steps left: answers on its due day beyond the first.
         pool: the exam pool it is drawn in (-1: the exam cannot ask it).
         picks: ways of picking its options (the guess rate depends on it).
@@ -141,18 +144,16 @@ class Forecast:
     recall_exam_day: float
 
 
-class _Cards:
-    """The cards as parallel lists (the forecast's inner loops run over them)."""
-
-    def __init__(self, source: ForecastInput) -> None:
-        self.stability = [t.stability for t in source.studied]
-        self.difficulty = [t.difficulty for t in source.studied]
-        self.last = [t.last for t in source.studied]
-        self.pool = [t.pool for t in source.studied]
-        self.picks = [t.picks for t in source.studied]
-        self.steps = [t.steps for t in source.studied]
-        self.weight = [1] * len(source.studied)
-        """Cards an entry stands for: new cards introduced together follow one path."""
+def _cards(source: ForecastInput) -> tuple[Cards, list[list[int]]]:
+    """The studied cards as the forecast's lists, and the cards falling due on each day."""
+    columns = [list(column) for column in zip(*source.studied, strict=True)]
+    stability, difficulty, last, due, steps, pool, picks = columns or [[] for _ in Track._fields]
+    buckets: list[list[int]] = [[] for _ in range(source.days + 1)]
+    for index, day in enumerate(due):
+        if day <= source.days:
+            buckets[max(day, 0)].append(index)
+    ones = [1] * len(source.studied)
+    return Cards(stability, difficulty, last, pool, picks, steps, ones), buckets
 
 
 def _tables(source: ForecastInput) -> dict[int, list[float]]:
@@ -173,36 +174,50 @@ def forecast(source: ForecastInput) -> Forecast:
     factor = 0.9 ** (1 / decay) - 1
     per_stability = days_per_stability(w[20], source.desired_retention)
     tables = _tables(source)
-    cards = _Cards(source)
-    buckets: list[list[int]] = [[] for _ in range(source.days + 1)]
-    for index, track in enumerate(source.studied):
-        if track.due <= source.days:
-            buckets[max(track.due, 0)].append(index)
+    cards, buckets = _cards(source)
+    relearn = source.relearning_answers
+    backlog = Backlog(cards, factor, decay, relearn, source.now, source.days)
+
     prior = {picks: source.chance(None, picks) for picks in tables}
+    studied = len(source.studied)
+    waiting: list[tuple[list[int], list[float]]] = [([], []) for _ in source.pool_counts]
+    for place, (pool, picks) in enumerate(source.new):
+        if pool >= 0:
+            waiting[pool][0].append(place)
+            waiting[pool][1].append(prior[picks])
+    # The studied cards an exam asks, each one entry, their tables and places in their pool
+    # (fixed: only their memory changes): their chances are computed with C-level maps.
+    asked_ids = [index for index in range(studied) if cards.pool[index] >= 0]
+    shape_of = [tables[cards.picks[index]] for index in asked_ids]
+    in_pool: list[list[int]] | None = None  # one pool: every asked card is in it
+    if len(source.pool_counts) > 1:
+        in_pool = [[] for _ in source.pool_counts]
+        for place, index in enumerate(asked_ids):
+            in_pool[cards.pool[index]].append(place)
 
     def chances(at: float, introduced: int) -> tuple[float, float, float]:
-        # The hot loop of a plan (every card, every evaluated day): one pass, locals only.
-        pools: list[list[float]] = [[] for _ in source.pool_counts]
-        asked = []
-        counted = 0
-        for s, last, pool, picks, weight in zip(
-            cards.stability, cards.last, cards.pool, cards.picks, cards.weight, strict=True
-        ):
+        # The hot loop of a plan (every card, every evaluated day).
+        since = map(sub, repeat(at), map(cards.last.__getitem__, asked_ids))
+        grown = map(
+            truediv, map(mul, repeat(factor), since), map(cards.stability.__getitem__, asked_ids)
+        )
+        asked = list(map(pow, map(add, repeat(1.0), grown), repeat(decay)))
+        steps = map(int, map(add, map(mul, asked, repeat(_GRID)), repeat(0.5)))
+        right = list(map(getitem, shape_of, steps))
+        pools = [right] if in_pool is None else [list(map(right.__getitem__, p)) for p in in_pool]
+        counted = len(asked)
+        for index in range(studied, len(cards.weight)):
+            pool, weight = cards.pool[index], cards.weight[index]
             if pool < 0:
                 continue
-            r = (1 + factor * (at - last) / s) ** decay
-            chance = tables[picks][int(r * _GRID + 0.5)]
+            r = (1 + factor * (at - cards.last[index]) / cards.stability[index]) ** decay
+            pools[pool] += [tables[cards.picks[index]][int(r * _GRID + 0.5)]] * weight
+            asked.append(r * weight)
             counted += weight
-            if weight == 1:
-                pools[pool].append(chance)
-                asked.append(r)
-            else:
-                pools[pool] += [chance] * weight
-                asked.append(r * weight)
-        for pool, picks in source.new[introduced:]:
-            if pool >= 0:
-                pools[pool].append(prior[picks])
-                counted += 1
+        for pool, (order, priors) in enumerate(waiting):  # new cards not yet introduced
+            waits = priors[bisect.bisect_left(order, introduced) :]
+            pools[pool] += waits
+            counted += len(waits)
         chance, score = form_chance(
             list(zip(pools, source.pool_counts, strict=True)), source.needed
         )
@@ -219,7 +234,6 @@ def forecast(source: ForecastInput) -> Forecast:
     short = math.exp(w[17] * w[18])  # a Good answer's same-day stability factor, before S^-w19
     easy = w[4] - math.exp(w[5] * 3) + 1  # the mean-reversion target of difficulty
     gain = math.exp(w8)
-    relearn = source.relearning_answers
     target = source.exam_retention
     budget = math.inf
     if source.minutes_per_day is not None:
@@ -228,39 +242,32 @@ def forecast(source: ForecastInput) -> Forecast:
         moment = source.now if day == 0 else day + 1 / 3
         if day == 0:  # today's chance is the chance now, before today's study
             evaluated[0] = chances(source.now, introduced)
-        due = buckets[day]
-        each = [  # the expected answers of each due card (a lapse relearns)
-            cards.steps[i] * cards.weight[i]
-            if cards.steps[i]
-            else (
-                1
-                + (1 - (1 + factor * (moment - cards.last[i]) / cards.stability[i]) ** decay)
-                * relearn
-            )
-            * cards.weight[i]
-            for i in due
-        ]
-        answers = sum(each)
+        backlog.add(buckets[day], day)
+        answers = backlog.answers(day)
         quota = min(source.new_per_day, len(source.new) - introduced)
-        needed = answers + quota * source.first_answers
         new = quota
-        if needed > budget:  # the day's minutes run out: do the first share of its cards
-            share = budget / needed
-            kept = bisect.bisect_right(list(itertools.accumulate(each)), share * answers)
-            if day < source.days:
-                buckets[day + 1][:0] = due[kept:]
-            due = due[:kept]
+        fits = answers + quota * source.first_answers <= budget
+        if not fits:
+            # The day's minutes run out: do the first share of its cards (the queue mixes
+            # new cards in among the reviews); the others wait for the next day.
+            share = budget / (answers + quota * source.first_answers)
+            due = backlog.take(day, share * answers)
             new = math.floor(share * quota)
+        else:
+            due = backlog.take_all()
+        done = 0.0  # the expected answers of the cards reviewed, card by card
         for index in due:
             s, d = cards.stability[index], cards.difficulty[index]
             pending, weight = cards.steps[index], cards.weight[index]
             if pending:  # (re)learning: the remaining steps, each answered Good
+                done += pending * weight
                 cards.steps[index] = 0
                 for _ in range(pending):
                     s *= max(1.0, short * s ** -w[19])
                     d = w7 * easy + (1 - w7) * d
             else:
                 r = (1 + factor * (moment - cards.last[index]) / s) ** decay
+                done += (1 + (1 - r) * relearn) * weight
                 good = s * (1 + gain * (11 - d) * s**-w9 * (math.exp((1 - r) * w10) - 1))
                 lost = min(
                     w11 * d**-w12 * ((s + 1) ** w13 - 1) * math.exp((1 - r) * w14), s / short
@@ -294,7 +301,7 @@ def forecast(source: ForecastInput) -> Forecast:
             if day + interval <= source.days:
                 buckets[day + interval].append(len(cards.stability) - 1)
         introduced += new
-        rows.append((answers, new, max(quota, new)))
+        rows.append((done if fits else answers, new, max(quota, new)))
         if day and (day % step == 0 or day == source.days):
             evaluated[day] = chances(day + 0.5, introduced)
     chance_rows = _interpolated(evaluated, source.days)

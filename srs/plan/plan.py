@@ -4,18 +4,20 @@ the date itself and its outcome are `dates.py`'s. The rules are in docs/plan.md.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from fsrs import Rating
 
-from srs.clock import Clock
-from srs.collection.planning import PlanCard, answer_time_ms, plan_reads
+from srs.clock import Clock, to_db
+from srs.collection.planning import answer_time_ms, plan_reads
 from srs.collection.settings import clock_for, get_settings
 from srs.collection.store import CollectionError, Store
-from srs.exam.form import needed_to_pass, pools_of, required_exam_spec
+from srs.exam.form import check_pool, needed_to_pass, pool_demands, required_exam_spec
 from srs.exam.readiness import chance_model
 from srs.model.memory import Memory, MemoryState
 from srs.model.percent import chance_text
@@ -34,6 +36,7 @@ __all__ = [
 ]
 
 _DAY = timedelta(days=1)
+_NEW, _REVIEW = int(MemoryState.New), int(MemoryState.Review)
 DEFAULT_ANSWER_SECONDS = 12.0
 """Seconds per answer before the learner has answered anything in the deck."""
 
@@ -186,11 +189,10 @@ def _new_per_day(new_cards: int, days_left: int, lead: int) -> int:
     return math.ceil(new_cards / window)
 
 
-def _steps_left(card: PlanCard, settings: DeckSettings) -> int:
-    steps = (
-        settings.learning_steps if card.state is MemoryState.Learning else settings.relearning_steps
-    )
-    return max(1, len(steps) - (card.step or 0))
+def _steps_left(state: int, step: int | None, settings: DeckSettings) -> int:
+    learning = state == MemoryState.Learning
+    steps = settings.learning_steps if learning else settings.relearning_steps
+    return max(1, len(steps) - (step or 0))
 
 
 @functools.cache
@@ -261,27 +263,31 @@ def forecast_input(
     today = clock.study_day(now)
     days_left = (exam_date - today).days
     start = clock.day_start(today)
-    cards = plan_reads(store, deck_id)
-    pools = pools_of(deck_id, spec, [(c.card_id, c.topic) for c in cards if c.options])
-    pool_of = {card_id: n for n, pool in enumerate(pools) for card_id in pool.card_ids}
-    due_days: dict[datetime, int] = {}  # many cards fall due at the same instant
+    demands = pool_demands(spec)
+    topics = [topic for topic, _ in demands if topic is not None] if spec.blueprint else None
+    cards = plan_reads(store, deck_id, start, topics)
+    sizes = Counter(card[2] for card in cards)
+    pool_of = {topic: n for n, (topic, _) in enumerate(demands)}  # a topic twice: the later
+    for topic, count in demands:
+        check_pool(deck_id, topic, sizes[pool_of[topic]], count)
+    # The start of each study day from today to the day after the exam, as stored text: a
+    # due date's day is where it sorts among them (before today: overdue, after: not needed).
+    starts = [to_db(clock.day_start(today + k * _DAY)) for k in range(days_left + 2)]
+    since_now = (now - start) / _DAY
     studied, new = [], []
-    for card in cards:
-        pool, picks = pool_of.get(card.card_id, -1), _picks(card.options, card.answers)
-        if card.state is MemoryState.New or card.stability is None:
+    for _, _, pool, options, answers, state, step, stability, difficulty, due, last in cards:
+        picks = _picks(options, answers)
+        if state == _NEW or stability is None:
             new.append((pool, picks))
             continue
-        assert card.last_review is not None and card.due is not None
-        due = due_days.get(card.due)
-        if due is None:
-            due = due_days[card.due] = (clock.study_day(card.due) - today).days
+        assert last is not None and due is not None
         studied.append(
             Track(
-                card.stability,
-                card.difficulty or 5.0,
-                (min(card.last_review, now) - start) / _DAY,
-                due,
-                0 if card.state is MemoryState.Review else _steps_left(card, settings),
+                stability,
+                difficulty or 5.0,
+                min(last, since_now),
+                bisect.bisect_right(starts, due) - 1,
+                0 if state == _REVIEW else _steps_left(state, step, settings),
                 pool,
                 picks,
             )
@@ -292,11 +298,11 @@ def forecast_input(
     seconds = DEFAULT_ANSWER_SECONDS if mean_ms is None else mean_ms / 1000
     return ForecastInput(
         days=days_left,
-        now=(now - start) / _DAY,
+        now=since_now,
         studied=studied,
         new=new,
         new_per_day=per_day,
-        pool_counts=[pool.count for pool in pools],
+        pool_counts=[count for _, count in demands],
         needed=needed_to_pass(spec.pass_mark, spec.questions),
         chance=chance_model(store, deck_id),
         parameters=settings.parameters,

@@ -1,0 +1,91 @@
+"""What the plan reads of a deck: each card in its blueprint topic's pool, and the learner's pace
+from their latest answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from conftest import FakeClock
+from fsrs import Rating
+
+from srs.collection.planning import plan_cards
+from srs.collection.store import Store
+from srs.exam.form import ExamError
+from srs.exam.readiness import deck_readiness
+from srs.plan import exam_plan, set_exam_date
+from srs.study.answers import record_answer, suspend_card
+
+Make = Callable[..., Store]
+START = datetime(2025, 3, 3, 9, tzinfo=UTC)
+
+
+def blueprint_deck(blueprint: dict[str, int], topics: dict[str, int]) -> bytes:
+    lines = ["deck: bp", "title: Blueprint", "exam:", "  questions: 10", "  pass_mark: 80%"]
+    lines += ["  blueprint:", *(f"    {topic}: {count}" for topic, count in blueprint.items())]
+    lines.append("cards:")
+    for topic, count in topics.items():
+        for n in range(count):
+            lines += [
+                f"  - id: {topic}{n}",
+                f"    question: {topic} question {n}?",
+                f"    answer: Right {n}",
+                f"    distractors: [Wrong {n}a, Wrong {n}b, Wrong {n}c]",
+                f"    topic: {topic}",
+            ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def card_ids(store: Store, deck_id: str) -> list[int]:
+    return [card_id for card_id, _ in plan_cards(store, deck_id)]
+
+
+def test_todays_chance_of_a_blueprint_exam_is_the_dashboards(make_store: Make) -> None:
+    clock = FakeClock(START)
+    deck = blueprint_deck({"Maths": 7, "Art": 3}, {"Maths": 20, "Art": 20, "Music": 5})
+    store = make_store(deck, clock=clock)
+    for card_id in card_ids(store, "bp")[:20]:  # every Maths card learnt, Art and Music new
+        record_answer(store, card_id, Rating.Easy, duration_ms=4000)
+    set_exam_date(store, "bp", date(2025, 3, 30))
+
+    plan = exam_plan(store, "bp")
+
+    assert plan is not None
+    dashboard = deck_readiness(store, "bp").pass_chance
+    assert 0.3 < dashboard < 0.8  # Art's 3 new cards decide it (7 Art questions: 0.001)
+    assert plan.pass_chance_now == pytest.approx(dashboard, abs=0.01)
+
+
+def test_a_blueprint_topic_with_too_few_cards_stops_the_plan(make_store: Make) -> None:
+    store = make_store(blueprint_deck({"Maths": 7, "Art": 3}, {"Maths": 20, "Art": 3}))
+    set_exam_date(store, "bp", date(2025, 3, 30))
+    suspend_card(store, card_ids(store, "bp")[20])  # the first Art card
+
+    with pytest.raises(ExamError, match="needs 3 questions on 'Art'"):
+        exam_plan(store, "bp")
+
+
+def test_minutes_come_from_the_time_of_the_latest_thousand_answers(make_store: Make) -> None:
+    clock = FakeClock(START)
+    store = make_store(blueprint_deck({"Maths": 10}, {"Maths": 50}), clock=clock)
+    cards = card_ids(store, "bp")
+    at = START - timedelta(days=20)
+
+    def answer(times: int, duration_ms: int) -> None:
+        nonlocal at
+        for n in range(times):
+            record_answer(store, cards[n % 50], Rating.Good, duration_ms=duration_ms, at=at)
+            at += timedelta(minutes=5)
+
+    answer(200, 50_000)  # too old to count
+    at += timedelta(days=10)
+    answer(600, 5_000)
+    at += timedelta(days=2)
+    answer(500, 8_000)
+    set_exam_date(store, "bp", date(2025, 3, 30))
+
+    plan = exam_plan(store, "bp")
+
+    assert plan is not None
+    assert plan.seconds_per_answer == pytest.approx((500 * 5.0 + 500 * 8.0) / 1000)
