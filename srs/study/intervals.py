@@ -157,22 +157,45 @@ def fuzz_bounds(days: float, minimum: int, maximum: int) -> tuple[int, int]:
     """The fewest and most days fuzz may give, within `minimum`..`maximum` (Anki's
     `constrained_fuzz_bounds`): a day either way plus a share of the interval that shrinks as
     it grows (py-fsrs's and Anki's FUZZ_RANGES); none under 2.5 days."""
-    minimum = min(minimum, maximum)
-    days = min(max(days, minimum), maximum)
-    delta = 0.0
-    if days >= 2.5:
-        delta = 1.0 + sum(
-            factor * max(min(days, end) - start, 0.0) for start, end, factor in _FUZZ_RANGES
-        )
-    lower = min(max(anki_round(days - delta), minimum), maximum)
-    upper = min(max(anki_round(days + delta), minimum), maximum)
+    if minimum > maximum:
+        minimum = maximum
+    if days < minimum:
+        days = minimum
+    elif days > maximum:
+        days = maximum
+    if days < 2.5:  # `anki_round` written out here and below: a call costs more than it
+        lower = upper = math.floor(days + 0.5)
+    else:
+        for start, factor, before in _FUZZ_STEPS:
+            if days >= start:
+                delta = 1.0 + (before + factor * (days - start))
+                break
+        lower = math.floor(days - delta + 0.5)
+        upper = math.floor(days + delta + 0.5)
+    lower = min(max(lower, minimum), maximum)
+    upper = min(max(upper, minimum), maximum)
     if upper == lower and 2 < upper < maximum:
         upper = lower + 1
     return lower, upper
 
 
-_FUZZ_RANGES = tuple((fuzz["start"], fuzz["end"], fuzz["factor"]) for fuzz in FUZZ_RANGES)
-"""FUZZ_RANGES as tuples (start, end, factor): read on every answer, faster than the dicts."""
+def _fuzz_steps() -> tuple[tuple[float, float, float], ...]:
+    """FUZZ_RANGES as (start, factor, share of the ranges below), the highest start first.
+
+    `fuzz_bounds` runs two or three times an answer (440,000 times in a 300,000-answer
+    import): it adds the share of the range the interval falls in to the precomputed share of
+    the full ranges below it (the ranges meet end to start), the very floats in the very order
+    of the sum over every range (the ranges above add exact zeros), without summing each time.
+    """
+    steps = []
+    before = 0.0
+    for fuzz in FUZZ_RANGES:
+        steps.append((fuzz["start"], fuzz["factor"], before))
+        before += fuzz["factor"] * (fuzz["end"] - fuzz["start"])
+    return tuple(reversed(steps))
+
+
+_FUZZ_STEPS = _fuzz_steps()
 
 
 def fuzzed(days: float, minimum: int, maximum: int, fraction: float | None) -> int:
