@@ -339,11 +339,13 @@ _V5 = [
     "UPDATE cards SET option_count = json_array_length(answers) + json_array_length(distractors), "
     "answer_count = json_array_length(answers)",
     # What the pass chance needs of every card a mock exam can ask (cards.EXAM_CARD), read from
-    # this index alone (the table's rows hold the card text), a card shape at a time. Partial,
+    # this index alone (the table's rows hold the card text), a card shape at a time; and the
+    # exam's pools, in deck order (position), to draw a form from. Partial,
     # so that only those reads can use it: as a full index led by deck_id, SQLite took it to
     # find one day's answers of a deck and walked every card of the deck for each day of the
     # dashboard's streak (11 s at 100,000 cards).
-    "CREATE INDEX cards_exam ON cards (deck_id, retired, option_count, answer_count, topic, id) "
+    "CREATE INDEX cards_exam ON cards "
+    "(deck_id, retired, option_count, answer_count, topic, position, id) "
     "WHERE retired = 0 AND option_count > answer_count",
     # Each card's first answer (its memory was new): what the learner knew before studying it.
     # Covering, so the guess-rate fit reads a deck's first answers without the log's rows.
