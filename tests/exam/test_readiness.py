@@ -48,7 +48,7 @@ from srs.exam.readiness import (
 )
 from srs.model.deck import ExamSpec
 from srs.model.memory import Memory, retrievability
-from srs.study.answers import record_answer
+from srs.study.answers import record_answer, undo_answer
 
 MakeStore = Callable[..., Store]
 DECK = "synthetic-data"
@@ -272,6 +272,25 @@ def test_right_first_answers_raise_the_prior_for_cards_never_studied(
     assert fitted.prior_recall == pytest.approx(0.45, abs=1e-3)
     assert fitted.rate(4) == pytest.approx(0.25, abs=1e-3)
     assert unseen == pytest.approx((21 + 2.5) / (30 + 10), abs=1e-6)
+
+
+def test_the_kept_model_is_fitted_again_when_an_undone_answer_is_answered_differently(
+    make_store: MakeStore,
+) -> None:
+    store = make_store(deck_yaml(choice=31))
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM cards ORDER BY id")]
+    for card_id in ids[:20]:
+        record_answer(store, card_id, Rating.Good, duration_ms=1000, choice=["x"])
+    wrong = record_answer(store, ids[20], Rating.Again, duration_ms=1000, choice=["x"])
+    after_wrong = card_probabilities(store, "demo")[ids[30]]
+
+    undo_answer(store, wrong)  # the log's last row goes; the next answer takes its id
+    record_answer(store, ids[20], Rating.Good, duration_ms=1000, choice=["x"])
+    after_right = card_probabilities(store, "demo")[ids[30]]
+
+    # 21 of 21 first answers right, not 20 of 21: the prior for unseen cards rises.
+    assert after_right > after_wrong
+    assert after_right == pytest.approx((21 + 2.5) / (21 + 10), abs=1e-6)
 
 
 def test_wrong_first_answers_keep_the_prior_at_pure_guessing(make_store: MakeStore) -> None:
