@@ -34,12 +34,14 @@ def _binomial(count: int, p: float) -> list[float]:
     return [math.comb(count, k) * p**k * (1 - p) ** (count - k) for k in range(count + 1)]
 
 
-def _pool_distribution(chances: Sequence[float], count: int) -> list[float]:
+def _pool_distribution(chances: Sequence[float], total: float, count: int) -> list[float]:
+    """The distribution of right answers among `count` questions drawn from a pool whose
+    chances of being answered right are `chances` (summing to `total`)."""
     size = len(chances)
     spread = math.fsum(map(mul, chances, map(sub, repeat(1.0), chances)))
     if size * min(size + 1, 20 + 18 * math.sqrt(spread)) <= EXACT_STEPS or count >= size:
         return form_score_distribution(chances, count)
-    mean, sd = math.fsum(chances), math.sqrt(spread)
+    mean, sd = total, math.sqrt(spread)
     dist = [0.0] * (count + 1)
     for z, weight in zip(_NODES, _WEIGHTS, strict=True):
         for k, mass in enumerate(_binomial(count, (mean + z * sd) / size)):
@@ -56,9 +58,10 @@ def form_chance(pools: Sequence[tuple[Sequence[float], int]], needed: int) -> tu
     for chances, count in pools:
         if not count:
             continue
-        right += count * math.fsum(chances) / len(chances)
+        total = math.fsum(chances)  # 100,000 cards: once, not also in the distribution
+        right += count * total / len(chances)
         questions += count
-        part = _pool_distribution(chances, count)
+        part = _pool_distribution(chances, total, count)
         joined = [0.0] * (len(dist) + len(part) - 1)
         for i, a in enumerate(dist):
             for j, b in enumerate(part):

@@ -22,17 +22,16 @@ import bisect
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import add, getitem, mul, sub, truediv
-from typing import NamedTuple
 
 from srs.plan.backlog import Backlog, Cards
 from srs.plan.chance import form_chance
 from srs.study.examday import capped_interval
 from srs.study.intervals import days_per_stability
 
-__all__ = ["DayRow", "Forecast", "ForecastInput", "Track", "forecast"]
+__all__ = ["DayRow", "Forecast", "ForecastInput", "Studied", "forecast"]
 
 _GRID = 1000
 """Recall is looked up in per-shape tables of this many steps (the chance model, tabulated)."""
@@ -42,8 +41,10 @@ the chance is interpolated (it changes smoothly at deck level)."""
 _STABILITY_MIN = 0.001
 
 
-class Track(NamedTuple):
-    """A studied card where the forecast starts it.
+@dataclass(frozen=True)
+class Studied:
+    """The studied cards where the forecast starts them, as columns: entry i of each is card
+    i's (columns, which the forecast works on, rather than a tuple per card).
 
     Attributes:
         stability: FSRS stability, days.
@@ -56,13 +57,13 @@ class Track(NamedTuple):
         picks: ways of picking its options (the guess rate depends on it).
     """
 
-    stability: float
-    difficulty: float
-    last: float
-    due: int
-    steps: int
-    pool: int
-    picks: int
+    stability: list[float] = field(default_factory=list)
+    difficulty: list[float] = field(default_factory=list)
+    last: list[float] = field(default_factory=list)
+    due: list[int] = field(default_factory=list)
+    steps: list[int] = field(default_factory=list)
+    pool: list[int] = field(default_factory=list)
+    picks: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class ForecastInput:
 
     days: int
     now: float
-    studied: Sequence[Track]
+    studied: Studied
     new: Sequence[tuple[int, int]]
     new_per_day: int
     pool_counts: Sequence[int]
@@ -145,19 +146,27 @@ class Forecast:
 
 
 def _cards(source: ForecastInput) -> tuple[Cards, list[list[int]]]:
-    """The studied cards as the forecast's lists, and the cards falling due on each day."""
-    columns = [list(column) for column in zip(*source.studied, strict=True)]
-    stability, difficulty, last, due, steps, pool, picks = columns or [[] for _ in Track._fields]
+    """The studied cards as the forecast's lists (copies: it changes them), and the cards
+    falling due on each day."""
+    studied = source.studied
     buckets: list[list[int]] = [[] for _ in range(source.days + 1)]
-    for index, day in enumerate(due):
+    for index, day in enumerate(studied.due):
         if day <= source.days:
             buckets[max(day, 0)].append(index)
-    ones = [1] * len(source.studied)
-    return Cards(stability, difficulty, last, pool, picks, steps, ones), buckets
+    cards = Cards(
+        studied.stability.copy(),
+        studied.difficulty.copy(),
+        studied.last.copy(),
+        studied.pool.copy(),
+        studied.picks.copy(),
+        studied.steps.copy(),
+        [1] * len(studied.stability),
+    )
+    return cards, buckets
 
 
 def _tables(source: ForecastInput) -> dict[int, list[float]]:
-    shapes = {t.picks for t in source.studied} | {picks for _, picks in source.new}
+    shapes = set(source.studied.picks) | {picks for _, picks in source.new}
     return {
         picks: [source.chance(i / _GRID, picks) for i in range(_GRID + 1)]
         for picks in shapes
@@ -179,7 +188,7 @@ def forecast(source: ForecastInput) -> Forecast:
     backlog = Backlog(cards, factor, decay, relearn, source.now, source.days)
 
     prior = {picks: source.chance(None, picks) for picks in tables}
-    studied = len(source.studied)
+    studied = len(source.studied.stability)
     waiting: list[tuple[list[int], list[float]]] = [([], []) for _ in source.pool_counts]
     for place, (pool, picks) in enumerate(source.new):
         if pool >= 0:
@@ -195,15 +204,20 @@ def forecast(source: ForecastInput) -> Forecast:
         for place, index in enumerate(asked_ids):
             in_pool[cards.pool[index]].append(place)
 
-    def chances(at: float, introduced: int) -> tuple[float, float, float]:
-        # The hot loop of a plan (every card, every evaluated day).
-        since = map(sub, repeat(at), map(cards.last.__getitem__, asked_ids))
-        grown = map(
-            truediv, map(mul, repeat(factor), since), map(cards.stability.__getitem__, asked_ids)
-        )
-        asked = list(map(pow, map(add, repeat(1.0), grown), repeat(decay)))
-        steps = map(int, map(add, map(mul, asked, repeat(_GRID)), repeat(0.5)))
-        right = list(map(getitem, shape_of, steps))
+    def studied_chances(
+        at: float, ids: list[int], shapes: list[list[float]]
+    ) -> tuple[list[float], list[float]]:
+        # The hot loop of a plan (every card, every evaluated day): recall and chance right.
+        since = map(sub, repeat(at), map(cards.last.__getitem__, ids))
+        grown = map(truediv, map(mul, repeat(factor), since), map(cards.stability.__getitem__, ids))
+        recall = list(map(pow, map(add, repeat(1.0), grown), repeat(decay)))
+        steps = map(int, map(add, map(mul, recall, repeat(_GRID)), repeat(0.5)))
+        return recall, list(map(getitem, shapes, steps))
+
+    def chances(
+        at: float, introduced: int, studied_part: tuple[list[float], list[float]]
+    ) -> tuple[float, float, float]:
+        asked, right = list(studied_part[0]), list(studied_part[1])  # both grow below
         pools = [right] if in_pool is None else [list(map(right.__getitem__, p)) for p in in_pool]
         counted = len(asked)
         for index in range(studied, len(cards.weight)):
@@ -223,8 +237,23 @@ def forecast(source: ForecastInput) -> Forecast:
         )
         return chance, score, math.fsum(asked) / counted if counted else 0.0
 
-    stopped_chance, stopped_score, _ = chances(source.days + 0.5, 0)
-    size = len(source.studied) + len(source.new)
+    exam_moment = source.days + 0.5
+    stopped = studied_chances(exam_moment, asked_ids, shape_of)
+    stopped_chance, stopped_score, _ = chances(exam_moment, 0, stopped)
+    reviewed: set[int] = set()  # on exam day only these cards' chances differ from `stopped`'s
+
+    def exam_day_chances() -> tuple[float, float, float]:
+        changed = sorted(i for i in reviewed if i < studied and cards.pool[i] >= 0)
+        places = list(map(bisect.bisect_left, repeat(asked_ids), changed))
+        recall, right = studied_chances(
+            exam_moment, changed, list(map(shape_of.__getitem__, places))
+        )
+        patched = list(stopped[0]), list(stopped[1])
+        for place, r, chance in zip(places, recall, right, strict=True):
+            patched[0][place], patched[1][place] = r, chance
+        return chances(exam_moment, introduced, patched)
+
+    size = studied + len(source.new)
     step = max(1, math.ceil(size * (source.days + 1) / _EVALUATIONS))
     evaluated: dict[int, tuple[float, float, float]] = {}
     rows: list[tuple[float, int, int]] = []
@@ -241,7 +270,9 @@ def forecast(source: ForecastInput) -> Forecast:
     for day in range(source.days + 1):
         moment = source.now if day == 0 else day + 1 / 3
         if day == 0:  # today's chance is the chance now, before today's study
-            evaluated[0] = chances(source.now, introduced)
+            evaluated[0] = chances(
+                source.now, introduced, studied_chances(source.now, asked_ids, shape_of)
+            )
         backlog.add(buckets[day], day)
         answers = backlog.answers(day)
         quota = min(source.new_per_day, len(source.new) - introduced)
@@ -255,6 +286,7 @@ def forecast(source: ForecastInput) -> Forecast:
             new = math.floor(share * quota)
         else:
             due = backlog.take_all()
+        reviewed.update(due)
         done = 0.0  # the expected answers of the cards reviewed, card by card
         for index in due:
             s, d = cards.stability[index], cards.difficulty[index]
@@ -302,8 +334,11 @@ def forecast(source: ForecastInput) -> Forecast:
                 buckets[day + interval].append(len(cards.stability) - 1)
         introduced += new
         rows.append((done if fits else answers, new, max(quota, new)))
-        if day and (day % step == 0 or day == source.days):
-            evaluated[day] = chances(day + 0.5, introduced)
+        if day and day == source.days:
+            evaluated[day] = exam_day_chances()
+        elif day and day % step == 0:
+            part = studied_chances(day + 0.5, asked_ids, shape_of)
+            evaluated[day] = chances(day + 0.5, introduced, part)
     chance_rows = _interpolated(evaluated, source.days)
     minutes = source.seconds_per_answer / 60
     day_rows = tuple(

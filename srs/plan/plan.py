@@ -10,19 +10,21 @@ import math
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 
 from fsrs import Rating
 
 from srs.clock import Clock, to_db
-from srs.collection.planning import answer_time_ms, plan_reads
+from srs.collection.planning import PlanCard, answer_time_ms, plan_reads
 from srs.collection.settings import clock_for, get_settings
 from srs.collection.store import CollectionError, Store
 from srs.exam.form import check_pool, needed_to_pass, pool_demands, required_exam_spec
 from srs.exam.readiness import chance_model
+from srs.model.collector import collector_paused
 from srs.model.memory import Memory, MemoryState
 from srs.model.percent import chance_text
 from srs.model.settings import DeckSettings
-from srs.plan.forecast import Forecast, ForecastInput, Track, forecast
+from srs.plan.forecast import Forecast, ForecastInput, Studied, forecast
 from srs.study.scheduling import schedule
 
 __all__ = [
@@ -217,6 +219,7 @@ def exam_plan(store: Store, deck_id: str) -> ExamPlan | None:
     return plan_at(store, deck_id, settings, settings.exam_date, now)
 
 
+@collector_paused()  # 100,000 cards make ~200,000 tuples and no cycles: nothing to collect
 def plan_at(
     store: Store, deck_id: str, settings: DeckSettings, exam_date: date, now: datetime
 ) -> ExamPlan:
@@ -253,6 +256,50 @@ def plan_at(
     )
 
 
+def _split(
+    cards: list[PlanCard], starts: list[str], since_now: float, settings: DeckSettings
+) -> tuple[Studied, list[tuple[int, int]]]:
+    """The deck's cards as the forecast takes them: the studied ones as columns, the new ones
+    as (pool, picks), both in deck order.
+
+    Args:
+        cards: as `plan_reads` reads them.
+        starts: the start of each study day from tomorrow to the day after the exam, as
+            stored text: a due date's day is how many of them it sorts after (0: today, or
+            overdue).
+        since_now: days from today's day start to now (no last review is later).
+        settings: the deck's (its learning steps).
+    """
+    studied, new = Studied(), []
+    # Bound appends, a column each: a named tuple per card, regrouped into columns by the
+    # forecast, took 30 ms more at 100,000 cards.
+    add_stability, add_difficulty, add_last = (
+        studied.stability.append,
+        studied.difficulty.append,
+        studied.last.append,
+    )
+    add_due, add_steps, add_pool, add_picks = (
+        studied.due.append,
+        studied.steps.append,
+        studied.pool.append,
+        studied.picks.append,
+    )
+    for _, _, pool, options, answers, state, step, stability, difficulty, due, last in cards:
+        picks = _picks(options, answers)
+        if state == _NEW or stability is None:
+            new.append((pool, picks))
+            continue
+        assert last is not None and due is not None
+        add_stability(stability)
+        add_difficulty(difficulty or 5.0)
+        add_last(min(last, since_now))
+        add_due(bisect.bisect_right(starts, due))
+        add_steps(0 if state == _REVIEW else _steps_left(state, step, settings))
+        add_pool(pool)
+        add_picks(picks)
+    return studied, new
+
+
 def forecast_input(
     store: Store, deck_id: str, settings: DeckSettings, exam_date: date, now: datetime
 ) -> ForecastInput:
@@ -266,32 +313,13 @@ def forecast_input(
     demands = pool_demands(spec)
     topics = [topic for topic, _ in demands if topic is not None] if spec.blueprint else None
     cards = plan_reads(store, deck_id, start, topics)
-    sizes = Counter(card[2] for card in cards)
+    sizes = Counter(map(itemgetter(2), cards))
     pool_of = {topic: n for n, (topic, _) in enumerate(demands)}  # a topic twice: the later
     for topic, count in demands:
         check_pool(deck_id, topic, sizes[pool_of[topic]], count)
-    # The start of each study day from today to the day after the exam, as stored text: a
-    # due date's day is where it sorts among them (before today: overdue, after: not needed).
-    starts = [to_db(clock.day_start(today + k * _DAY)) for k in range(days_left + 2)]
+    starts = [to_db(clock.day_start(today + k * _DAY)) for k in range(1, days_left + 2)]
     since_now = (now - start) / _DAY
-    studied, new = [], []
-    for _, _, pool, options, answers, state, step, stability, difficulty, due, last in cards:
-        picks = _picks(options, answers)
-        if state == _NEW or stability is None:
-            new.append((pool, picks))
-            continue
-        assert last is not None and due is not None
-        studied.append(
-            Track(
-                stability,
-                difficulty or 5.0,
-                min(last, since_now),
-                bisect.bisect_right(starts, due) - 1,
-                0 if state == _REVIEW else _steps_left(state, step, settings),
-                pool,
-                picks,
-            )
-        )
+    studied, new = _split(cards, starts, since_now, settings)
     first, first_answers, lead = _first_day(settings)
     per_day = _new_per_day(len(new), days_left, lead)
     mean_ms, _ = answer_time_ms(store, deck_id)
