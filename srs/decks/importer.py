@@ -27,7 +27,8 @@ from srs.collection.contents import (
     upsert_deck,
 )
 from srs.collection.store import CollectionError, Store
-from srs.decks.validate import DeckError, Problem, collector_paused, parse_deck
+from srs.decks.validate import DeckError, Problem, parse_deck
+from srs.model.collector import collector_paused
 from srs.model.deck import Deck
 
 __all__ = [

@@ -29,7 +29,6 @@ __all__ = [
     "DeckError",
     "MoreProblems",
     "Problem",
-    "collector_paused",
     "deck_files",
     "load_deck",
     "parse_deck",

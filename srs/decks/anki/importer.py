@@ -32,7 +32,8 @@ from srs.decks.anki.package import AnkiError, open_package
 from srs.decks.anki.reader import read_collection
 from srs.decks.export import dump_deck
 from srs.decks.importer import DeckChanges, fingerprint, import_decks, unchanged_since_import
-from srs.decks.validate import collector_paused, parse_deck
+from srs.decks.validate import parse_deck
+from srs.model.collector import collector_paused
 from srs.model.deck import Deck
 from srs.study.answers import MAX_DURATION_MS
 from srs.study.history import LogEntry, LogImport, import_answers
