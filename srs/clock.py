@@ -164,10 +164,18 @@ class Clock:
 
 
 def to_db(moment: datetime) -> str:
-    """Aware datetime -> fixed-width UTC text for storage."""
+    """Aware datetime -> fixed-width UTC text for storage.
+
+    Twice an answer, and 600,000 times in an import of 300,000 answers: `isoformat` writes the
+    same text as `strftime(_DB_FORMAT)` in half the time, except for years below 1000, which
+    `strftime` does not pad (those keep its text).
+    """
     if moment.tzinfo is None:
         raise ValueError("naive datetime cannot be stored: times are UTC-aware")
-    return moment.astimezone(UTC).strftime(_DB_FORMAT)
+    utc = moment.astimezone(UTC)
+    if utc.year < 1000:
+        return utc.strftime(_DB_FORMAT)
+    return utc.isoformat(timespec="microseconds")[:26] + "Z"
 
 
 def from_db(text: str) -> datetime:

@@ -9,10 +9,9 @@ counts never depend on the time zone the learner is in later. Writers run inside
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal, NamedTuple
 
 from fsrs import Rating
@@ -93,8 +92,9 @@ _INSERT = (
 )
 
 
-def _row(review: Review) -> tuple[object, ...]:
-    """The values `_INSERT` takes for the answer."""
+def _row(review: Review, before: str | None = None) -> tuple[object, ...]:
+    """The values `_INSERT` takes for the answer; `before`: its memory before as JSON, when
+    the caller has made it already."""
     assert review.after.last_review is not None, "an answered card has a last review"
     return (
         review.card_id,
@@ -104,7 +104,7 @@ def _row(review: Review) -> tuple[object, ...]:
         review.duration_ms,
         review.source,
         _choice_json(review.choice),
-        review.before.to_json(),
+        review.before.to_json() if before is None else before,
         review.after.to_json(),
     )
 
@@ -171,67 +171,14 @@ _DAY_SUMS = "review_days_insert"
 
 
 def _rows(reviews: Iterable[Review]) -> Iterator[tuple[object, ...]]:
-    """`_row`'s values for each answer, made faster (`_memory_json`)."""
+    """`_row`'s values for each answer; when an answer's memory before is the memory after the
+    answer just before it (a card's answers in order), that memory's JSON is made once."""
     last: Memory | None = None
     last_json = ""
     for review in reviews:
-        after = review.after
-        assert after.last_review is not None, "an answered card has a last review"
-        at = _time_text(after.last_review)
-        before = last_json if review.before is last else _memory_json(review.before)
-        last, last_json = after, _memory_json(after, at)
-        yield (
-            review.card_id,
-            at,
-            review.day.isoformat(),
-            int(review.rating),
-            review.duration_ms,
-            review.source,
-            _choice_json(review.choice),
-            before,
-            last_json,
-        )
-
-
-def _memory_json(memory: Memory, last_review: str | None = None) -> str:
-    """`memory.to_json()`, byte for byte, written out by hand: a batch makes two for each
-    answer, and `json.dumps` of a dict was a fifth of an import's rows. `last_review`: that
-    time as `to_db` text, when the caller has made it already."""
-    stability, difficulty = memory.stability, memory.difficulty
-    if not (_finite(stability) and _finite(difficulty)):  # json's NaN and Infinity
-        return memory.to_json()
-    if last_review is None and memory.last_review is not None:
-        last_review = _time_text(memory.last_review)
-    due = None if memory.due is None else _time_text(memory.due)
-    return (
-        f'{{"state":{int(memory.state)},"step":{_json(memory.step)},'
-        f'"stability":{_json(stability)},"difficulty":{_json(difficulty)},'
-        f'"due":{_json_text(due)},"last_review":{_json_text(last_review)},'
-        f'"reps":{memory.reps},"lapses":{memory.lapses}}}'
-    )
-
-
-def _finite(value: float | None) -> bool:
-    return value is None or math.isfinite(value)
-
-
-def _json(value: float | None) -> str:
-    """A number as `json.dumps` writes it (its repr), None as null."""
-    return "null" if value is None else repr(value)
-
-
-def _json_text(text: str | None) -> str:
-    """A `to_db` time as a JSON string (it holds nothing to escape), None as null."""
-    return "null" if text is None else f'"{text}"'
-
-
-def _time_text(moment: datetime) -> str:
-    """`to_db(moment)`, twice as fast (its `strftime` pads no year below 1000: those go
-    through it)."""
-    utc = moment.astimezone(UTC)
-    if utc.year < 1000:
-        return to_db(moment)
-    return utc.isoformat(timespec="microseconds")[:26] + "Z"
+        row = _row(review, last_json if review.before is last else None)
+        last, last_json = review.after, str(row[-1])
+        yield row
 
 
 def logged_memory(store: Store, review_id: int, card_id: int) -> tuple[Memory, Memory] | None:
@@ -497,8 +444,8 @@ def set_logged_memory(store: Store, memories: Iterable[tuple[int, Memory, Memory
         last: Memory | None = None
         last_json = ""
         for review_id, before, after in memories:
-            before_json = last_json if before is last else _memory_json(before)
-            last, last_json = after, _memory_json(after)
+            before_json = last_json if before is last else before.to_json()
+            last, last_json = after, after.to_json()
             yield before_json, last_json, review_id
 
     store.conn.executemany("UPDATE reviews SET before = ?, after = ? WHERE id = ?", rows())

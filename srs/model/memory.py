@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,9 +92,21 @@ class Memory:
         )
 
     def to_json(self) -> str:
-        """The row as JSON (as logged in `reviews.before`/`after`); floats round-trip exactly."""
-        return json.dumps(
-            dict(zip(self.COLUMNS, self.to_row(), strict=True)), separators=(",", ":")
+        """The row as JSON (as logged in `reviews.before`/`after`); floats round-trip exactly.
+
+        The text `json.dumps` makes of the `COLUMNS` dict, written out directly (times hold
+        nothing to escape, a float's JSON is its repr): two for every answer logged, and
+        `json.dumps` was a fifth of an import's rows. NaN and infinity go through it.
+        """
+        state, step, stability, difficulty, due, last_review, reps, lapses = self.to_row()
+        if not (_finite(stability) and _finite(difficulty)):
+            return json.dumps(
+                dict(zip(self.COLUMNS, self.to_row(), strict=True)), separators=(",", ":")
+            )
+        return (
+            f'{{"state":{state},"step":{_json(step)},"stability":{_json(stability)},'
+            f'"difficulty":{_json(difficulty)},"due":{_json_text(due)},'
+            f'"last_review":{_json_text(last_review)},"reps":{reps},"lapses":{lapses}}}'
         )
 
     @classmethod
@@ -162,3 +175,17 @@ def recall_at(
         return None
     elapsed = max(now - last_review, timedelta(0)) / timedelta(days=1)
     return forgetting_curve(elapsed, stability, parameters)
+
+
+def _finite(value: float | None) -> bool:
+    return value is None or math.isfinite(value)
+
+
+def _json(value: float | None) -> str:
+    """A number as `json.dumps` writes it (its repr), None as null."""
+    return "null" if value is None else repr(value)
+
+
+def _json_text(text: str | None) -> str:
+    """A `to_db` time as a JSON string (it holds nothing to escape), None as null."""
+    return "null" if text is None else f'"{text}"'
