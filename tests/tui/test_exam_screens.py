@@ -25,8 +25,10 @@ from textual.widgets import Button, DataTable, Static
 
 import srs.tui.widgets.pass_predictor
 from srs.collection.store import Store
+from srs.decks.importer import import_decks
 from srs.exam.attempt import Attempt, AttemptKind, ExamQuestion, load_attempt
 from srs.exam.engine import answer, flag, start_exam, submit
+from srs.model.deck import Card, Choice, Deck, ExamSpec
 from srs.tui.app import SrsApp
 from srs.tui.screens.dashboard import DashboardScreen
 from srs.tui.screens.exam import ExamScreen
@@ -777,6 +779,28 @@ async def test_the_next_run_shows_the_last_chance_at_once_while_it_is_computed_a
             assert re.search(rf"^Chance to pass +{chance}$", body, re.M), body
     finally:
         release.set()
+
+
+async def test_a_very_large_decks_chance_is_shown_with_the_binomial_estimates_margin(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    # 40,000 cards, 20 questions: a form would repeat a card with chance ~0.48%, within the
+    # binomial estimate's bound, so it is used, and its margin shown.
+    cards = tuple(
+        Card(f"c{n}", f"Question {n}?", (f"Right {n}",), (Choice("A"), Choice("B"), Choice("C")))
+        for n in range(40_000)
+    )
+    store = make_store(clock=clock)
+    import_decks(store, [Deck("big", "Big", cards, exam=ExamSpec(20, 0.7))])
+    app = SrsApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_start_page(pilot)
+        await settle(pilot)
+
+        body = shown(app, "#start-body")
+        # Never studied: each question a blind guess among four, 14 of 20 needed.
+        assert re.search(r"^Chance to pass +<1% \(±0\.5%\)$", body, re.M), body
+        assert re.search(r"^Expected score +5\.0 of 20$", body, re.M), body
 
 
 async def test_the_start_page_says_why_the_chance_cannot_be_computed(
