@@ -79,10 +79,19 @@ def _show_status(status: dict[str, object], as_json: bool) -> None:
     assert isinstance(pending, dict)
     waiting = ", ".join(f"{n} {kind}" for kind, n in pending.items() if n) or "nothing"
     click.echo(f"Pending here: {waiting}")
+    sent = status["sent"]
+    assert isinstance(sent, int)
+    own = f"{_segments(sent)} sent" if sent else "nothing sent yet"
+    click.echo(f"  this device ({status['device']}): {own}")
     devices = status["devices"]
     assert isinstance(devices, list)
     for device in devices:
-        click.echo(
-            f"  device {device['device']}: {device['merged']} segments merged, "
-            f"{device['waiting']} not merged yet"
-        )
+        if device["merged"] or device["waiting"]:
+            seen = f"{_segments(device['merged'])} merged, {device['waiting']} not merged yet"
+        else:
+            seen = "nothing sent yet"  # it has synced (its folder is there) but only received
+        click.echo(f"  device {device['device']}: {seen}")
+
+
+def _segments(count: int) -> str:
+    return f"{count} segment{'' if count == 1 else 's'}"

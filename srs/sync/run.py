@@ -9,6 +9,7 @@ loses nothing, and the next one completes it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -75,7 +76,8 @@ class SyncReport:
 
 @dataclass(frozen=True)
 class DeviceStatus:
-    """Another device seen in the folder: segments merged here and segments not merged yet."""
+    """Another device, seen in the folder or in what was merged here: segments merged here and
+    segments not merged yet (both 0: it has sent nothing yet)."""
 
     device: str
     merged: int
@@ -92,7 +94,9 @@ class SyncStatus:
         last_sync: when the last sync finished (None: never).
         pending: this device's events not shared yet, by type, and 'held' (events from other
             devices waiting for a deck or card).
-        devices: the other devices in the folder.
+        devices: the other devices: those with a folder in the sync folder (one that only
+            receives has an empty one) and those whose segments were merged here.
+        sent: the segments this device has written.
     """
 
     folder: Path | None
@@ -100,6 +104,7 @@ class SyncStatus:
     last_sync: datetime | None
     pending: dict[str, int]
     devices: list[DeviceStatus]
+    sent: int = 0
 
     @property
     def to_share(self) -> int:
@@ -113,6 +118,7 @@ class SyncStatus:
             "last_sync": None if self.last_sync is None else self.last_sync.isoformat(),
             "pending": self.pending,
             "devices": [vars(device) for device in self.devices],
+            "sent": self.sent,
         }
 
 
@@ -187,9 +193,12 @@ def _export(store: Store, folder: Path, device: str) -> tuple[str | None, int]:
     """Write this device's unshared events as a segment, then mark them shared."""
     events = unshared_events(store)
     rows = events.all()
-    if not rows:
-        return None, 0
     try:
+        if not rows:
+            # The device's own folder, even empty, is how the others learn of a device that
+            # only receives.
+            (folder / device).mkdir(exist_ok=True)
+            return None, 0
         name = write_segment(folder, device, rows)
     except OSError as exc:
         raise SyncError(f"cannot write to the sync folder {folder}: {exc.strerror}") from None
@@ -236,14 +245,19 @@ def sync_status(store: Store) -> SyncStatus:
     folder = sync_folder(store)
     device = device_id(store)
     last = store.meta(LAST_SYNC_KEY)
+    done = merged_segments(store)
+    merged = Counter(other for other, _name in done)
     devices: list[DeviceStatus] = []
     if folder is not None:
-        done = merged_segments(store)
-        for other in device_folders(folder):
-            if other != device:
-                names = segment_names(folder, other)
-                merged = sum((other, name) in done for name in names)
-                devices.append(DeviceStatus(other, merged, len(names) - merged))
+        # A device whose folder is gone (another sync folder now) is still known from its merges.
+        for other in sorted({*device_folders(folder), *merged} - {device}):
+            waiting = sum((other, name) not in done for name in segment_names(folder, other))
+            devices.append(DeviceStatus(other, merged[other], waiting))
     return SyncStatus(
-        folder, device, None if last is None else from_db(last), unshared_counts(store), devices
+        folder,
+        device,
+        None if last is None else from_db(last),
+        unshared_counts(store),
+        devices,
+        merged[device],
     )

@@ -20,7 +20,7 @@ from srs.model.memory import Memory, MemoryState
 from srs.model.settings import DeckSettings
 from srs.study.answers import record_answer
 from srs.study.scheduling import preview, schedule
-from srs.study.session import StudySession
+from srs.study.session import StudySession, next_study_time
 
 MakeStore = Callable[..., Store]
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -215,6 +215,49 @@ def test_a_card_answered_from_outside_the_sessions_decks_keeps_its_own_decks_lim
     shown = session.next_card()
 
     assert shown is not None and shown.id == outsider
+
+
+def test_next_study_time_is_when_a_fresh_session_shows_the_learning_card(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(deck_yaml("patient", free=1), deck_yaml("eager", free=1), clock=clock)
+    for deck in ("patient", "eager"):
+        set_setting(store, deck, "learning_steps", "30m")
+    set_setting(store, "patient", "learn_ahead", "0")
+    set_setting(store, "eager", "learn_ahead", "25m")
+    session = StudySession(store)
+    for _ in range(2):
+        card = session.next_card()
+        assert card is not None
+        session.answer(card.id, Rating.Again, duration_ms=1000)  # both due in 30m
+
+    assert next_study_time(store, ["patient"]) == clock.now() + timedelta(minutes=30)
+    assert next_study_time(store, ["eager"]) == clock.now() + timedelta(minutes=5)
+    assert next_study_time(store) == clock.now() + timedelta(minutes=5)
+    clock.advance(minutes=4)
+    assert StudySession(store).next_card() is None
+    clock.advance(minutes=1)
+    shown = StudySession(store).next_card()
+    assert shown is not None and shown.deck_id == "eager"
+    clock.advance(minutes=1)
+    assert next_study_time(store, ["eager"]) == clock.now()  # ready, never in the past
+
+
+def test_next_study_time_learns_ahead_no_earlier_than_the_day_the_card_is_due(
+    make_store: MakeStore,
+) -> None:
+    clock = FakeClock(datetime(2025, 1, 6, 22, 0, tzinfo=UTC))
+    store = make_store(deck_yaml(free=1), clock=clock)
+    set_setting(store, "demo", "learning_steps", "10m 1d")
+    session = StudySession(store)
+    card = session.next_card()
+    assert card is not None
+    session.answer(card.id, Rating.Good, duration_ms=1000)  # due at 04:00, the next day's start
+
+    tomorrow = datetime(2025, 1, 7, 4, 0, tzinfo=UTC)
+    assert next_study_time(store) == tomorrow
+    clock.set(tomorrow - timedelta(minutes=10))
+    assert StudySession(store).next_card() is None
 
 
 # --- day-long learning steps ------------------------------------------------------------------

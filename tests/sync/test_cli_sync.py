@@ -91,3 +91,48 @@ def test_a_v1_collection_migrates_and_shares_its_whole_history(tmp_path: Path) -
         invoke(fresh, "suspend", "synthetic-data", "--list").stdout
         == invoke(old, "suspend", "synthetic-data", "--list").stdout
     )
+
+
+def test_status_lists_a_device_that_only_receives_on_every_device(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, SMALL_DECK)
+    laptop, desktop, folder = tmp_path / "laptop.db", tmp_path / "desktop.db", tmp_path / "sync"
+    for db in (laptop, desktop):
+        assert invoke(db, "import", str(deck)).exit_code == 0
+    _answer(laptop, "france", Rating.Good, FakeClock())
+    ids = {
+        db: json.loads(invoke(db, "sync", "--status", "--json").stdout)["device"]
+        for db in (laptop, desktop)
+    }
+
+    for db in (laptop, desktop, laptop):  # the desktop has nothing of its own to send
+        assert invoke(db, "sync", str(folder)).exit_code == 0
+    sender = invoke(laptop, "sync", "--status")
+    receiver = invoke(desktop, "sync", "--status")
+    receiver_json = json.loads(invoke(desktop, "sync", "--status", "--json").stdout)
+
+    assert sender.stdout.splitlines()[3:] == [
+        f"  this device ({ids[laptop]}): 1 segment sent",
+        f"  device {ids[desktop]}: nothing sent yet",
+    ]
+    assert receiver.stdout.splitlines()[3:] == [
+        f"  this device ({ids[desktop]}): nothing sent yet",
+        f"  device {ids[laptop]}: 1 segment merged, 0 not merged yet",
+    ]
+    assert receiver_json["sent"] == 0
+    assert receiver_json["devices"] == [{"device": ids[laptop], "merged": 1, "waiting": 0}]
+
+
+def test_status_keeps_a_device_known_only_from_what_was_merged(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, SMALL_DECK)
+    laptop, desktop = tmp_path / "laptop.db", tmp_path / "desktop.db"
+    for db in (laptop, desktop):
+        assert invoke(db, "import", str(deck)).exit_code == 0
+    _answer(laptop, "france", Rating.Good, FakeClock())
+    for db in (laptop, desktop):
+        assert invoke(db, "sync", str(tmp_path / "old-sync")).exit_code == 0
+    laptop_id = json.loads(invoke(laptop, "sync", "--status", "--json").stdout)["device"]
+
+    assert invoke(desktop, "sync", str(tmp_path / "new-sync")).exit_code == 0
+    status = invoke(desktop, "sync", "--status")
+
+    assert f"  device {laptop_id}: 1 segment merged, 0 not merged yet" in status.stdout.splitlines()

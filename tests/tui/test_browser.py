@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import FakeClock, deck_yaml
 from fsrs import Rating
 from textual.widgets import DataTable
@@ -78,6 +79,43 @@ async def test_b_lists_the_selected_decks_cards_and_escape_goes_back(
             assert key in footer
         await press(pilot, "escape")
         on(app, DashboardScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 32)], ids=["80x24", "100x32"])
+async def test_the_table_fits_the_terminal_and_cuts_a_long_id_with_an_ellipsis(
+    make_store: MakeStore, clock: FakeClock, size: tuple[int, int]
+) -> None:
+    long_id = "a-card-id-far-too-long-for-a-narrow-terminal"
+    deck = DECK + f"  - {{id: {long_id}, question: Long?, answer: Yes}}\n".encode()
+    app = SrsApp(answered(make_store(deck, clock=clock), clock))
+    async with app.run_test(size=size) as pilot:
+        await press(pilot, "b")
+        table = app.screen.query_one("#cards", DataTable)
+        lines = screen_text(app).splitlines()
+
+        assert table.max_scroll_x == 0
+        wider = ["reviews"] if size[0] > 80 else []
+        assert lines[2].split() == ["id", "topic", "state", "due", "R", *wider]
+        s3 = next(line for line in lines if " s3 " in line).split()
+        assert s3[1:3] == ["Storage", "review"] and s3[3].startswith("2025-01-")  # due
+        long_row = next(line for line in lines if "a-card-id" in line).split()
+        assert long_row[0].endswith("…") and long_id.startswith(long_row[0][:-1])
+
+
+async def test_a_narrower_terminal_refits_the_columns_keeping_the_cursor(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    app = SrsApp(answered(make_store(DECK, clock=clock), clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "b", "down")
+
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+
+        table = app.screen.query_one("#cards", DataTable)
+        assert table.max_scroll_x == 0
+        assert screen_text(app).splitlines()[2].split() == ["id", "topic", "state", "due", "R"]
+        assert table.cursor_row == 1 and keys_shown(app) == ["s3", "ec2", "glacier"]
 
 
 async def test_sorting_by_key_or_heading_and_reversing(
@@ -227,7 +265,8 @@ async def test_deck_text_shows_literally_in_the_table_and_on_the_card(
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "b")
         topic = str(app.screen.query_one("#cards", DataTable).get_cell_at((0, 1)))
-        assert topic == "[bold]x[/bold] [@cl…"  # cut to the column's width
+        assert topic == f"{MARKUP}␛]0;owned␇"
+        assert " [bold]x[/bold… " in screen_text(app).splitlines()[3]  # cut to the column
         assert f"Cards · {MARKUP}" in screen_text(app).splitlines()[0]
         await pilot.click("#cards", offset=(40, 1))  # on the text: nothing runs
         await press(pilot, "enter")

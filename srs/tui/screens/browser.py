@@ -30,15 +30,61 @@ from srs.tui.safe import literal, literal_text
 
 __all__ = ["BrowserScreen"]
 
-NUMBERS_FROM = HEADINGS.index("stability")
-"""Cells from this column on are numbers, right-aligned."""
+NUMBERS = frozenset(SORT_COLUMNS[HEADINGS.index("stability") :])
+"""The columns of numbers, right-aligned."""
 
 AHEAD = 20
 """The next page is read when the cursor comes this close to the last row read."""
 
-WIDEST = {"id": 30, "topic": 20}
-"""Cells of deck text cut to this width (the card's own screen shows them whole), so the
-memory columns keep the room."""
+WIDTHS = {
+    "topic": 14,
+    "state": 14,
+    "due": 16,
+    "last_review": 16,
+    "stability": 11,
+    "difficulty": 12,
+    "retrievability": 4,
+    "reviews": 9,
+    "lapses": 8,
+}
+"""The width of each column but the id (a sorted column's heading has 2 more characters)."""
+
+KEPT_FIRST = (
+    "state",
+    "due",
+    "retrievability",
+    "topic",
+    "reviews",
+    "lapses",
+    "stability",
+    "difficulty",
+    "last_review",
+)
+"""The columns a narrow terminal keeps, most wanted first (the card's own screen has them all)."""
+
+ID_WIDTH = 16
+"""The id column's least width; it takes whatever the other columns leave."""
+
+CELL_PADDING = 1
+"""Blank cells on each side of a column (DataTable's default)."""
+
+
+def fit_columns(width: int) -> dict[str, int]:
+    """The columns shown in a table `width` cells wide, and their widths, in table order.
+
+    Columns are kept in `KEPT_FIRST` order while they fit beside the id column, which takes
+    the rest, so the table never scrolls sideways; a cell too long ends in an ellipsis.
+    """
+    padding = 2 * CELL_PADDING
+    room = width - ID_WIDTH - padding
+    kept = set()
+    for column in KEPT_FIRST:
+        if WIDTHS[column] + padding > room:
+            break
+        room -= WIDTHS[column] + padding
+        kept.add(column)
+    widths = {"id": max(1, ID_WIDTH + room)} | {column: WIDTHS[column] for column in kept}
+    return {column: widths[column] for column in SORT_COLUMNS if column in widths}
 
 
 class BrowserScreen(SrsScreen[None]):
@@ -115,12 +161,16 @@ class BrowserScreen(SrsScreen[None]):
         """Cards matching the search, in all pages."""
         self.rows: dict[str, CardRow] = {}
         """The rows read so far, by table row key (the card's id), in order."""
+        self.widths: dict[str, int] = {}
+        """The columns shown and their widths, fitted to the table's width."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="browser-status")
         yield Input(id="browser-search", placeholder="words, topic:NAME, tag:NAME; enter searches")
-        yield DataTable(id="cards", cursor_type="row", zebra_stripes=True, fixed_columns=1)
+        yield DataTable(
+            id="cards", cursor_type="row", zebra_stripes=True, cell_padding=CELL_PADDING
+        )
         yield Static(id="browser-empty")
         yield Footer()
 
@@ -138,19 +188,42 @@ class BrowserScreen(SrsScreen[None]):
 
     def _reload(self) -> None:
         """The first page again (a new order or search), the cursor on the first card."""
-        table = self.table
-        table.clear(columns=True)
-        for column, heading in zip(SORT_COLUMNS, HEADINGS, strict=True):
-            table.add_column(self._heading(column, heading), key=column)
         self.rows = {}
+        self._add_columns()
         self._read_page()
         self._show_status()
 
-    def _heading(self, column: str, heading: str) -> Text:
+    def _add_columns(self) -> None:
+        """The table emptied, with the columns that fit its width."""
+        table = self.table
+        table.clear(columns=True)
+        self.widths = fit_columns(table.scrollable_content_region.width)
+        for column, width in self.widths.items():
+            table.add_column(self._heading(column), width=width, key=column)
+
+    def on_resize(self) -> None:
+        # The table's new width is known once the screen is laid out again.
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        """The columns fitted again to a new width, the rows read kept, the cursor in place."""
+        table = self.table
+        if fit_columns(table.scrollable_content_region.width) == self.widths:
+            return
+        cursor = table.cursor_row
+        self._add_columns()
+        for key, row in self.rows.items():
+            table.add_row(*self._cells(row), key=key)
+        table.move_cursor(row=cursor, animate=False)
+
+    def _heading(self, column: str) -> Text:
+        heading = HEADINGS[SORT_COLUMNS.index(column)]
         arrow = (" ↓" if self.reverse else " ↑") if column == self.sort else ""
-        number = HEADINGS.index(heading) >= NUMBERS_FROM
         return Text(
-            heading + arrow, style="bold" if arrow else "", justify="right" if number else "left"
+            heading + arrow,
+            style="bold" if arrow else "",
+            justify="right" if column in NUMBERS else "left",
+            overflow="ellipsis",
         )
 
     def _read_page(self) -> None:
@@ -171,15 +244,17 @@ class BrowserScreen(SrsScreen[None]):
                 self.table.add_row(*self._cells(row), key=key)
 
     def _cells(self, row: CardRow) -> list[Text]:
-        cells = list(row.cells(self.app.store.clock.zone))
-        for column, width in WIDEST.items():
-            n = SORT_COLUMNS.index(column)
-            if len(cells[n]) > width:
-                cells[n] = cells[n][: width - 1] + "…"
-        return [
-            literal_text(cell) if n < NUMBERS_FROM else Text(cell, justify="right")
-            for n, cell in enumerate(cells)
-        ]
+        """The row's cells in the columns shown; deck text literal, numbers to the right."""
+        cells = dict(zip(SORT_COLUMNS, row.cells(self.app.store.clock.zone), strict=True))
+        shown = []
+        for column in self.widths:
+            if column in NUMBERS:
+                cell = Text(cells[column], justify="right")
+            else:
+                cell = literal_text(cells[column])
+            cell.overflow = "ellipsis"
+            shown.append(cell)
+        return shown
 
     @on(DataTable.RowHighlighted)
     def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
@@ -303,5 +378,5 @@ class BrowserScreen(SrsScreen[None]):
         with self.app.errors_as_notifications():
             row = card_details(self.app.store, card_id).row
             self.rows[key] = row
-            for column, cell in zip(SORT_COLUMNS, self._cells(row), strict=True):
+            for column, cell in zip(self.widths, self._cells(row), strict=True):
                 self.table.update_cell(key, column, cell)
