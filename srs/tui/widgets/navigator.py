@@ -55,9 +55,13 @@ class Navigator(Horizontal):
             cell = self.query_one(f"#q-{question.position}", Button)
             answered = "✓" if question.answered else ""
             cell.label = f"{question.number}{answered}{'⚑' if question.flagged else ''}"
-            cell.set_class(question.answered, "-answered")
-            cell.set_class(question.flagged, "-flagged")
-            cell.set_class(question.position == current, "-current")
+            cell.update_classes(  # one restyle of the cell, not one per class
+                {
+                    "-answered": question.answered,
+                    "-flagged": question.flagged,
+                    "-current": question.position == current,
+                }
+            )
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
