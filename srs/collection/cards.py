@@ -13,8 +13,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from json.encoder import encode_basestring as _string
 
-from sqlite_utils.db import NotFoundError
-
 from srs.collection.store import CollectionError, Store
 from srs.model.deck import Card, Choice, ExamSpec
 
@@ -199,6 +197,8 @@ def no_card(card_id: int) -> CollectionError:
 
 
 def _set_flag(store: Store, card_id: int, column: str, value: object) -> None:
+    from sqlite_utils.db import NotFoundError
+
     try:
         store.db.table("cards").update(card_id, {column: value})
     except NotFoundError:

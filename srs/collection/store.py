@@ -16,12 +16,15 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from functools import cached_property
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from srs.clock import Clock
 from srs.collection.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 __all__ = [
     "CollectionError",
@@ -49,9 +52,17 @@ class Store:
     ) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.clock = clock
         self.read_only = read_only
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils on this store's connection, for batched inserts and `query`."""
+        # Imported here: with click, dateutil and pluggy it is ~45 ms of the study app's
+        # start-up, whose reads all go through `conn`.
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     @classmethod
     def open(

@@ -31,7 +31,7 @@ from fsrs import Rating
 
 from srs.clock import Clock, from_db, to_db
 from srs.collection.decks import study_settings
-from srs.collection.memory import deck_queue, next_due, studyable_cards
+from srs.collection.memory import deck_queue, studyable_cards
 from srs.collection.reviews import used_today
 from srs.collection.settings import clock_for, get_settings
 from srs.collection.store import Store
@@ -52,12 +52,12 @@ from srs.study.custom import CustomStudy, required_custom_cards
 from srs.study.intervals import card_identity
 from srs.study.learning import LearningQueue
 from srs.study.scheduling import Preview, preview
+from srs.study.upcoming import next_study_time
 
 __all__ = [
     "QueueCounts",
     "SessionSummary",
     "StudySession",
-    "next_study_time",
 ]
 
 
@@ -417,36 +417,3 @@ class StudySession:
             timedelta(milliseconds=sum(r.duration_ms for r in results)),
             next_due,
         )
-
-
-def next_study_time(store: Store, deck_ids: Sequence[str] | None = None) -> datetime | None:
-    """When a card of these decks (None: all) is next ready, once today's queue is done.
-
-    A (re)learning card is ready when a session would show it: its due time less its deck's
-    learn-ahead limit, but not before the study day it is due begins (today's queue holds only
-    cards due today) nor before now. A review card is ready at the start of the study day it is
-    due (tomorrow at the earliest: today's limits are spent); new cards tomorrow.
-
-    Returns:
-        The time, or None when the decks hold nothing left to study.
-    """
-    clock = clock_for(store)
-    now = clock.now()
-    today = clock.study_day(now)
-    tomorrow = clock.next_day_start(now)
-    # Decks sharing a learn-ahead limit are asked together: one query per kind, as a rule.
-    by_limit: dict[int, list[str]] = {}
-    for deck_id, settings in study_settings(store, deck_ids):
-        by_limit.setdefault(settings.learn_ahead, []).append(deck_id)
-    candidates = []
-    for minutes, decks in by_limit.items():
-        due = next_due(store, decks, today=today)
-        if due.learning is not None:
-            ahead = due.learning - timedelta(minutes=minutes)
-            day_start = clock.day_start(clock.study_day(due.learning))
-            candidates.append(max(ahead, day_start, now))
-        if due.review is not None:
-            candidates.append(max(clock.day_start(clock.study_day(due.review)), tomorrow))
-        if due.new:
-            candidates.append(tomorrow)
-    return min(candidates, default=None)

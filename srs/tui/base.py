@@ -19,16 +19,18 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import getters
 from textual.app import App
 from textual.screen import Screen
 
 from srs.collection.store import CollectionError, Store, explain
-from srs.exam.attempt import Attempt
-from srs.study.custom import CustomStudy
-from srs.study.session import StudySession
+
+if TYPE_CHECKING:
+    from srs.exam.attempt import Attempt
+    from srs.study.custom import CustomStudy
+    from srs.study.session import StudySession
 
 __all__ = ["COLLECTION_ERRORS", "SrsAppBase", "SrsScreen"]
 

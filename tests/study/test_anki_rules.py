@@ -20,7 +20,8 @@ from srs.model.memory import Memory, MemoryState
 from srs.model.settings import DeckSettings
 from srs.study.answers import record_answer
 from srs.study.scheduling import preview, schedule
-from srs.study.session import StudySession, next_study_time
+from srs.study.session import StudySession
+from srs.study.upcoming import next_study_time
 
 MakeStore = Callable[..., Store]
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")

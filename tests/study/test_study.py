@@ -32,7 +32,8 @@ from srs.study.answers import (
     unsuspend_card,
 )
 from srs.study.overview import deck_overview, study_streak
-from srs.study.session import StudySession, next_study_time
+from srs.study.session import StudySession
+from srs.study.upcoming import next_study_time
 
 MakeStore = Callable[..., Store]
 NEW_YORK = ZoneInfo("America/New_York")

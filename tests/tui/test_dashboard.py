@@ -144,7 +144,7 @@ async def test_enter_on_a_deck_with_nothing_due_says_when_the_next_card_is_and_o
         assert isinstance(app.screen, CustomStudyScreen)
         # A review card is ready when its study day starts (04:00 local time).
         assert re.fullmatch(
-            r"Nothing to study now; the next card is due \w{3} \d\d \w{3} at 04:00\.",
+            r"Nothing to study now; next card: \w{3} \d\d \w{3} at 04:00\.",
             shown(app, "#custom-note"),
         )
         assert "Extra new cards today: ‹ 10 ›  0 cards" in screen_text(app)

@@ -23,7 +23,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Static
 
-import srs.tui.widgets.pass_predictor
+import srs.exam.readiness
 from srs.collection.store import Store
 from srs.decks.importer import import_decks
 from srs.exam.attempt import Attempt, AttemptKind, ExamQuestion, load_attempt
@@ -48,6 +48,7 @@ from .conftest import (
     screen_text,
     settle,
     shown,
+    table_rows,
 )
 
 MakeStore = Callable[..., Store]
@@ -523,6 +524,23 @@ async def test_an_exam_that_ran_out_while_closed_is_reported_at_start_up(
         ]
 
 
+async def test_the_answers_of_an_exam_that_ran_out_while_closed_count_on_the_first_dashboard(
+    timed: Store, clock: FakeClock
+) -> None:
+    overdue_attempt(timed, clock)
+
+    # The counts are read ahead while the app starts, before the overdue exam is submitted:
+    # what the dashboard first shows must include the answers that submission logs.
+    app = SrsApp(timed)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+
+        logged = db_rows(timed, "SELECT count(*) FROM reviews WHERE source = 'exam'")[0][0]
+        assert logged > 0
+        ((_, _, _, _, done_today),) = table_rows(app)
+        assert done_today == str(logged)
+
+
 async def test_an_exam_that_ran_out_while_closed_is_in_history_as_submitted_at_its_deadline(
     timed: Store, clock: FakeClock
 ) -> None:
@@ -706,13 +724,13 @@ async def test_the_start_page_shows_at_once_and_fills_in_the_chance_when_it_is_c
     """The prediction (about a second on a deck of 100,000 cards) is held back here until
     the test releases it: meanwhile the page is up and answers keys."""
     release = threading.Event()
-    predict = srs.tui.widgets.pass_predictor.deck_readiness
+    predict = srs.exam.readiness.deck_readiness
 
     def held_back(store: Store, deck_id: str) -> Any:
         release.wait(timeout=10)
         return predict(store, deck_id)
 
-    monkeypatch.setattr(srs.tui.widgets.pass_predictor, "deck_readiness", held_back)
+    monkeypatch.setattr(srs.exam.readiness, "deck_readiness", held_back)
     app = SrsApp(seed)
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -750,13 +768,13 @@ async def test_the_next_run_shows_the_last_chance_at_once_while_it_is_computed_a
     assert PERCENT.match(str(first).strip()) and first.style == "bold", first
 
     release = threading.Event()
-    predict = srs.tui.widgets.pass_predictor.deck_readiness
+    predict = srs.exam.readiness.deck_readiness
 
     def held_back(store: Store, deck_id: str) -> Any:
         release.wait(timeout=10)
         return predict(store, deck_id)
 
-    monkeypatch.setattr(srs.tui.widgets.pass_predictor, "deck_readiness", held_back)
+    monkeypatch.setattr(srs.exam.readiness, "deck_readiness", held_back)
     app = SrsApp(seed)
     try:
         async with app.run_test(size=SIZE) as pilot:

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input
 
 import srs
 import srs.collection.store
-import srs.tui.widgets.planner
+import srs.plan
 from srs.collection.settings import get_settings, set_setting
 from srs.collection.store import Store
 from srs.model.percent import chance_text
@@ -161,7 +161,7 @@ async def test_the_plan_screen_is_usable_while_the_plan_is_made(
         go.wait(timeout=10)
         return exam_plan(store, deck_id)
 
-    monkeypatch.setattr(srs.tui.widgets.planner, "exam_plan", slow_plan)
+    monkeypatch.setattr(srs.plan, "exam_plan", slow_plan)
     async with SrsApp(seed_store).run_test(size=SIZE) as pilot:
         await pilot.pause()
         await press(pilot, "p")

@@ -13,9 +13,7 @@ from textual.widget import Widget
 
 from srs.collection.chances import last_pass_chance, save_pass_chance
 from srs.collection.store import CollectionError, Store
-from srs.exam.form import exam_spec
 from srs.exam.probability import Prediction
-from srs.exam.readiness import deck_readiness
 from srs.tui.base import SrsAppBase
 from srs.tui.widgets.reading import post_each
 
@@ -87,6 +85,9 @@ def last_known(store: Store, deck_id: str) -> Prediction | None:
 
 def _predicted(store: Store, deck_id: str) -> PassPredictor.Predicted:
     """The deck's prediction; None when it has no mock exam."""
+    from srs.exam.form import exam_spec
+    from srs.exam.readiness import deck_readiness
+
     if exam_spec(store, deck_id) is None:
         return PassPredictor.Predicted(deck_id, None)
     return PassPredictor.Predicted(deck_id, deck_readiness(store, deck_id))

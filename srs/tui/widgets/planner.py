@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
@@ -11,8 +12,10 @@ from textual.widget import Widget
 
 from srs.collection.settings import get_settings
 from srs.collection.store import Store
-from srs.plan import ExamPlan, exam_plan
 from srs.tui.widgets.reading import post_each
+
+if TYPE_CHECKING:
+    from srs.plan import ExamPlan
 
 __all__ = ["Planner"]
 
@@ -53,4 +56,6 @@ def _planned(store: Store, deck_id: str) -> Planner.Planned:
     # Most decks have no date: the settings say so without the plan's checks of the exam.
     if get_settings(store, deck_id).exam_date is None:
         return Planner.Planned(deck_id, None)
+    from srs.plan import exam_plan
+
     return Planner.Planned(deck_id, exam_plan(store, deck_id))

@@ -3,7 +3,8 @@ shared folder ("synced 3m ago · 2 devices"), and a sync run off the UI thread.
 
 A sync reads and writes files in a folder another program replicates (a network share can be
 slow) and may merge thousands of answers, so it runs in a worker on a connection of its own;
-reading where sync stands lists that folder too, so it is a worker's job as well.
+reading where sync stands lists that folder too, so it is a worker's job as well. `srs.sync`
+is imported by those workers, after the dashboard is drawn: it is not needed to draw it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypeAlias
 
 from textual import getters, on, work
 from textual.content import Content
@@ -19,13 +21,15 @@ from textual.widgets import Static
 
 from srs.collection.store import CollectionError, Store
 from srs.study.scheduling import format_interval
-from srs.sync import SyncError, SyncReport, SyncStatus, sync, sync_status
 from srs.textsafe import displayable
 from srs.tui.base import COLLECTION_ERRORS, SrsAppBase
 
+if TYPE_CHECKING:
+    from srs.sync import SyncError, SyncReport, SyncStatus
+
 __all__ = ["SyncIndicator", "report_text", "status_text"]
 
-SyncFailure = SyncError | CollectionError | sqlite3.Error | OSError
+SyncFailure: TypeAlias = "SyncError | CollectionError | sqlite3.Error | OSError"
 """What stops a sync or the reading of its status: the folder (unset, unwritable, gone) or
 the collection."""
 
@@ -148,6 +152,8 @@ class SyncIndicator(Static):
     @work(thread=True, exclusive=True, group="sync-status", exit_on_error=False)
     def show_status(self, store: Store) -> None:
         """Read where sync stands, on a read-only connection of the worker's own."""
+        from srs.sync import sync_status
+
         try:
             with store.reader() as reader:
                 self.post_message(self._StatusRead(sync_status(reader)))
@@ -175,6 +181,8 @@ class SyncIndicator(Static):
     def _sync(self, store: Store) -> None:
         """One sync on a writable connection of the worker's own (the app's belongs to the
         UI thread); a write of the app waits for it, as for another srs process."""
+        from srs.sync import SyncError, sync
+
         try:
             # Opening a missing file would start a new, empty collection under its name.
             if not store.path.exists():
