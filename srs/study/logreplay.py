@@ -1,4 +1,5 @@
-"""Replaying a card's log (an import, a sync's merge): `schedule`'s memory, several times faster.
+"""`schedule`'s memory, several times faster: every answer (`record_answer`) and every replayed
+log (an import, a sync's merge) is scheduled here.
 
 Pure: py-fsrs's formulas and Anki's rules (`srs.study.intervals`), no collection.
 """
@@ -24,8 +25,8 @@ __all__ = ["LogScheduler"]
 
 
 class LogScheduler:
-    """`schedule` for answers replayed in order (an import, a sync's merge): the same memory,
-    several times faster.
+    """`schedule` for an answer, or for answers replayed in order (an import, a sync's merge):
+    the same memory, several times faster.
 
     `schedule` builds py-fsrs Cards and reviews each rating an answer's interval depends on;
     a replay of 300,000 answers spent most of its time there. This keeps the memory as plain

@@ -17,16 +17,14 @@ from typing import Any
 
 from srs.clock import from_db, to_db
 from srs.collection.changes import device_id
+from srs.collection.outbox import mark_shared, unshared_counts, unshared_events
 from srs.collection.store import Store, make_private_folder
 from srs.collection.sync import (
     card_ids,
     held_events,
-    mark_shared,
     merged_segments,
     record_segment,
     release_held,
-    unshared_counts,
-    unshared_events,
 )
 from srs.sync.events import EventError, check_event
 from srs.sync.merge import merge_events, replay_cards
