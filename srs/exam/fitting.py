@@ -8,7 +8,7 @@ Three fits, each a maximum a posteriori estimate whose prior is "no change" (see
   compares with the learner's answers to studied cards;
 - recalibration against mock exams (`check_recalibration`): a Platt scaling of each
   question's chance, kept only when leave-one-attempt-out says it predicts better.
-And the calibration of stored predictions against results (`calibration_of`).
+Stored predictions are scored against results in `srs.exam.calibration`.
 """
 
 from __future__ import annotations
@@ -27,13 +27,11 @@ __all__ = [
     "GUESS_PRIOR_WEIGHT",
     "MIN_ATTEMPTS",
     "PRIOR_WEIGHT",
-    "Calibration",
     "Guessing",
     "ObservedAnswer",
     "Recalibration",
     "RecalibrationCheck",
     "ScoredForm",
-    "calibration_of",
     "check_recalibration",
     "fit_guessing",
     "fit_recalibration",
@@ -356,57 +354,3 @@ def check_recalibration(
 
 def _brier(predicted: Sequence[float], outcomes: Sequence[float]) -> float:
     return math.fsum((p - o) ** 2 for p, o in zip(predicted, outcomes, strict=True)) / len(outcomes)
-
-
-# --- stored predictions against results -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Predictions made at the start of submitted attempts, against their results.
-
-    Attributes:
-        attempts: submitted attempts that have a prediction.
-        mean_predicted: their mean predicted chance to pass (None without attempts).
-        pass_rate: the share of them passed (None without attempts).
-        brier: mean squared difference between predicted chance and outcome (1 pass, 0 fail);
-            0 is perfect, 0.25 is what always predicting 50% scores (None without attempts).
-        full_attempts: the deck's full attempts the model is checked on (retakes ask only
-            missed questions, so they are left out); 0 for every deck at once.
-        brier_before: the model's Brier score on them without recalibration, each prediction
-            recomputed as at the attempt's start.
-        brier_after: the same, recalibrated by a fit to the other attempts (leave-one-out);
-            None until `minimum_attempts`.
-        question_brier_before: the model's Brier score question by question on them.
-        question_brier_after: the same, recalibrated leave-one-out; what decides.
-        recalibrated: predictions are now recalibrated (question_brier_after was lower).
-        minimum_attempts: full attempts needed before recalibration is considered.
-    """
-
-    attempts: int
-    mean_predicted: float | None
-    pass_rate: float | None
-    brier: float | None
-    full_attempts: int = 0
-    brier_before: float | None = None
-    brier_after: float | None = None
-    question_brier_before: float | None = None
-    question_brier_after: float | None = None
-    recalibrated: bool = False
-    minimum_attempts: int = MIN_ATTEMPTS
-
-    def to_dict(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-
-def calibration_of(pairs: Sequence[tuple[float, float]]) -> Calibration:
-    """Score (predicted chance, outcome) pairs, outcome 1.0 for a pass and 0.0 for a fail."""
-    if not pairs:
-        return Calibration(0, None, None, None)
-    count = len(pairs)
-    return Calibration(
-        count,
-        math.fsum(p for p, _ in pairs) / count,
-        math.fsum(o for _, o in pairs) / count,
-        math.fsum((p - o) ** 2 for p, o in pairs) / count,
-    )

@@ -35,14 +35,13 @@ from srs.collection.reviews import first_choice_answers, later_choice_answers
 from srs.collection.settings import get_settings
 from srs.collection.store import Store
 from srs.exam.attempt import AttemptKind
+from srs.exam.calibration import Calibration, calibration_of
 from srs.exam.fitting import (
-    Calibration,
     Guessing,
     ObservedAnswer,
     Recalibration,
     RecalibrationCheck,
     ScoredForm,
-    calibration_of,
     check_recalibration,
     fit_guessing,
     fit_recalibration,

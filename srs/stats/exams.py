@@ -10,7 +10,7 @@ from srs.collection.attempts import submitted_attempts
 from srs.collection.decks import require_deck
 from srs.collection.settings import clock_for
 from srs.collection.store import Store
-from srs.exam.fitting import calibration_of
+from srs.exam.calibration import calibration_of
 from srs.exam.form import needed_to_pass
 
 __all__ = ["CALIBRATION_BINS", "AttemptPoint", "CalibrationBin", "ExamFigures", "exams"]
