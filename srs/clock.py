@@ -168,14 +168,16 @@ def to_db(moment: datetime) -> str:
 
     Twice an answer, and 600,000 times in an import of 300,000 answers: `isoformat` writes the
     same text as `strftime(_DB_FORMAT)` in half the time, except for years below 1000, which
-    `strftime` does not pad (those keep its text).
+    `strftime` does not pad (those keep its text). Without `timespec` it is a fifth faster
+    again; it then leaves out a zero microsecond, written here.
     """
     if moment.tzinfo is None:
         raise ValueError("naive datetime cannot be stored: times are UTC-aware")
-    utc = moment.astimezone(UTC)
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
     if utc.year < 1000:
         return utc.strftime(_DB_FORMAT)
-    return utc.isoformat(timespec="microseconds")[:26] + "Z"
+    text = utc.isoformat()
+    return text[:26] + "Z" if utc.microsecond else text[:19] + ".000000Z"
 
 
 def from_db(text: str) -> datetime:

@@ -16,7 +16,7 @@ from typing import Literal, NamedTuple
 
 from fsrs import Rating
 
-from srs.clock import from_db, to_db
+from srs.clock import from_db
 from srs.collection.cards import MULTIPLE_CHOICE
 from srs.collection.changes import EVENT_ID
 from srs.collection.schema import count_answers
@@ -95,17 +95,18 @@ _INSERT = (
 def _row(review: Review, before: str | None = None) -> tuple[object, ...]:
     """The values `_INSERT` takes for the answer; `before`: its memory before as JSON, when
     the caller has made it already."""
-    assert review.after.last_review is not None, "an answered card has a last review"
+    after = review.after.to_row()  # its last review is when the answer was given
+    assert after[5] is not None, "an answered card has a last review"
     return (
         review.card_id,
-        to_db(review.after.last_review),
+        after[5],
         review.day.isoformat(),
         int(review.rating),
         review.duration_ms,
         review.source,
         _choice_json(review.choice),
         review.before.to_json() if before is None else before,
-        review.after.to_json(),
+        Memory.row_json(after),
     )
 
 

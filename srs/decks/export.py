@@ -57,7 +57,29 @@ def dump_deck(deck: Deck) -> str:
         data["exam"] = exam
     data["cards"] = [_card_data(card) for card in deck.cards]
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+    text: str = yaml.serialize(_node(data), Dumper=dumper, allow_unicode=True, width=100)
+    return text
+
+
+_STR, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def _node(value: object) -> yaml.Node:
+    """The node `yaml.dump` (block style, keys in order) makes of a deck's data, made
+    directly: PyYAML's representer, asking of each value's type which method represents it,
+    was a fifth of writing a 30,000-card deck (1.25 s of CPU). The emitter and its quoting
+    are the same, so the text is too."""
+    if isinstance(value, str):
+        return yaml.ScalarNode(_STR, value)
+    if isinstance(value, dict):
+        pairs = [(_node(key), _node(item)) for key, item in value.items()]
+        return yaml.MappingNode(_MAP, pairs, flow_style=False)
+    if isinstance(value, list):
+        return yaml.SequenceNode(_SEQ, [_node(item) for item in value], flow_style=False)
+    if type(value) is int:
+        return yaml.ScalarNode(_INT, str(value))
+    raise TypeError(f"a deck holds no {type(value).__name__}")
 
 
 def _card_data(card: Card) -> dict[str, object]:

@@ -34,6 +34,10 @@ class MemoryState(IntEnum):
     Relearning = 3
 
 
+_Row = tuple[int, int | None, float | None, float | None, str | None, str | None, int, int]
+"""A memory's `COLUMNS` values as stored."""
+
+
 @dataclass(frozen=True)
 class Memory:
     """One `memory` row: what the scheduler knows about a card.
@@ -76,9 +80,7 @@ class Memory:
             lapses,
         )
 
-    def to_row(
-        self,
-    ) -> tuple[int, int | None, float | None, float | None, str | None, str | None, int, int]:
+    def to_row(self) -> _Row:
         """The `COLUMNS` values to store (times as fixed-width UTC text)."""
         return (
             int(self.state),
@@ -98,11 +100,15 @@ class Memory:
         nothing to escape, a float's JSON is its repr): two for every answer logged, and
         `json.dumps` was a fifth of an import's rows. NaN and infinity go through it.
         """
-        state, step, stability, difficulty, due, last_review, reps, lapses = self.to_row()
+        return self.row_json(self.to_row())
+
+    @classmethod
+    def row_json(cls, row: _Row) -> str:
+        """`to_json` of the memory whose `to_row` is `row` (the log's insert makes the row
+        once, for the answer's time and for the JSON)."""
+        state, step, stability, difficulty, due, last_review, reps, lapses = row
         if not (_finite(stability) and _finite(difficulty)):
-            return json.dumps(
-                dict(zip(self.COLUMNS, self.to_row(), strict=True)), separators=(",", ":")
-            )
+            return json.dumps(dict(zip(cls.COLUMNS, row, strict=True)), separators=(",", ":"))
         return (
             f'{{"state":{state},"step":{_json(step)},"stability":{_json(stability)},'
             f'"difficulty":{_json(difficulty)},"due":{_json_text(due)},'

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+
 import pytest
 
 from srs.decks.anki.cloze import parse_cloze, shown
@@ -275,6 +278,20 @@ def test_every_answer_of_a_plain_history_counts() -> None:
     ]
 
     assert memory_answers(log) == (log, {})
+
+
+def test_a_log_of_answers_only_keeps_what_the_rule_for_any_log_keeps() -> None:
+    # A log with nothing but answers is read without the checks a mixed log needs: a due date
+    # set at its end sends the same answers through those checks, and must change nothing.
+    rng = random.Random(3)
+    kinds = [RevlogKind.Learning, RevlogKind.Review, RevlogKind.Relearning]
+    for _ in range(2_000):
+        log = [entry(at, rng.randint(1, 4), rng.choice(kinds)) for at in range(rng.randint(0, 8))]
+        due_set = entry(9, 0, RevlogKind.Manual)
+
+        kept, skipped = memory_answers(log)
+
+        assert memory_answers([*log, due_set]) == (kept, skipped + Counter({NOT_ANSWERS: 1}))
 
 
 def test_answers_before_a_reset_and_changes_that_are_not_answers_are_left_out() -> None:

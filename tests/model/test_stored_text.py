@@ -27,6 +27,8 @@ def test_times_are_stored_as_strftime_wrote_them_in_every_zone_and_year() -> Non
     rng = random.Random(11)
     moments = [random_moment(rng) for _ in range(20_000)]
     moments += [datetime(999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC), datetime.now(UTC)]
+    moments += [moment.replace(microsecond=0) for moment in moments[:100]]
+    moments += [moment.astimezone(UTC) for moment in moments[:100]]
 
     for moment in moments:
         assert to_db(moment) == moment.astimezone(UTC).strftime(_DB_FORMAT)
