@@ -17,7 +17,6 @@ from typing import Literal, NamedTuple
 from fsrs import Rating
 
 from srs.clock import from_db
-from srs.collection.cards import MULTIPLE_CHOICE
 from srs.collection.changes import EVENT_ID
 from srs.collection.schema import count_answers
 from srs.collection.store import Store
@@ -26,8 +25,6 @@ from srs.model.memory import Memory, MemoryState
 __all__ = [
     "STATE_BEFORE",
     "CardReview",
-    "FirstAnswers",
-    "LaterAnswer",
     "LoggedReview",
     "Review",
     "Source",
@@ -36,9 +33,7 @@ __all__ = [
     "deck_log",
     "decks_studied",
     "delete_review",
-    "first_choice_answers",
     "insert_log_rows",
-    "later_choice_answers",
     "log_review",
     "log_reviews",
     "logged_answers",
@@ -246,78 +241,6 @@ def studied_on(store: Store, day: date, deck_id: str | None = None) -> bool:
             (day.isoformat(), deck_id),
         ).fetchone()
     return row is not None
-
-
-class FirstAnswers(NamedTuple):
-    """The first answers to cards of one shape (options shown, right ones among them)."""
-
-    options: int
-    answers: int
-    answered: int
-    """Cards of this shape answered at least once."""
-    right: int
-    """Of them, those whose first answer was right."""
-
-
-def first_choice_answers(store: Store, deck_id: str) -> list[FirstAnswers]:
-    """The first answer (in a session or an exam) to each of the deck's multiple-choice cards
-    (retired ones too), counted by card shape: what a learner knows before studying a card."""
-    # A card's first answer is its earliest whose memory was new, read from the partial
-    # index over those answers (reviews_first) alone: through the whole log's (card_id,
-    # reviewed_at) index and rows it took 0.27 s at 100,000 cards, this 0.08 s. SQLite takes a
-    # bare column beside min() from the row where the minimum is.
-    rows = store.conn.execute(
-        f"SELECT c.option_count, c.answer_count, count(*), sum(f.rating > {int(Rating.Again)}) "
-        "FROM (SELECT r.card_id, r.rating, r.choice, min(r.reviewed_at) FROM reviews r "
-        f"INDEXED BY reviews_first WHERE {STATE_BEFORE} = {int(MemoryState.New)} "
-        "GROUP BY r.card_id) f JOIN cards c ON c.id = f.card_id "
-        f"WHERE c.deck_id = ? AND {MULTIPLE_CHOICE} AND f.choice IS NOT NULL GROUP BY 1, 2",
-        (deck_id,),
-    )
-    return [FirstAnswers(*row) for row in rows]
-
-
-class LaterAnswer(NamedTuple):
-    """An answer to a multiple-choice card after its first, with what the card's memory was
-    when it was given (what its R then depends on)."""
-
-    options: int
-    answers: int
-    stability: float | None
-    """The memory's stability before the answer."""
-    last_review: datetime | None
-    """The answer before it."""
-    reviewed_at: datetime
-    right: bool
-
-
-def later_choice_answers(store: Store, deck_id: str, limit: int) -> list[LaterAnswer]:
-    """The deck's latest `limit` answers to multiple-choice cards (retired ones too) that were
-    not a card's first, newest first: with the memory before each, they show how the learner
-    does when the model expects little recall (how they guess)."""
-    # Only the two fields R needs are taken from the logged memory: parsing all of it took
-    # twice as long as the query. CROSS JOIN keeps the log the outer loop, read newest first
-    # until enough are found: led by the deck's cards (cards_exam), it sorted the whole log.
-    rows = store.conn.execute(
-        "SELECT c.option_count, "
-        "c.answer_count, json_extract(r.before, '$.stability'), "
-        "json_extract(r.before, '$.last_review'), r.reviewed_at, "
-        f"r.rating > {int(Rating.Again)} FROM reviews r CROSS JOIN cards c ON c.id = r.card_id "
-        f"WHERE c.deck_id = ? AND r.choice IS NOT NULL AND {MULTIPLE_CHOICE} "
-        f"AND {STATE_BEFORE} != {int(MemoryState.New)} ORDER BY r.id DESC LIMIT ?",
-        (deck_id, limit),
-    )
-    return [
-        LaterAnswer(
-            options,
-            answers,
-            stability,
-            None if last is None else from_db(last),
-            from_db(at),
-            bool(right),
-        )
-        for options, answers, stability, last, at, right in rows
-    ]
 
 
 # --- one card's log ------------------------------------------------------------------------

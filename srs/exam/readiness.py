@@ -29,9 +29,10 @@ from srs.collection.exam_memory import (
     chance_sums,
     exam_card_memories,
     exam_shapes,
+    first_choice_answers,
+    later_choice_answers,
 )
 from srs.collection.outcomes import ExamOutcome, exam_outcomes
-from srs.collection.reviews import first_choice_answers, later_choice_answers
 from srs.collection.settings import get_settings
 from srs.collection.store import Store
 from srs.exam.attempt import AttemptKind

@@ -17,7 +17,7 @@ from srs.collection.attempts import (
     set_chosen,
 )
 from srs.collection.cards import bury_until, card_ids_by_key, exam_cards, set_suspended
-from srs.collection.reviews import FirstAnswers, first_choice_answers
+from srs.collection.exam_memory import FirstAnswers, first_choice_answers
 from srs.collection.store import CollectionError, Store
 from srs.decks.importer import import_decks
 from srs.model.deck import Card, Choice, Deck

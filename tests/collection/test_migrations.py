@@ -24,8 +24,8 @@ from helpers import REPO, invoke, pragma
 
 from srs.clock import from_db
 from srs.collection.attempts import attempt_answers, unlogged_attempt_ids
-from srs.collection.exam_memory import exam_shapes
-from srs.collection.reviews import first_choice_answers, logged_memory
+from srs.collection.exam_memory import exam_shapes, first_choice_answers
+from srs.collection.reviews import logged_memory
 from srs.collection.schema import APPLICATION_ID, SCHEMA_VERSION
 from srs.collection.settings import clock_for, day_start_hour, get_settings
 from srs.collection.store import Store
