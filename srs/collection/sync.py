@@ -103,7 +103,7 @@ class MergedReview(NamedTuple):
 
 def insert_reviews(store: Store, reviews: Sequence[MergedReview]) -> None:
     """Add reviews from another device to the log (shared already). Their memory before and
-    after is the replay's to write (`srs.study.history`): a new card's until then."""
+    after is the replay's to write (`srs.study.replay`): a new card's until then."""
     blank = Memory().to_json()
     store.conn.executemany(
         "INSERT INTO reviews (card_id, reviewed_at, day, rating, duration_ms, source, choice, "

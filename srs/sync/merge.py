@@ -48,7 +48,7 @@ from srs.collection.sync import (
     stored_memories,
     tombstoned,
 )
-from srs.study.history import CardHistory, replay
+from srs.study.replay import CardHistory, replay
 
 __all__ = ["Merged", "merge_events", "replay_cards"]
 

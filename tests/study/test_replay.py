@@ -19,8 +19,9 @@ from srs.collection.store import Store
 from srs.model.memory import Memory
 from srs.model.settings import DeckSettings
 from srs.study.answers import forgotten, record_answer
-from srs.study.history import LogEntry, import_answers
+from srs.study.history import import_answers
 from srs.study.logreplay import LogScheduler
+from srs.study.replay import LogEntry
 from srs.study.scheduling import schedule
 
 START = datetime(2024, 10, 20, 1, 30, tzinfo=UTC)

@@ -36,7 +36,8 @@ from srs.decks.validate import parse_deck
 from srs.model.collector import collector_paused
 from srs.model.deck import Deck
 from srs.study.answers import MAX_DURATION_MS
-from srs.study.history import LogEntry, LogImport, import_answers
+from srs.study.history import LogImport, import_answers
+from srs.study.replay import LogEntry
 from srs.textsafe import displayable
 
 __all__ = [
