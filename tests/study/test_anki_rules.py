@@ -244,23 +244,6 @@ def test_next_study_time_is_when_a_fresh_session_shows_the_learning_card(
     assert next_study_time(store, ["eager"]) == clock.now()  # ready, never in the past
 
 
-def test_next_study_time_learns_ahead_no_earlier_than_the_day_the_card_is_due(
-    make_store: MakeStore,
-) -> None:
-    clock = FakeClock(datetime(2025, 1, 6, 22, 0, tzinfo=UTC))
-    store = make_store(deck_yaml(free=1), clock=clock)
-    set_setting(store, "demo", "learning_steps", "10m 1d")
-    session = StudySession(store)
-    card = session.next_card()
-    assert card is not None
-    session.answer(card.id, Rating.Good, duration_ms=1000)  # due at 04:00, the next day's start
-
-    tomorrow = datetime(2025, 1, 7, 4, 0, tzinfo=UTC)
-    assert next_study_time(store) == tomorrow
-    clock.set(tomorrow - timedelta(minutes=10))
-    assert StudySession(store).next_card() is None
-
-
 # --- day-long learning steps ------------------------------------------------------------------
 
 
@@ -280,6 +263,8 @@ def test_a_one_day_learning_step_is_due_at_the_start_of_the_next_study_day(
     tomorrow = datetime(2025, 1, 7, 4, 0, tzinfo=UTC)
     assert result.after.state is MemoryState.Learning
     assert result.after.due == tomorrow
+    # Not 20 minutes sooner (the learn-ahead limit): today's queue holds only today's cards.
+    assert next_study_time(store) == tomorrow
     clock.set(tomorrow - timedelta(minutes=1))
     assert StudySession(store).next_card() is None
     clock.set(tomorrow)
