@@ -174,3 +174,10 @@ async def test_a_collection_file_gone_meanwhile_is_not_recreated_by_the_key(
 
         assert notifications(app)[-1] == f"{desktop.path} is gone: nothing was synced"
         assert not desktop.path.exists()
+
+
+async def test_a_device_alone_in_its_folder_says_no_other_device_yet(desktop: Store) -> None:
+    app = SrsApp(desktop)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert indicator(app) == "Synced just now · no other device yet"
