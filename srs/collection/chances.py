@@ -1,5 +1,6 @@
 """The pass chance's caches: the last chance computed for each deck, kept so a screen can show
-it at once, and a mark of what its model was fitted to.
+it at once; a mark of what its model was fitted to, and values kept in memory by that mark
+(the fitted model, the plan's pace).
 
 The chance of a 100,000-card deck takes about a second to compute, in a worker. The dashboard
 and the exam start page show the value last computed while the worker redoes it, so it is kept
@@ -10,11 +11,15 @@ and sync and export leave it alone).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
+from typing import Generic, TypeVar
 
 from srs.collection.store import Store
 
-__all__ = ["evidence_mark", "last_pass_chance", "save_pass_chance"]
+__all__ = ["KeptByMark", "evidence_mark", "last_pass_chance", "save_pass_chance"]
+
+T = TypeVar("T")
 
 _KEY_PREFIX = "pass_chance:"
 """The `meta` key of a deck's last chance is this followed by the deck id."""
@@ -59,3 +64,35 @@ def evidence_mark(store: Store, deck_id: str) -> tuple[object, ...]:
         (deck_id,),
     ).fetchone()
     return tuple(row)
+
+
+class KeptByMark(Generic[T]):
+    """Values worked out from a deck's answers, kept per (collection file, deck) with the mark
+    they were worked out at (`evidence_mark`, and whatever else they depend on), and reused
+    while the mark is the same: a worker refreshing a deck nobody answered since skips the work.
+
+    In memory only (a new process works them out again). Workers share it: a lock keeps its
+    bookkeeping whole; two workers missing at once both work the value out.
+
+    Example: `model = kept.get(store, "aws", evidence_mark(store, "aws"), lambda: fit(...))`.
+    """
+
+    def __init__(self, decks: int = 16) -> None:
+        self._decks = decks  # at most this many are kept (a test run opens many collections)
+        self._kept: dict[tuple[str, str], tuple[tuple[object, ...], T]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, deck_id: str, mark: tuple[object, ...], make: Callable[[], T]) -> T:
+        """The value kept for the deck at `mark`, or `make()`'s, then kept."""
+        key = (str(store.path), deck_id)
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and kept[0] == mark:
+            return kept[1]
+        value = make()
+        with self._lock:
+            self._kept.pop(key, None)
+            if len(self._kept) >= self._decks:
+                del self._kept[next(iter(self._kept))]
+            self._kept[key] = (mark, value)
+        return value

@@ -23,7 +23,7 @@ from itertools import groupby
 
 from srs.clock import to_db
 from srs.collection.attempts import questions_at_start, submitted_attempts
-from srs.collection.chances import evidence_mark
+from srs.collection.chances import KeptByMark, evidence_mark
 from srs.collection.exam_memory import (
     ChanceFormula,
     chance_sums,
@@ -204,28 +204,19 @@ def recalibration_check(store: Store, deck_id: str) -> RecalibrationCheck:
     return _check(store, deck_id, _uncalibrated_model(store, deck_id))
 
 
-_FITTED: dict[tuple[str, str], tuple[tuple[object, ...], _Model]] = {}
-"""The model last fitted for each (collection file, deck), with the `evidence_mark` and FSRS
-weights it was fitted at: a worker refreshing the chance of a deck nobody answered since reuses
-it. Not kept in the collection: it is rebuilt in 0.2 s at 1,000,000 answers."""
-
-_FITTED_DECKS = 16
-"""At most this many models are kept (a test run opens many collections)."""
+_FITTED: KeptByMark[_Model] = KeptByMark()
+"""The model last fitted for each deck, with the `evidence_mark` and FSRS weights it was
+fitted at. Not kept in the collection: it is rebuilt in 0.2 s at 1,000,000 answers."""
 
 
 def _model(store: Store, deck_id: str) -> _Model:
-    key = (str(store.path), deck_id)
     mark = (*evidence_mark(store, deck_id), *get_settings(store, deck_id).parameters)
-    fitted = _FITTED.get(key)
-    if fitted is not None and fitted[0] == mark:
-        return fitted[1]
+    return _FITTED.get(store, deck_id, mark, lambda: _fitted_model(store, deck_id))
+
+
+def _fitted_model(store: Store, deck_id: str) -> _Model:
     model = _uncalibrated_model(store, deck_id)
-    model = replace(model, recalibration=_check(store, deck_id, model).recalibration)
-    _FITTED.pop(key, None)
-    if len(_FITTED) >= _FITTED_DECKS:
-        del _FITTED[next(iter(_FITTED))]
-    _FITTED[key] = (mark, model)
-    return model
+    return replace(model, recalibration=_check(store, deck_id, model).recalibration)
 
 
 def _chances(

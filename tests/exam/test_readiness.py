@@ -19,6 +19,7 @@ from fsrs import Rating
 from helpers import BUNDLED_DECK
 
 from srs.clock import to_db
+from srs.collection.chances import KeptByMark
 from srs.collection.settings import get_settings
 from srs.collection.store import Store
 from srs.decks.importer import import_decks
@@ -591,7 +592,7 @@ def test_a_deck_whose_exams_go_worse_than_predicted_is_recalibrated_from_the_ten
                 "check_recalibration",
                 lambda forms: check_recalibration(forms, minimum=len(forms) + 1),
             )
-            patch.setattr(readiness, "_FITTED", {})  # the model kept would be recalibrated
+            patch.setattr(readiness, "_FITTED", KeptByMark())  # the kept model is recalibrated
             return deck_readiness(store, DECK).pass_chance
 
     for _ in range(MIN_ATTEMPTS - 1):

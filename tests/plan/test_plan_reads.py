@@ -15,7 +15,7 @@ from srs.collection.store import Store
 from srs.exam.form import ExamError
 from srs.exam.readiness import deck_readiness
 from srs.plan import exam_plan, set_exam_date
-from srs.study.answers import record_answer, suspend_card
+from srs.study.answers import record_answer, suspend_card, undo_answer
 
 Make = Callable[..., Store]
 START = datetime(2025, 3, 3, 9, tzinfo=UTC)
@@ -89,3 +89,24 @@ def test_minutes_come_from_the_time_of_the_latest_thousand_answers(make_store: M
 
     assert plan is not None
     assert plan.seconds_per_answer == pytest.approx((500 * 5.0 + 500 * 8.0) / 1000)
+
+
+def test_a_plan_made_again_after_an_answer_or_its_undo_uses_the_pace_then(make_store: Make):
+    clock = FakeClock(START)
+    store = make_store(blueprint_deck({"Maths": 10}, {"Maths": 20}), clock=clock)
+    cards = card_ids(store, "bp")
+    for card_id in cards[:4]:
+        record_answer(store, card_id, Rating.Good, duration_ms=6000)
+    set_exam_date(store, "bp", date(2025, 3, 30))
+
+    def pace() -> float:
+        plan = exam_plan(store, "bp")
+        assert plan is not None
+        return plan.seconds_per_answer
+
+    before = pace()
+    answer = record_answer(store, cards[4], Rating.Good, duration_ms=36_000)
+    after_answer = pace()
+    undo_answer(store, answer)
+
+    assert (before, after_answer, pace()) == (6.0, 12.0, 6.0)
