@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeGuard
 
 import click
 
@@ -16,6 +17,7 @@ from srs.textsafe import json_for_terminal
 
 if TYPE_CHECKING:
     from srs.collection.store import Store
+    from srs.decks.validate import DeckError
 
 __all__ = [
     "db_path",
@@ -96,18 +98,27 @@ def write_output(output: Path, text: str, *, force: bool) -> None:
 def errors_as_messages() -> Iterator[None]:
     """Turn errors a user can cause into one line and exit status 1 (a traceback is a bug)."""
     from srs.collection.store import CollectionError, explain
-    from srs.decks.validate import DeckError
 
     try:
         yield
-    except DeckError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        sys.exit(1)
     except CollectionError as exc:
         fail(str(exc))
     except sqlite3.Error as exc:  # a damaged or foreign collection; never a traceback
         fail(f"the collection could not be read or written: {explain(exc)}")
+    except Exception as exc:
+        if not _is_deck_error(exc):
+            raise
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+
+
+def _is_deck_error(exc: Exception) -> TypeGuard[DeckError]:
+    """Whether `exc` is a `DeckError`. Only the deck reader raises one, so its module is loaded
+    then; not imported for the check, which would load it and PyYAML (~20 ms) into every
+    command, the study app's start among them."""
+    validate = sys.modules.get("srs.decks.validate")
+    return validate is not None and isinstance(exc, validate.DeckError)
 
 
 def db_path(ctx: click.Context) -> Path:
@@ -178,11 +189,21 @@ def run_tui(
     `check` runs first on the open collection: what it raises (an unknown deck, a deck without
     an exam) is printed in one line with status 1, and the app never opens.
     """
-    from srs.tui.app import run_app
+    from srs.tui.read_ahead import read_ahead
 
-    with open_store(ctx, first_run_decks=True) as store:
-        if check is not None:
-            with errors_as_messages():
-                check(store)
-        status = run_app(store, **kwargs)
+    # Start-up makes little garbage, but its collections walk all it builds (~40 ms): none
+    # until the app has drawn its first screen, when it freezes what it built.
+    gc.disable()
+    try:
+        with open_store(ctx, first_run_decks=True) as store:
+            if check is not None:
+                with errors_as_messages():
+                    check(store)
+            # Begun before the app is imported: the collection is read while Textual loads.
+            ahead = read_ahead(store)
+            from srs.tui.app import run_app
+
+            status = run_app(store, ahead=ahead, **kwargs)
+    finally:
+        gc.enable()
     ctx.exit(status)

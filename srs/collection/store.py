@@ -230,6 +230,11 @@ class Store:
         version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]
         return version
 
+    def own_changes(self) -> int:
+        """Rows this connection has written since it opened (SQLite's total_changes): the
+        other side of `data_version`, for telling whether this process wrote since a read."""
+        return self.conn.total_changes
+
     def meta(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default

@@ -1,9 +1,9 @@
 """The srs study app: the dashboard first, or straight into a review; the one place that builds
 screens and moves between them.
 
-Every screen but the dashboard is imported when first opened, and the deck commands when the
-palette first opens: start-up imports only what the dashboard draws (60 srs modules instead of
-86).
+Every screen but the dashboard is imported when first opened, the deck commands when the
+palette first opens, and the exam engine at start only when an exam needs it: start-up imports
+only what the dashboard draws (40 srs modules at the first paint instead of 86).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 
-from srs.exam.engine import expire_overdue, unfinished_attempt
 from srs.tui.base import SrsAppBase
-from srs.tui.screens.dashboard import DashboardScreen, read_counts_ahead
+from srs.tui.read_ahead import ReadAhead, read_ahead
+from srs.tui.screens.dashboard import DashboardScreen
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -36,6 +36,15 @@ def _deck_commands() -> type[Provider]:
     from srs.tui.commands import DeckCommands
 
     return DeckCommands
+
+
+def _collect_from_now_on() -> None:
+    """Once the first screen is drawn: what start-up built (~75,000 objects: modules, classes,
+    styles) lives as long as the app. Frozen, a full garbage collection no longer walks it:
+    40 ms inside a keypress every ten cards or so, ~4 ms frozen. Collections start now if
+    `run_tui` held them off during start-up."""
+    gc.freeze()
+    gc.enable()
 
 
 class SrsApp(SrsAppBase):
@@ -60,6 +69,7 @@ class SrsApp(SrsAppBase):
         review: list[str] | bool | None = False,
         exam: str | None = None,
         custom: CustomStudy | None = None,
+        ahead: ReadAhead | None = None,
     ) -> None:
         """Args:
         store: the open collection.
@@ -67,15 +77,36 @@ class SrsApp(SrsAppBase):
             straight into a review session.
         exam: a deck id to open straight on its mock exam's start page.
         custom: with `review`, study this custom selection of the decks instead.
+        ahead: the start's reads, begun before the app was imported (`read_ahead`); begun
+            now when not given.
         """
         super().__init__(store)
         self.start_review = review
         self.start_exam = exam
         self.start_custom = custom
-        self._counts_ahead = read_counts_ahead(store)
+        self._ahead = ahead if ahead is not None else read_ahead(store)
 
     def on_mount(self) -> None:
-        self.push_screen(DashboardScreen(self._counts_ahead))
+        # From the app's queue, which Textual reads once its start-up batch is over: a screen
+        # pushed inside the batch is laid out and rendered for a frame the batch drops, then
+        # all over again (~50 ms of the start).
+        self.call_later(self._start)
+
+    def _start(self) -> None:
+        """The dashboard, and the screen asked for over it; an exam's unfinished business."""
+        self.push_screen(DashboardScreen(self._ahead))
+        # The exam engine is imported only when an exam needs it (~15 ms of start-up).
+        exams = self._ahead.exams_pending()
+        if exams:
+            self._submit_expired_exams()
+        with self.errors_stop_the_app():
+            self._open_first_screen(exams)
+        self.call_after_refresh(_collect_from_now_on)
+
+    def _submit_expired_exams(self) -> None:
+        """Submit the attempts whose time ran out while srs was closed, and say so."""
+        from srs.exam.engine import expire_overdue
+
         # An exam that cannot be submitted now (a full disk) is submitted at the next start.
         with self.errors_as_notifications():
             for expired in expire_overdue(self.store):
@@ -87,17 +118,16 @@ class SrsApp(SrsAppBase):
                     markup=False,
                     timeout=10,
                 )
-        with self.errors_stop_the_app():
-            self._open_first_screen()
-        # What start-up built (~75,000 objects: modules, classes, styles) lives as long as
-        # the app. Frozen once the first screen is drawn, a full garbage collection no longer
-        # walks it: 40 ms inside a keypress every ten cards or so, ~4 ms frozen.
-        self.call_after_refresh(gc.freeze)
 
-    def _open_first_screen(self) -> None:
-        """The exam or review asked for on the command line, over the dashboard."""
+    def _open_first_screen(self, exams: bool) -> None:
+        """The exam or review asked for on the command line, over the dashboard; `exams`:
+        whether an attempt may be in progress."""
         # An attempt left open (srs closed or killed mid-exam) is offered first: its clock runs.
-        in_progress = unfinished_attempt(self.store)
+        in_progress = None
+        if exams:
+            from srs.exam.engine import unfinished_attempt
+
+            in_progress = unfinished_attempt(self.store)
         exam_deck = self.start_exam or (in_progress.deck_id if in_progress else None)
         if exam_deck is not None:
             self.open_exam_start(exam_deck)
@@ -258,6 +288,7 @@ def run_app(
     review: list[str] | bool | None = False,
     exam: str | None = None,
     custom: CustomStudy | None = None,
+    ahead: ReadAhead | None = None,
 ) -> int:
     """Run the study app on `store` until the learner quits (arguments as `SrsApp`'s).
 
@@ -269,7 +300,7 @@ def run_app(
             (raised once the terminal is restored, for the caller to print in one line).
         sqlite3.Error: the same, from a read of a damaged file.
     """
-    app = SrsApp(store, review=review, exam=exam, custom=custom)
+    app = SrsApp(store, review=review, exam=exam, custom=custom, ahead=ahead)
     app.run()
     if app.failure is not None:
         raise app.failure

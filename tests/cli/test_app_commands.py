@@ -19,7 +19,8 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """What the study app was opened with, once per opening (the app itself never runs)."""
     calls: list[dict[str, Any]] = []
 
-    def run_app(store: object, **kwargs: Any) -> int:
+    def run_app(store: object, *, ahead: object, **kwargs: Any) -> int:
+        """`ahead`: the start's reads, begun before the app is imported (not an option)."""
         calls.append(kwargs)
         return 0
 

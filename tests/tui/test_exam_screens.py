@@ -23,6 +23,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Static
 
+import srs.exam.engine
 import srs.exam.readiness
 from srs.collection.store import Store
 from srs.decks.importer import import_decks
@@ -539,6 +540,33 @@ async def test_the_answers_of_an_exam_that_ran_out_while_closed_count_on_the_fir
         assert logged > 0
         ((_, _, _, _, done_today),) = table_rows(app)
         assert done_today == str(logged)
+
+
+async def test_a_submission_a_crash_cut_short_is_logged_at_start_up_and_counted_on_the_dashboard(
+    timed: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    attempt = start_exam(timed, TIMED)
+    for position, question in enumerate(attempt.questions):
+        attempt = answer(timed, attempt, position, question.card.answers[0])
+    record_answer = srs.exam.engine.record_answer
+
+    def crash_after_the_first(*args: Any, **kwargs: Any) -> Any:
+        if db_rows(timed, "SELECT count(*) FROM reviews WHERE source = 'exam'")[0][0]:
+            raise KeyboardInterrupt
+        return record_answer(*args, **kwargs)
+
+    monkeypatch.setattr(srs.exam.engine, "record_answer", crash_after_the_first)
+    with pytest.raises(KeyboardInterrupt):
+        submit(timed, attempt)
+    monkeypatch.setattr(srs.exam.engine, "record_answer", record_answer)
+    assert db_rows(timed, "SELECT count(*) FROM reviews")[0][0] == 1
+
+    app = SrsApp(timed)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+
+        ((_, _, _, _, done_today),) = table_rows(app)
+        assert done_today == str(len(attempt.questions))
 
 
 async def test_an_exam_that_ran_out_while_closed_is_in_history_as_submitted_at_its_deadline(

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import Future
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,14 +13,15 @@ from textual.widgets import DataTable, Footer, Header, Static
 from srs.collection.store import Store
 from srs.exam.probability import Prediction
 from srs.model.percent import chance_text
-from srs.study.overview import DeckOverview, deck_overview, study_streak
-from srs.tui.base import COLLECTION_ERRORS, SrsScreen
+from srs.study.overview import DeckOverview
+from srs.tui.base import SrsScreen
+from srs.tui.read_ahead import ReadAhead, dashboard_counts
 from srs.tui.safe import literal, literal_text
 from srs.tui.widgets.pass_predictor import PassPredictor, last_known
 from srs.tui.widgets.planner import Planner
 from srs.tui.widgets.sync_indicator import SyncIndicator
 
-__all__ = ["CountsAhead", "DashboardScreen", "read_counts_ahead"]
+__all__ = ["DashboardScreen"]
 
 COLUMNS = (
     ("new", "\nNew"),
@@ -39,44 +36,6 @@ in few cells, so the title keeps the room at 80 columns)."""
 OTHER_COLUMNS = sum(max(map(len, label.split("\n"))) + 2 for _, label in COLUMNS) + 2 + 6
 """Cells the table needs besides the title: each column's widest line and its padding, the
 title's padding, the table's margins and a scrollbar."""
-
-
-@dataclass(frozen=True)
-class CountsAhead:
-    """The dashboard's counts, read on a connection of their own while the app starts."""
-
-    future: Future[list[DeckOverview]]
-    changes: int
-    """The app's connection's `total_changes` when the read began."""
-
-    def result(self, store: Store) -> list[DeckOverview] | None:
-        """The counts once read; None when the app has written since (they may be stale) or
-        they could not be read (read again on the UI thread: a real problem shows there)."""
-        try:
-            rows = self.future.result()
-        except COLLECTION_ERRORS:
-            return None
-        return rows if store.conn.total_changes == self.changes else None
-
-
-def read_counts_ahead(store: Store) -> CountsAhead:
-    """Start reading the dashboard's counts in a thread, for its first showing.
-
-    SQLite releases the GIL while it counts (~100 ms at 100,000 cards), so on a second core
-    this overlaps the app's own start (styles, layout) instead of following it.
-    """
-    future: Future[list[DeckOverview]] = Future()
-
-    def read() -> None:
-        try:
-            with store.reader() as reader:
-                future.set_result(deck_overview(reader))
-        except BaseException as exc:  # delivered to the UI thread by `CountsAhead.result`
-            future.set_exception(exc)
-
-    changes = store.conn.total_changes
-    threading.Thread(target=read, name="srs-counts-ahead", daemon=True).start()
-    return CountsAhead(future, changes)
 
 
 class DashboardScreen(SrsScreen[None]):
@@ -174,13 +133,13 @@ class DashboardScreen(SrsScreen[None]):
         Binding("q", "app.quit", "Quit", id="dashboard.quit", show=False),
     ]
 
-    def __init__(self, counts_ahead: CountsAhead | None = None) -> None:
+    def __init__(self, ahead: ReadAhead | None = None) -> None:
         """Args:
-        counts_ahead: the counts being read while the app starts (`read_counts_ahead`), for
-            the first showing if nothing was written since.
+        ahead: the reads begun while the app starts (`read_ahead`): their counts serve the
+            first showing if nothing was written since.
         """
         super().__init__()
-        self.counts_ahead = counts_ahead
+        self.ahead = ahead
         self.titles: dict[str, str] = {}
         self.predictions: dict[str, Prediction | None] = {}
         self.plans: dict[str, str] = {}
@@ -221,10 +180,11 @@ class DashboardScreen(SrsScreen[None]):
 
     def _show_overview(self) -> None:
         store = self.app.store
-        ahead, self.counts_ahead = self.counts_ahead, None
-        rows = ahead.result(store) if ahead is not None else None
-        if rows is None:
-            rows = deck_overview(store)
+        ahead, self.ahead = self.ahead, None
+        counts = ahead.fresh_counts(store) if ahead is not None else None
+        if counts is None:
+            counts = dashboard_counts(store)
+        rows = counts.decks
         self.titles = {row.deck_id: row.title for row in rows}
         self.predictions = {}
         table = self.query_one("#decks", DataTable)
@@ -242,13 +202,13 @@ class DashboardScreen(SrsScreen[None]):
             table.add_row(literal_text(title), *self._counts(row), chance, key=row.deck_id)
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
-            # After the counts are drawn: the workers' threads would slow the first paint.
-            self.call_after_refresh(self._start_workers, store, [row.deck_id for row in rows])
-            self._ask_exam_outcome(rows)
+            # After the counts are drawn: the workers' threads would slow the first paint,
+            # and so would the plan's modules (~20 ms), imported to ask how an exam went.
+            self.call_after_refresh(self._when_drawn, store, rows)
         else:
             self._show_optimize_hint({})
         self._show_selected()
-        streak = study_streak(store)
+        streak = counts.streak
         reviewed = sum(r.reviewed_today for r in rows)
         due = sum(r.due_today + r.new_today for r in rows)
         self.query_one("#streak", Static).update(
@@ -265,11 +225,14 @@ class DashboardScreen(SrsScreen[None]):
         empty.display = not rows
         empty.update("No decks yet. Import one from a terminal:  srs import DECK.yaml")
 
-    def _start_workers(self, store: Store, deck_ids: list[str]) -> None:
-        """What the dashboard shows once it is ready: pass chances, plans, the optimize hint."""
+    def _when_drawn(self, store: Store, rows: list[DeckOverview]) -> None:
+        """What the dashboard shows once it is ready: pass chances, plans, the optimize hint;
+        and the question of how an exam went."""
+        deck_ids = [row.deck_id for row in rows]
         self.query_one(PassPredictor).predict(store, deck_ids)
         self.query_one(Planner).plan(store, deck_ids)
         self._suggest_optimizing(store)
+        self._ask_exam_outcome(rows)
 
     @work(thread=True, exclusive=True, group="optimize", exit_on_error=False)
     def _suggest_optimizing(self, store: Store) -> None:

@@ -20,7 +20,6 @@ from textual.message import Message
 from textual.widgets import Static
 
 from srs.collection.store import CollectionError, Store
-from srs.study.scheduling import format_interval
 from srs.textsafe import displayable
 from srs.tui.base import COLLECTION_ERRORS, SrsAppBase
 
@@ -61,6 +60,9 @@ def status_text(status: SyncStatus, now: datetime) -> str:
     elif now - status.last_sync < timedelta(minutes=1):
         parts = ["Synced just now"]
     else:
+        # Imported here: the scheduling module (with FSRS's) is not needed to draw the dashboard.
+        from srs.study.scheduling import format_interval
+
         parts = [f"Synced {format_interval(now - status.last_sync)} ago"]
     others = len(status.devices)
     parts.append(_count(others + 1, "device") if others else "no other device yet")
