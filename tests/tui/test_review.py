@@ -96,8 +96,11 @@ async def test_footer_keys_dim_while_unavailable_and_stay_in_place(
         footer = app.screen.query_one(KeyFooter)
 
         def dimmed() -> dict[str, bool]:
-            keys = footer.query(FooterKey).results(FooterKey)
-            return {key.description: key.has_class("-disabled") for key in keys}
+            """Each key's drawn look (dim text), held to its `-disabled` class."""
+            keys = list(footer.query(FooterKey).results(FooterKey))
+            looks = {key.description: bool(key.rich_style.dim) for key in keys}
+            assert looks == {key.description: key.has_class("-disabled") for key in keys}
+            return looks
 
         keys = list(footer.query(FooterKey))
         assert dimmed() == {
@@ -113,7 +116,30 @@ async def test_footer_keys_dim_while_unavailable_and_stay_in_place(
         assert dimmed()["Continue"] is False
         await press(pilot, "enter")
         assert (dimmed()["Continue"], dimmed()["Undo"]) == (True, False)
+        await press(pilot, "a")
+        assert dimmed()["Continue"] is False
         assert list(footer.query(FooterKey)) == keys
+
+
+async def test_the_next_cards_options_show_none_of_the_last_verdicts_colours(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    """The rows are reused from card to card: the right (green, bold) and wrongly chosen (red)
+    looks of a verdict go with it, down to the options' text."""
+    store = make_store(deck_yaml("demo", choice=2), clock=clock)
+    app = SrsApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+
+        def looks() -> list[tuple[object, bool]]:
+            texts = [row.query_one(".text") for row in app.screen.query(ChoiceRow)]
+            return [(text.visual_style.background, text.visual_style.bold) for text in texts]
+
+        fresh = looks()
+        await press(pilot, letter(review(app), correct=False))
+        assert looks() != fresh
+        await press(pilot, "enter")
+        assert looks() == fresh
 
 
 async def test_wrong_choice_shows_the_answer_and_the_incorrect_feedback(

@@ -47,18 +47,33 @@ class ChoiceRow(Horizontal):
         self.text = text
         self.query_one(".text", Static).update(markdown(text))
         self._set_letter(" ")
-        self.remove_class("-picked", "-correct", "-wrong")
+        self._set_state(picked=False, correct=False, wrong=False)
 
     def pick(self, picked: bool) -> None:
-        self.set_class(picked, "-picked")
+        self._set_state(picked=picked)
         self._set_letter("•" if picked else " ")
 
     def mark(self, correct: bool, chosen: bool) -> None:
         wrong = chosen and not correct
-        # One batch: each class set alone restyled the row and its children again (a third
-        # of the time a verdict took to show).
-        self.update_classes({"-correct": correct, "-wrong": wrong, "-picked": chosen})
+        self._set_state(picked=chosen, correct=correct, wrong=wrong)
         self._set_letter("✓" if correct else "✗" if wrong else " ")
+
+    def _set_state(self, **state: bool) -> None:
+        """Set the state classes (`-picked`, `-correct`, `-wrong`) in one batch, restyling the
+        row alone.
+
+        Textual restyles a node's children with it, through the whole stylesheet (~0.4 ms a
+        node here, ~1.4 ms a row), though no rule of theirs reads the row's state: they take
+        its background and boldness when drawn, so clearing their cached look is enough.
+        """
+        classes = {f"-{name}": on for name, on in state.items()}
+        if all(self.has_class(name) is on for name, on in classes.items()):
+            return
+        self.update_classes(classes, update=False)
+        self.app.stylesheet.update_nodes([self], animate=True)
+        for child in self.children:
+            child.notify_style_update()
+            child.refresh()
 
     @dataclass
     class Pressed(Message):

@@ -123,6 +123,17 @@ class KeyFooter(Footer):
             return False
         for key, (_, enabled, _) in zip(keys, shown.values(), strict=True):
             if key._disabled == enabled:  # the state the key was built with, kept by FooterKey
-                key._disabled = not enabled
-                key.set_class(not enabled, "-disabled")
+                _dim(key, not enabled)
         return True
+
+
+def _dim(key: FooterKey, dim: bool) -> None:
+    """Dim a footer key as its `-disabled` class does (the class's one rule), without a restyle.
+
+    A class change restyles the key and each of its two component classes through the whole
+    stylesheet (~0.8 ms, twice a card in a review); an inline text style is drawn the same and
+    costs a repaint. The class is kept in step for any later full restyle (a theme change).
+    """
+    key._disabled = dim
+    key.set_class(dim, "-disabled", update=False)
+    key.styles.text_style = "dim" if dim else "none"
