@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from itertools import repeat
-from operator import add, mul, not_, sub, truediv
+from operator import add, mul, sub, truediv
 
 __all__ = ["Backlog", "Cards"]
 
@@ -107,16 +107,13 @@ class _Block:
         self.base = list(map(mul, repeat(1 + curve.relearn), weights))
         """Each card's answers if it were forgotten (a lapse relearns)."""
         if any(steps):  # a learning card asks for its steps, whatever its recall
-            # In C-level maps (no per-card Python loop): weight x (not step) is 0 for a
-            # learning card; its base is then its steps, the others' as above.
-            self.recall_weight = list(map(mul, weights, map(not_, steps)))
-            self.base = list(
-                map(
-                    add,
-                    map(mul, self.recall_weight, repeat(1 + curve.relearn)),
-                    map(mul, steps, weights),
-                )
-            )
+            self.recall_weight = [
+                0 if step else weight for step, weight in zip(steps, weights, strict=True)
+            ]
+            self.base = [
+                step * weight if step else base
+                for step, weight, base in zip(steps, weights, self.base, strict=True)
+            ]
         self.fixed = sum(self.base)
         self.scale = sum(self.recall_weight)
         self.ones = weights.count(1) == len(weights) and not any(steps)
