@@ -56,8 +56,6 @@ _IS_NEW = f"m.state = {int(MemoryState.New)}"
 _IN_LEARNING = f"m.state IN ({int(MemoryState.Learning)}, {int(MemoryState.Relearning)})"
 _IN_REVIEW = f"m.state = {int(MemoryState.Review)}"
 _SEEN = f"m.state != {int(MemoryState.New)}"
-_DUE_SEEN = f"{_SEEN} AND m.due < :end"
-"""SQL: a card studied before and due before the study day ends (`:end`)."""
 
 
 # --- one card -------------------------------------------------------------------------------
@@ -286,66 +284,31 @@ class DeckCounts:
 
 
 def deck_counts(store: Store, *, today: date, until: datetime) -> list[DeckCounts]:
-    """Every deck's counts, sorted by deck id, in two reads.
+    """Every deck's counts, sorted by deck id, in one query.
 
     Args:
         store: the collection.
         today: the study day (a card buried until today is back).
         until: when the study day ends (what is due before then is due today).
     """
-    names = {"today": today.isoformat(), "end": to_db(until)}
-    # Each card in the deck counted by its memory state, through the cards_deck index: no card
-    # row is read. Then the few cards set apart (suspended, buried, leeches) are found in one
-    # pass over the cards and taken off (NOT INDEXED: through cards_deck, for the grouping,
-    # SQLite would look each card up by id). Reading every card row with its memory in one
-    # query took ~110 ms at 100,000 cards, and the dashboard's start waits for it.
     rows = store.conn.execute(
         f"""SELECT d.id, d.title, d.settings,
             count(c.id) - coalesce(sum(c.retired), 0),
-            coalesce(sum({_IS_NEW} AND {IN_DECK}), 0),
-            coalesce(sum({_IN_LEARNING} AND {IN_DECK}), 0),
-            coalesce(sum({_IN_REVIEW} AND {IN_DECK}), 0),
-            coalesce(sum({_DUE_SEEN} AND {IN_DECK}), 0),
-            coalesce(sum(c.retired), 0)
+            coalesce(sum({_IS_NEW} AND {ACTIVE}), 0),
+            coalesce(sum({_IN_LEARNING} AND {LIVE}), 0),
+            coalesce(sum({_IN_REVIEW} AND {LIVE}), 0),
+            coalesce(sum({_SEEN} AND m.due < :end AND {ACTIVE}), 0),
+            coalesce(sum(c.retired), 0),
+            coalesce(sum({SUSPENDED}), 0),
+            coalesce(sum(c.leech = 1 AND {IN_DECK}), 0)
         FROM decks d LEFT JOIN cards c ON c.deck_id = d.id
         LEFT JOIN memory m ON m.card_id = c.id GROUP BY d.id ORDER BY d.id""",
-        names,
-    ).fetchall()
-    set_apart = {
-        deck_id: counts
-        for deck_id, *counts in store.conn.execute(
-            f"""SELECT c.deck_id,
-                coalesce(sum({_IS_NEW} AND NOT ({ACTIVE})), 0),
-                coalesce(sum({_IN_LEARNING} AND NOT ({LIVE})), 0),
-                coalesce(sum({_IN_REVIEW} AND NOT ({LIVE})), 0),
-                coalesce(sum({_DUE_SEEN} AND NOT ({ACTIVE})), 0),
-                coalesce(sum({SUSPENDED}), 0),
-                coalesce(sum(c.leech = 1), 0)
-            FROM cards c NOT INDEXED LEFT JOIN memory m ON m.card_id = c.id
-            WHERE {IN_DECK} AND (NOT ({ACTIVE}) OR c.leech = 1) GROUP BY c.deck_id""",
-            names,
-        )
-    }
-    result = []
-    for deck_id, title, settings, cards, *in_deck, retired in rows:
-        *out_of_study, suspended, leeches = set_apart.get(deck_id, (0,) * 6)
-        new, learning, review, due = (a - b for a, b in zip(in_deck, out_of_study, strict=True))
-        result.append(
-            DeckCounts(
-                deck_id,
-                title,
-                DeckSettings.from_json(settings),
-                cards,
-                new,
-                learning,
-                review,
-                due,
-                retired,
-                suspended,
-                leeches,
-            )
-        )
-    return result
+        {"today": today.isoformat(), "end": to_db(until)},
+    )
+    return [
+        DeckCounts(deck_id, title, DeckSettings.from_json(settings), *counts)
+        for deck_id, title, settings, *counts in rows
+    ]
 
 
 # --- custom study: cards beyond today's queue -----------------------------------------------
