@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from srs.collection.store import Store
 from srs.study.answers import record_answer
 from srs.tui.app import SrsApp
+from srs.tui.read_ahead import read_ahead
 from srs.tui.screens.custom_study import CustomStudyScreen
 from srs.tui.screens.dashboard import DashboardScreen
 
@@ -48,6 +49,25 @@ def history(make_store: MakeStore, clock: FakeClock) -> Store:
     clock.advance(days=30)
     record_answer(store, card_id(store, "free-1"), Rating.Again, duration_ms=1000)
     return store
+
+
+async def test_counts_the_start_could_not_read_ahead_are_read_by_the_dashboard(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = history(make_store, clock)
+    # The read ahead opens a connection of its own; with the file gone it cannot, while the
+    # app's open connection still reads it.
+    store.path.unlink()
+    ahead = read_ahead(store)
+    app = SrsApp(store, ahead=ahead)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert ahead.counts.exception() is not None
+        assert ahead.fresh_counts(store) is None
+        assert table_rows(app) == [
+            ("Alpha deck", "1", "1", "2", "1"),
+            ("Beta deck", "2", "0", "0", "0"),
+        ]
 
 
 async def test_dashboard_lists_each_decks_counts(make_store: MakeStore, clock: FakeClock) -> None:
