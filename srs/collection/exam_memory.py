@@ -11,7 +11,7 @@ from typing import NamedTuple
 from fsrs import Rating
 
 from srs.clock import from_db
-from srs.collection.cards import EXAM_CARD, MULTIPLE_CHOICE, exam_card_filter
+from srs.collection.cards import EXAM_CARD, IN_DECK, MULTIPLE_CHOICE, exam_card_filter
 from srs.collection.reviews import STATE_BEFORE
 from srs.collection.store import Store
 from srs.model.memory import MemoryState
@@ -118,15 +118,20 @@ _RECALL = (
 _RAW = f":guess + (1.0 - :guess) * ({_calibrated(_RECALL, ':recall_scale', ':recall_slope')})"
 
 # Each value is named once, so SQLite computes it once per card, in one pass over the
-# cards_exam index in topic order (no subquery to hold it, no sorting for the groups).
+# cards_exam index in topic order (no subquery to hold it, no sorting for the groups): the
+# shape's equalities come before the index's own rule, which is marked as nearly always true.
+# Otherwise the planner takes `option_count > answer_count` for a range, then sorts (without
+# ANALYZE's statistics), or reads every card's row through cards_topic (with them): 1.6-2.6
+# times as long at 100,000 cards (docs/performance.md). A test holds the plan both ways.
 _CHANCE_SUMS = f"""
 SELECT c.topic, count(*), sum(CASE
     WHEN m.stability IS NULL OR m.last_review IS NULL THEN :unseen
     WHEN :exam_scale IS NULL THEN {_RAW}
     ELSE {_calibrated(_RAW, ":exam_scale", ":exam_slope")} END)
 FROM cards c JOIN memory m ON m.card_id = c.id
-WHERE c.deck_id = :deck AND {EXAM_CARD}
+WHERE c.deck_id = :deck AND {IN_DECK}
   AND c.option_count = :options AND c.answer_count = :answers
+  AND likelihood({MULTIPLE_CHOICE}, 0.99)
 GROUP BY c.topic"""
 
 
