@@ -43,12 +43,15 @@ def measure(srs_path: Path, anki_path: Path, answers: int) -> dict[str, Any]:
     # anki.collection first: anki.cards imported first fails on a circular import.
     from anki.collection import Collection  # noqa: I001
     from anki.cards import Card
+    from anki.scheduler.v3 import CardAnswer, Scheduler
 
+    grades = (CardAnswer.AGAIN, CardAnswer.HARD, CardAnswer.GOOD, CardAnswer.EASY)
     times: dict[str, list[float]] = {
         key: [] for key in ("srs_answer", "srs_fetch", "anki_answer", "anki_fetch")
     }
     col = Collection(str(anki_path))
     try:
+        assert isinstance(col.sched, Scheduler)
         with Store.open(srs_path) as store:
             session = StudySession(store)
             col.sched.get_queued_cards()  # Anki's first queue build is measured elsewhere
@@ -72,7 +75,7 @@ def measure(srs_path: Path, anki_path: Path, answers: int) -> dict[str, Any]:
                 answer = col.sched.build_answer(
                     card=anki_card,
                     states=top.states,
-                    rating=rating - 1,  # type: ignore[arg-type]  # CardAnswer.AGAIN is 0
+                    rating=grades[rating - 1],
                 )
                 fetched = time.perf_counter()
                 col.sched.answer_card(answer)

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,7 @@ def measure(path: Path, runs: int) -> dict[str, Any]:
         result["cards"] = browse_page(store, DECK, limit=1).total
         result["first_page_ms"] = _timed(runs, lambda: browse_page(store, DECK))
         result["sorted_ms"] = {
-            column: _timed(runs, lambda column=column: browse_page(store, DECK, sort=column))
+            column: _timed(runs, partial(browse_page, store, DECK, sort=column))
             for column in SORT_COLUMNS
         }
         result["search_ms"] = {}
@@ -98,7 +99,7 @@ def measure(path: Path, runs: int) -> dict[str, Any]:
             search = Search.parse(text)
             result["matches"][text] = browse_page(store, DECK, search=search).total
             result["search_ms"][text] = _timed(
-                runs, lambda search=search: browse_page(store, DECK, search=search)
+                runs, partial(browse_page, store, DECK, search=search)
             )
         result["all_rows_ms"] = _timed(max(1, runs // 5), lambda: browse_cards(store, DECK))
     app = asyncio.run(_app_runs(path, max(3, runs // 3)))

@@ -63,6 +63,8 @@ _EPOCH = datetime(1970, 1, 1)
 # microseconds since the epoch (UTC); None where the memory row holds NULL.
 MemoryTuple = tuple[int, int | None, float | None, float | None, int | None, int | None, int, int]
 NEW: MemoryTuple = (0, None, None, None, None, None, 0, 0)
+PlannedAnswer = tuple[int, int, int, MemoryTuple, MemoryTuple]
+"""(time_us, rating, duration_ms, memory before, memory after)"""
 
 # Ratings as a learner gives them: mostly Good.
 _RATINGS = (1, 2, 3, 4)
@@ -101,13 +103,11 @@ class CollectionSpec:
 
 @dataclass(frozen=True)
 class CardHistory:
-    """One studied card: its position in the deck and its answers, oldest first.
-
-    Each answer is (time_us, rating, duration_ms, before, after).
-    """
+    """One studied card: its position in the deck and its answers (`PlannedAnswer`), oldest
+    first."""
 
     position: int
-    answers: list[tuple[int, int, int, MemoryTuple, MemoryTuple]]
+    answers: list[PlannedAnswer]
 
     @property
     def memory(self) -> MemoryTuple:
@@ -173,7 +173,7 @@ def history(spec: CollectionSpec, today_start_us: int) -> Iterator[CardHistory]:
         ]
         ratings = rng.choices(_RATINGS, _RATING_WEIGHTS, k=count)
         ratings[-1] = rng.choice((3, 3, 3, 2, 4)) if in_review else 1
-        answers = []
+        answers: list[PlannedAnswer] = []
         before = NEW
         lapses = 0
         for j, (when, rating) in enumerate(zip(times, ratings, strict=True)):

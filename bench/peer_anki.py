@@ -50,6 +50,7 @@ _DECAY = 0.1542  # FSRS-6's default decay (w20), which Anki writes beside each m
 
 def _notes(col: Any, cards: int, seed: int) -> list[Any]:
     from anki.collection import AddNoteRequest
+    from anki.decks import DeckId
 
     notetype = col.models.by_name("Basic")
     requests = []
@@ -57,7 +58,7 @@ def _notes(col: Any, cards: int, seed: int) -> list[Any]:
         note = col.new_note(notetype)
         note["Front"] = card.question
         note["Back"] = "<br>".join((card.answer, *card.distractors))
-        requests.append(AddNoteRequest(note, 1))
+        requests.append(AddNoteRequest(note, DeckId(1)))
     return requests
 
 
@@ -191,12 +192,14 @@ def _remove_media(collection: Path) -> None:
 
 def _queue_builds(path: Path, runs: int) -> tuple[list[float], list[int]]:
     from anki.collection import Collection
+    from anki.scheduler.v3 import Scheduler
 
     times = []
     counts: list[int] = []
     for _ in range(runs):
         col = Collection(str(path))
         try:
+            assert isinstance(col.sched, Scheduler)
             started = time.perf_counter()
             queued = col.sched.get_queued_cards()
             times.append((time.perf_counter() - started) * 1000)
@@ -209,10 +212,13 @@ def _queue_builds(path: Path, runs: int) -> tuple[list[float], list[int]]:
 def _answers(path: Path, answers: int) -> dict[str, Any]:
     from anki.cards import Card
     from anki.collection import Collection
+    from anki.scheduler.v3 import CardAnswer, Scheduler
 
+    grades = (CardAnswer.AGAIN, CardAnswer.HARD, CardAnswer.GOOD, CardAnswer.EASY)
     col = Collection(str(path))
     fetch_answer, answer_only = [], []
     try:
+        assert isinstance(col.sched, Scheduler) and col.db is not None
         col.sched.get_queued_cards()  # the first build is measured apart
         for rating in ANSWER_RATINGS[:answers]:
             started = time.perf_counter()
@@ -226,7 +232,7 @@ def _answers(path: Path, answers: int) -> dict[str, Any]:
             answer = col.sched.build_answer(
                 card=card,
                 states=top.states,
-                rating=rating - 1,  # type: ignore[arg-type]  # CardAnswer.AGAIN is 0
+                rating=grades[rating - 1],
             )
             fetched = time.perf_counter()
             col.sched.answer_card(answer)

@@ -126,11 +126,9 @@ def simulate(learner: Learner, days: int, planned: bool, seed: int, folder: Path
     for day in range(days + 1):
         now[0] = START + timedelta(days=day, hours=rng.uniform(7.5, 9.0))
         if planned:
-            plan = (
+            if day == 0:
                 set_exam_date(store, DECK, exam, minutes_per_day=MINUTES)
-                if day == 0
-                else exam_plan(store, DECK)
-            )
+            plan = exam_plan(store, DECK)
             assert plan is not None
             if day in scored:
                 predicted.append(plan.pass_chance_exam_day)
@@ -239,13 +237,13 @@ def summary(runs: Sequence[Run]) -> dict[str, Any]:
                 "passed": statistics.fmean(r.passed for r in group),
             }
     for days in HORIZONS:
-        planned = [r for r in runs if r.planned and r.days == days]
+        followed = [r for r in runs if r.planned and r.days == days]
         result[f"brier {days}d"] = {
             **{
-                when: _brier([(r.predicted[n], r.passed) for r in planned])
+                when: _brier([(r.predicted[n], r.passed) for r in followed])
                 for n, when in enumerate(WHEN)
             },
-            "oracle": _brier([(r.true_chance, r.passed) for r in planned]),
+            "oracle": _brier([(r.true_chance, r.passed) for r in followed]),
         }
     return result
 

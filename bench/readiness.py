@@ -54,8 +54,7 @@ from fsrs import Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from srs.clock import Clock
-from srs.collection.exam_memory import exam_card_memories
-from srs.collection.reviews import first_choice_answers
+from srs.collection.exam_memory import exam_card_memories, first_choice_answers
 from srs.collection.settings import get_settings, set_setting
 from srs.collection.store import Store
 from srs.decks.importer import import_decks
@@ -470,7 +469,7 @@ def report(result: dict[str, Any]) -> str:
             f"{_cell(scores['srs_vs_truth'], 4):>6}"
         )
 
-    others = []
+    others: list[str] = []
     for name, scores in result["per_type"].items():
         (lines if name in TARGET_TYPES else others).append(line(name, scores))
     lines.append(line("all of the above", result["overall"]))
