@@ -6,10 +6,11 @@ import hashlib
 import sqlite3
 import textwrap
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 
 REPO = Path(__file__).resolve().parents[1]
@@ -148,3 +149,55 @@ def hammer(db: str, transactions: int, barrier: Any, results: Any) -> None:
 
 def problem_lines(problems: Sequence[object]) -> list[str]:
     return [str(p) for p in problems]
+
+
+# The planner's statistics of the 100,000-card benchmark collection (`ANALYZE`, as
+# `bench.collection` leaves it): one deck, seven topics, one card shape, a million answers, none
+# shared yet. A learner's collection has none (srs never runs `ANALYZE`).
+LARGE_COLLECTION_STATISTICS = [
+    ("cards", "cards_exam", "100000 100000 100000 100000 100000 14286 1 1"),
+    ("cards", "cards_topic", "100000 14286 14286 14286"),
+    ("cards", "cards_deck", "100000 100000 100000"),
+    ("cards", "sqlite_autoindex_cards_1", "100000 100000 1"),
+    ("memory", "memory_queue", "100000 33334 2"),
+    ("reviews", "reviews_first", "62000 1 1 1 1"),
+    ("reviews", "reviews_unshared", "1000000 1"),
+    ("reviews", "reviews_event", "1000000 1"),
+    ("reviews", "reviews_day", "1000000 1370"),
+    ("reviews", "reviews_card", "1000000 17 1"),
+]
+
+with_and_without_statistics = pytest.mark.parametrize(
+    "statistics", [False, True], ids=["no statistics", "analyzed"]
+)
+"""Run a test on a collection without the planner's statistics (a learner's) and with the
+benchmark collection's (`use_large_collection_statistics`): its `statistics` argument says
+which."""
+
+
+def use_large_collection_statistics(conn: sqlite3.Connection) -> None:
+    """Make SQLite plan as on the 100,000-card benchmark collection: its statistics for the
+    cards, their memory and the answers; the other tables' from their own rows."""
+    tables = sorted({table for table, _index, _stat in LARGE_COLLECTION_STATISTICS})
+    conn.execute("ANALYZE")
+    conn.execute(f"DELETE FROM sqlite_stat1 WHERE tbl IN ({', '.join('?' * len(tables))})", tables)
+    conn.executemany("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", LARGE_COLLECTION_STATISTICS)
+    conn.execute("ANALYZE sqlite_schema")  # reload them
+
+
+def query_plans(
+    conn: sqlite3.Connection, run: Callable[[], object], marker: str
+) -> list[list[str]]:
+    """How SQLite reads what `run` asks of `conn`: the plan of each statement holding `marker`,
+    one line a step."""
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        run()
+    finally:
+        conn.set_trace_callback(None)
+    return [
+        [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        for sql in statements
+        if marker in sql
+    ]

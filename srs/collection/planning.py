@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from srs.clock import to_db
-from srs.collection.cards import ACTIVE, IN_DECK, LIVE, MULTIPLE_CHOICE
+from srs.collection.cards import ACTIVE, LIVE, MULTIPLE_CHOICE
+from srs.collection.exam_memory import exam_shapes
 from srs.collection.memory import MEMORY_COLUMNS
 from srs.collection.store import Store
 from srs.model.memory import Memory, MemoryState
@@ -69,15 +70,10 @@ def plan_reads(
     if named:
         cases = " ".join(f"WHEN :topic{n} THEN {n}" for n in named.values())
         pool = f"CASE c.topic {cases} ELSE -1 END"
-    shapes = store.conn.execute(
-        "SELECT DISTINCT c.option_count, c.answer_count FROM cards c "
-        f"WHERE c.deck_id = ? AND {IN_DECK} AND {MULTIPLE_CHOICE}",
-        (deck_id,),
-    ).fetchall()
     picks = "".join(
         f"WHEN c.option_count = {int(options)} AND c.answer_count = {int(answers)} "
         f"THEN {math.comb(options, answers)} "
-        for options, answers in shapes
+        for options, answers in exam_shapes(store, deck_id)
     )
     new, review, learning = (
         int(state) for state in (MemoryState.New, MemoryState.Review, MemoryState.Learning)

@@ -10,9 +10,10 @@ from datetime import timedelta
 import pytest
 from conftest import FakeClock, deck_yaml
 from fsrs import Rating
+from helpers import query_plans, use_large_collection_statistics, with_and_without_statistics
 
 from srs.clock import to_db
-from srs.collection.exam_memory import exam_card_memories
+from srs.collection.exam_memory import exam_card_memories, exam_shapes, later_choice_answers
 from srs.collection.settings import get_settings
 from srs.collection.store import Store
 from srs.exam.readiness import chance_model, topic_sums
@@ -81,33 +82,7 @@ def test_each_topics_sums_equal_the_chances_computed_from_each_cards_whole_memor
     assert cards == 11 and 1 < total < cards - 1
 
 
-# The planner's statistics of the 100,000-card benchmark collection's cards (`ANALYZE`, as
-# `bench.collection` leaves it): seven topics, one deck, one card shape.
-LARGE_DECK_STATISTICS = [
-    ("cards", "cards_exam", "100000 100000 100000 100000 100000 14286 1 1"),
-    ("cards", "cards_topic", "100000 14286 14286 14286"),
-    ("cards", "cards_deck", "100000 100000 100000"),
-    ("cards", "sqlite_autoindex_cards_1", "100000 100000 1"),
-    ("memory", "memory_queue", "100000 33334 2"),
-]
-
-
-def chance_sums_plans(store: Store) -> list[list[str]]:
-    """How SQLite reads the cards for `topic_sums`: its queries' plans (one a card shape), one
-    line a step."""
-    statements: list[str] = []
-    store.conn.set_trace_callback(statements.append)
-    try:
-        topic_sums(store, "demo")
-    finally:
-        store.conn.set_trace_callback(None)
-    queries = [s for s in statements if "sum(CASE" in s]
-    return [
-        [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + query)] for query in queries
-    ]
-
-
-@pytest.mark.parametrize("statistics", [False, True], ids=["no statistics", "analyzed"])
+@with_and_without_statistics
 def test_the_sums_read_the_exam_index_alone_in_topic_order(
     make_store: MakeStore, statistics: bool
 ) -> None:
@@ -115,12 +90,9 @@ def test_the_sums_read_the_exam_index_alone_in_topic_order(
     # 100,000-card deck take 1.6-2.6 times as long.
     store = make_store(deck_yaml(free=1, choice=8, select_all=3))
     if statistics:
-        store.conn.execute("ANALYZE")
-        store.conn.execute("DELETE FROM sqlite_stat1 WHERE tbl IN ('cards', 'memory')")
-        store.conn.executemany("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", LARGE_DECK_STATISTICS)
-        store.conn.execute("ANALYZE sqlite_schema")  # reload them
+        use_large_collection_statistics(store.conn)
 
-    plans = chance_sums_plans(store)
+    plans = query_plans(store.conn, lambda: topic_sums(store, "demo"), "sum(CASE")
 
     assert len(plans) == 2  # multiple choice, select all
     for plan in plans:
@@ -128,3 +100,37 @@ def test_the_sums_read_the_exam_index_alone_in_topic_order(
         assert "COVERING INDEX cards_exam" in cards_step
         assert "option_count=? AND answer_count=?" in cards_step
         assert not any("TEMP B-TREE" in step for step in plan)
+
+
+@with_and_without_statistics
+def test_the_shapes_are_each_found_by_a_seek_in_the_exam_index(
+    make_store: MakeStore, statistics: bool
+) -> None:
+    # Without the statistics, SELECT DISTINCT read every card's entry: 14 ms at 100,000 cards.
+    store = make_store(deck_yaml(free=1, choice=8, select_all=3))
+    if statistics:
+        use_large_collection_statistics(store.conn)
+
+    [plan] = query_plans(store.conn, lambda: exam_shapes(store, "demo"), "cards")
+
+    assert exam_shapes(store, "demo") == sorted(
+        {(card.options, card.answers) for card in exam_card_memories(store, "demo")}
+    )
+    card_steps = [step for step in plan if step.startswith(("SEARCH c ", "SCAN c"))]
+    assert len(card_steps) == 4
+    assert all("COVERING INDEX cards_exam (deck_id=? AND retired=?" in s for s in card_steps)
+
+
+@with_and_without_statistics
+def test_the_latest_answers_are_read_newest_first_with_each_cards_row(
+    make_store: MakeStore, statistics: bool
+) -> None:
+    # With the statistics, SQLite first built a Bloom filter of every card: 75 ms against 32 at
+    # 100,000 cards, for a read that stops after a few thousand answers.
+    store = make_store(deck_yaml(free=1, choice=8, select_all=3))
+    if statistics:
+        use_large_collection_statistics(store.conn)
+
+    plans = query_plans(store.conn, lambda: later_choice_answers(store, "demo", 100), "LIMIT")
+
+    assert plans == [["SCAN r", "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"]]
