@@ -23,6 +23,7 @@ depends on them being exact, and computing them would make building the collecti
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -35,7 +36,7 @@ from pathlib import Path
 from bench.gen import deck_cards
 from srs.clock import Clock
 from srs.collection.changes import EVENT_ID
-from srs.collection.schema import SCHEMA_VERSION
+from srs.collection.schema import MIGRATIONS, SCHEMA_VERSION
 from srs.collection.store import Store
 from srs.decks.importer import import_decks
 from srs.model.deck import Card, Deck, ExamSpec
@@ -319,16 +320,19 @@ def build_collection(path: Path, spec: CollectionSpec, clock: Clock | None = Non
         store.conn.execute("PRAGMA synchronous = OFF")
         import_decks(store, [deck], source="bench")
         _write_history(store, spec, cards, today_start)
-        store.conn.execute("ANALYZE")
+        # No ANALYZE: srs never runs it, so a learner's collection has no planner statistics,
+        # and the benchmarks measure the plans a learner gets (docs/performance.md, query plans).
         store.conn.execute("PRAGMA journal_mode = WAL")
     return path
 
 
 def cached_path(spec: CollectionSpec, day: date) -> Path:
-    """Where the collection for `spec` and `day` is kept. The schema version is in the name:
-    a cache made before a migration is rebuilt once, not migrated again by every
-    measurement's fresh copy (the v4 upgrade takes ~19 s at 100k cards)."""
-    return OUT / f"collection-v{SCHEMA_VERSION}-{spec.key(day)}.db"
+    """Where the collection for `spec` and `day` is kept. The schema is in the name, as its
+    version and a digest of its SQL: a cache made before a migration is rebuilt once, not
+    migrated again by every measurement's fresh copy (the v4 upgrade takes ~19 s at 100k
+    cards), and one made while a migration was being written is not taken for the final one."""
+    schema = hashlib.sha256(repr(MIGRATIONS).encode()).hexdigest()[:8]
+    return OUT / f"collection-v{SCHEMA_VERSION}-{schema}-{spec.key(day)}.db"
 
 
 def cached_collection(spec: CollectionSpec, clock: Clock | None = None) -> Path:

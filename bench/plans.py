@@ -3,19 +3,20 @@ statistics.
 
 `python -m bench.plans [--runs N] [--slow MS] [--json] [COLLECTION]`
 
-The benchmark collection is built with `ANALYZE` (`bench.collection`), so it holds
-`sqlite_stat1`; a learner's collection never does (srs never runs `ANALYZE`), and the planner
+A learner's collection never holds `sqlite_stat1` (srs never runs `ANALYZE`), but one
+analyzed by another tool does, and the benchmark collection did until 2026-12-01; the planner
 may choose differently on the two. This runs srs's main workloads on a private copy of
 COLLECTION (default: the cached one) and records every distinct statement they run (the trace
 callback's expanded SQL; statements differing only in their literals count once): the app's
 start (the dashboard's counts and checks), the card browser (`bench.browse`'s pages and
 searches), statistics (`bench.stats`'s sections, for the deck and for every deck), the pass
 chance, the exam plan (an exam date set 60 days out when the deck has none), sync (its status
-and the events it would write) and today's queue with 20 answers. A second copy then has its
-statistics dropped. Each statement is planned (`EXPLAIN QUERY PLAN`) on both copies, and each
-read is timed there (CPU milliseconds, the least of `--runs`), through `Store.open` connections
-as srs's own. Printed: every statement slower than `--slow` on either copy or planned
-differently on the two, with both plans and times; then a count of the rest.
+and the events it would write) and today's queue with 20 answers. Two copies are then made
+of it, one analyzed and one without statistics. Each statement is planned (`EXPLAIN QUERY
+PLAN`) on both copies, and each read is timed there (CPU milliseconds, the least of
+`--runs`), through `Store.open` connections as srs's own. Printed: every statement slower
+than `--slow` on either copy or planned differently on the two, with both plans and times;
+then a count of the rest.
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ __all__ = [
     "audit",
     "capture",
     "main",
+    "planner_copies",
     "query_plan",
     "report",
-    "without_statistics",
 ]
 
 DECK = "bench"
@@ -211,12 +212,15 @@ def audit(statements: dict[str, str], copies: dict[str, Path], runs: int) -> lis
     return results
 
 
-def without_statistics(analyzed: Path, folder: Path) -> Path:
-    """A copy of a closed collection without the planner's statistics, as a learner's is."""
-    plain = fresh_copy(analyzed, folder)
-    with sqlite3.connect(plain) as conn:
+def planner_copies(collection: Path, folders: dict[str, Path]) -> dict[str, Path]:
+    """Copies of a closed collection in `folders` ("analyzed", "plain"): one with the planner's
+    statistics (`ANALYZE`), one without them, as a learner's is."""
+    copies = {copy: fresh_copy(collection, folder) for copy, folder in folders.items()}
+    with sqlite3.connect(copies["analyzed"]) as conn:
+        conn.execute("ANALYZE")
+    with sqlite3.connect(copies["plain"]) as conn:
         conn.execute("DROP TABLE IF EXISTS sqlite_stat1")
-    return plain
+    return copies
 
 
 def report(results: Sequence[Statement], slow_ms: float) -> str:
@@ -242,21 +246,21 @@ def report(results: Sequence[Statement], slow_ms: float) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.plans", description=__doc__)
-    parser.add_argument("collection", nargs="?", type=Path, help="an analyzed collection")
+    parser.add_argument("collection", nargs="?", type=Path, help="a collection to copy")
     parser.add_argument("--runs", type=int, default=3, help="runs per read (the least kept)")
     parser.add_argument("--slow", type=float, default=10.0, help="show reads slower (ms)")
     parser.add_argument("--json", action="store_true", help="print every statement as JSON")
     args = parser.parse_args(argv)
     collection = args.collection or cached_collection(CollectionSpec())
     with tempfile.TemporaryDirectory(prefix="srs-bench-plans-") as tmp:
-        folders = {copy: Path(tmp) / copy for copy in ("analyzed", "plain")}
+        folders = {copy: Path(tmp) / copy for copy in ("workloads", "analyzed", "plain")}
         for folder in folders.values():
             folder.mkdir()
-        analyzed = fresh_copy(collection, folders["analyzed"])
-        with Store.open(analyzed) as store:
+        worked = fresh_copy(collection, folders.pop("workloads"))
+        with Store.open(worked) as store:
             statements = capture(store, WORKLOADS)
         # Copied once the workloads' writes are in: both copies hold the same rows.
-        copies = {"analyzed": analyzed, "plain": without_statistics(analyzed, folders["plain"])}
+        copies = planner_copies(worked, folders)
         results = audit(statements, copies, args.runs)
     if args.json:
         json.dump([asdict(s) for s in results], sys.stdout)
