@@ -107,6 +107,29 @@ def _with_priors(answers: Iterable[ObservedAnswer]) -> list[ObservedAnswer]:
     return data
 
 
+@dataclass
+class _ShapeAnswers:
+    """One card shape's answers, summed where they count alike in the guessing fit: a wrong
+    answer is a guess whatever its R, and every first answer has the same R (R0), so only the
+    right answers to studied cards need a term each in every round."""
+
+    wrong: float = 0.0
+    first: float = 0.0
+    first_right: float = 0.0
+    later_right: list[tuple[float, float, float]] = field(default_factory=list)
+    """(count, R, 1 - R) of each right answer to a studied card."""
+
+    def add(self, answer: ObservedAnswer) -> None:
+        if answer.recall is None:
+            self.first += answer.count
+        if not answer.right:
+            self.wrong += answer.count
+        elif answer.recall is None:
+            self.first_right += answer.count
+        else:
+            self.later_right.append((answer.count, answer.recall, 1.0 - answer.recall))
+
+
 def fit_guessing(answers: Iterable[ObservedAnswer]) -> Guessing:
     """The guess rates and the prior R0 that make the learner's answers most likely.
 
@@ -123,23 +146,24 @@ def fit_guessing(answers: Iterable[ObservedAnswer]) -> Guessing:
     data = _with_priors(answers)
     rates = {a.picks: 1.0 / a.picks for a in data}
     prior = 0.5 if any(a.recall is None for a in data) else 0.0
+    shapes = {picks: _ShapeAnswers() for picks in rates}
+    for a in data:
+        shapes[a.picks].add(a)
+    first = sum(shape.first for shape in shapes.values())
     for _ in range(_FIT_ROUNDS):
-        guesses = {picks: [0.0, 0.0] for picks in rates}  # expected guesses, and right ones
-        known_first = first = 0.0
-        for a in data:
-            recall = prior if a.recall is None else a.recall
-            known = 0.0
-            if a.right:
-                known = recall / (recall + (1.0 - recall) * rates[a.picks])
-            guesses[a.picks][0] += a.count * (1.0 - known)
-            guesses[a.picks][1] += a.count * (1.0 - known) * a.right
-            if a.recall is None:
-                first += a.count
-                known_first += a.count * known
-        new_rates = {
-            picks: (right + GUESS_PRIOR_WEIGHT / picks) / (tries + GUESS_PRIOR_WEIGHT)
-            for picks, (tries, right) in guesses.items()
-        }
+        new_rates = {}
+        known_first = 0.0
+        for picks, shape in shapes.items():
+            rate = rates[picks]
+            known = prior / (prior + (1.0 - prior) * rate)
+            known_first += shape.first_right * known
+            # The right answers expected to be guesses (the others were recalled).
+            guessed = shape.first_right * (1.0 - known) + sum(
+                [count * (1.0 - r / (r + rest * rate)) for count, r, rest in shape.later_right]
+            )
+            new_rates[picks] = (guessed + GUESS_PRIOR_WEIGHT / picks) / (
+                guessed + shape.wrong + GUESS_PRIOR_WEIGHT
+            )
         new_prior = known_first / first if first else 0.0
         change = max([abs(new_prior - prior)] + [abs(new_rates[p] - rates[p]) for p in rates])
         rates, prior = new_rates, new_prior

@@ -97,8 +97,6 @@ on a long history: about 0.06 s on a 1,000,000-answer log)."""
 RECENT_ATTEMPTS = 30
 """The latest full attempts a recalibration is checked and fitted on."""
 
-_DAY_MICROSECONDS = 86_400_000_000
-
 _Answered = tuple[int, float, bool]
 """An answer after a card's first: (ways of picking the card's options, the model's R then,
 right)."""
