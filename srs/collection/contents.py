@@ -9,8 +9,10 @@ inside the caller's `Store.write()`, so an import of several decks is one transa
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import NamedTuple
 
+from srs.clock import from_db, to_db
 from srs.collection.cards import CARD_COLUMNS, CONTENT_COLUMNS, IN_DECK, card_from_row
 from srs.collection.store import Store
 from srs.model.deck import Card
@@ -91,7 +93,14 @@ def deck_cards(store: Store, deck_id: str) -> list[Card]:
 def upsert_deck(
     store: Store, header: DeckHeader, deck_id: str, source: str | None, now: str
 ) -> None:
-    """Create the deck's row, or update its text; a None `source` keeps the recorded one."""
+    """Create the deck's row, or update its text; a None `source` keeps the recorded one.
+
+    The import time moves forward on every import, even two in one moment (an injected
+    clock): the pass chance's kept values tell the deck's imports apart by it.
+    """
+    row = store.conn.execute("SELECT imported_at FROM decks WHERE id = ?", (deck_id,)).fetchone()
+    if row is not None and now <= row[0]:
+        now = to_db(from_db(row[0]) + timedelta(microseconds=1))
     store.conn.execute(
         "INSERT INTO decks (id, title, description, exam, source, imported_at) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "

@@ -1,6 +1,7 @@
 """What the pass chance reads (`srs.exam.readiness`): of the cards a mock exam can ask, each
 card's shape and memory, or for a large deck the sums of their chances, computed by SQLite; of
-the log, the answers its model is fitted to (first answers, and the latest later ones)."""
+the log, the answers its model is fitted to (first answers, kept between reads in
+`srs.collection.first_answers`, and the latest later ones)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fsrs import Rating
 
 from srs.clock import from_db
 from srs.collection.cards import EXAM_CARD, IN_DECK, MULTIPLE_CHOICE, exam_card_filter
+from srs.collection.first_answers import FirstAnswers, first_choice_answers
 from srs.collection.reviews import STATE_BEFORE
 from srs.collection.store import Store
 from srs.model.memory import MemoryState
@@ -177,35 +179,6 @@ def chance_sums(
 
 
 # --- the answers the model is fitted to ----------------------------------------------------
-
-
-class FirstAnswers(NamedTuple):
-    """The first answers to cards of one shape (options shown, right ones among them)."""
-
-    options: int
-    answers: int
-    answered: int
-    """Cards of this shape answered at least once."""
-    right: int
-    """Of them, those whose first answer was right."""
-
-
-def first_choice_answers(store: Store, deck_id: str) -> list[FirstAnswers]:
-    """The first answer (in a session or an exam) to each of the deck's multiple-choice cards
-    (retired ones too), counted by card shape: what a learner knows before studying a card."""
-    # A card's first answer is its earliest whose memory was new, read from the partial
-    # index over those answers (reviews_first) alone: through the whole log's (card_id,
-    # reviewed_at) index and rows it took 0.27 s at 100,000 cards, this 0.08 s. SQLite takes a
-    # bare column beside min() from the row where the minimum is.
-    rows = store.conn.execute(
-        f"SELECT c.option_count, c.answer_count, count(*), sum(f.rating > {int(Rating.Again)}) "
-        "FROM (SELECT r.card_id, r.rating, r.choice, min(r.reviewed_at) FROM reviews r "
-        f"INDEXED BY reviews_first WHERE {STATE_BEFORE} = {int(MemoryState.New)} "
-        "GROUP BY r.card_id) f JOIN cards c ON c.id = f.card_id "
-        f"WHERE c.deck_id = ? AND {MULTIPLE_CHOICE} AND f.choice IS NOT NULL GROUP BY 1, 2",
-        (deck_id,),
-    )
-    return [FirstAnswers(*row) for row in rows]
 
 
 class LaterAnswer(NamedTuple):
