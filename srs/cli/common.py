@@ -97,7 +97,8 @@ def write_output(output: Path, text: str, *, force: bool) -> None:
 @contextmanager
 def errors_as_messages() -> Iterator[None]:
     """Turn errors a user can cause into one line and exit status 1 (a traceback is a bug)."""
-    from srs.collection.store import CollectionError, explain
+    from srs.collection.sqlite_file import explain
+    from srs.collection.store import CollectionError
 
     try:
         yield
@@ -138,7 +139,8 @@ def open_store(ctx: click.Context, *, first_run_decks: bool = False) -> Iterator
     that only read it work, and a change is refused in one line.
     """
     from srs.collection.paths import standard_db_path
-    from srs.collection.store import Store, can_write
+    from srs.collection.sqlite_file import can_write
+    from srs.collection.store import Store
 
     with errors_as_messages():
         path = db_path(ctx)

@@ -24,7 +24,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from srs.collection.schema import APPLICATION_ID, SCHEMA_VERSION
-from srs.collection.store import CollectionError, Store, connect_read_only, make_private_folder
+from srs.collection.sqlite_file import make_private_folder
+from srs.collection.store import CollectionError, Store, connect_read_only
 
 __all__ = [
     "STALE_PARTIAL_SECONDS",

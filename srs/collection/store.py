@@ -6,8 +6,9 @@ or a newer schema) rather than starting fresh over it. Every write runs in `Stor
 begins with `BEGIN IMMEDIATE`: with a busy timeout, two processes (the TUI and an import) then
 queue instead of failing with "database is locked"; any SQLite error inside it (a full disk at
 COMMIT) rolls back and becomes a `CollectionError`. A collection this process cannot write is
-opened read-only (`can_write`, `Store.open(read_only=True)`). The file, its `-wal`/`-shm` and the
-folders srs creates are private to the user (0600, 0700).
+opened read-only (`sqlite_file.can_write`, `Store.open(read_only=True)`). The file, its
+`-wal`/`-shm` and the folders srs creates are private to the user (0600, 0700). What is read of
+the file without SQLite, and SQLite's errors in words, are in `srs.collection.sqlite_file`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ from typing import TYPE_CHECKING
 
 from srs.clock import Clock
 from srs.collection.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from srs.collection.sqlite_file import (
+    explain,
+    in_wal_mode,
+    is_sqlite_header,
+    make_private_folder,
+    shortfall,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -29,14 +37,10 @@ if TYPE_CHECKING:
 __all__ = [
     "CollectionError",
     "Store",
-    "can_write",
     "connect_read_only",
-    "explain",
-    "make_private_folder",
 ]
 
 BUSY_TIMEOUT_MS = 5000
-_HEADER = b"SQLite format 3\x00"
 _IN_MEMORY = ":memory:"
 
 
@@ -81,7 +85,7 @@ class Store:
             before_migration: called with the opened store before an existing collection is
                 migrated (the caller takes a backup there).
             read_only: read the existing file without writing to it or beside it (for one this
-                process cannot write: see `can_write`); `write()` then raises, and a
+                process cannot write: see `sqlite_file.can_write`); `write()` then raises, and a
                 collection that needs a schema upgrade is refused.
 
         Raises:
@@ -125,8 +129,8 @@ class Store:
         pages are safe in `-wal`, and SQLite reads them from there. `quick_check` reads every
         page, so it runs only in that case.
         """
-        shortfall = _shortfall(self.path)
-        if shortfall is None:
+        missing = shortfall(self.path)
+        if missing is None:
             return
         try:
             verdict = self.conn.execute("PRAGMA quick_check").fetchone()[0]
@@ -134,7 +138,7 @@ class Store:
             verdict = str(exc)
         if verdict != "ok":
             raise CollectionError(
-                f"{self.path} is truncated ({shortfall}) and SQLite cannot read it ({verdict}): "
+                f"{self.path} is truncated ({missing}) and SQLite cannot read it ({verdict}): "
                 "restore a backup (srs restore)"
             )
 
@@ -275,13 +279,6 @@ class Store:
         self.close()
 
 
-def can_write(path: Path) -> bool:
-    """Whether this process may write the existing collection file and create its `-wal` and
-    `-shm` beside it. The kernel answers, so root, read-only mounts and immutable files are
-    judged as they really are."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-
-
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """A connection that reads `path` as SQLite sees it, WAL included, and never writes to it.
 
@@ -295,8 +292,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
             `-shm` is missing and cannot be created.
     """
     wal = Path(f"{path}-wal")
-    in_wal_mode = _header(path)[18:19] == b"\x02"
-    query = "immutable=1" if in_wal_mode and not wal.exists() else "mode=ro"
+    query = "immutable=1" if in_wal_mode(path) and not wal.exists() else "mode=ro"
     try:
         conn = sqlite3.connect(
             f"{path.resolve().as_uri()}?{query}",
@@ -318,18 +314,6 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
                 "writable, or copy the file together with its -wal file to a writable folder"
             ) from None
     return conn
-
-
-def make_private_folder(folder: Path) -> None:
-    """Create `folder` and its missing parents for this user only (0700); folders that exist
-    are left as they are.
-
-    Raises:
-        OSError: a folder cannot be created.
-    """
-    missing = [f for f in (folder, *folder.parents) if not f.exists()]
-    for each in reversed(missing):
-        each.mkdir(mode=0o700, exist_ok=True)
 
 
 def _connect(path: Path, existed: bool) -> sqlite3.Connection:
@@ -355,15 +339,6 @@ def _create_private_file(path: Path) -> None:
         raise CollectionError(f"cannot create {path}: {exc.strerror}") from None
 
 
-def _header(path: Path) -> bytes:
-    """The first 100 bytes (SQLite's header), or fewer for a short or unreadable file."""
-    try:
-        with path.open("rb") as handle:
-            return handle.read(100)
-    except OSError:
-        return b""
-
-
 def _check_file(path: Path) -> bool:
     """Refuse a file that cannot be a collection, before SQLite touches it. Returns existence."""
     try:
@@ -381,33 +356,6 @@ def _check_file(path: Path) -> bool:
             f"{path} is empty (0 bytes): it is not a collection. If it should hold your "
             "reviews, restore a backup (srs restore); otherwise delete it."
         )
-    if not header.startswith(_HEADER):
+    if not is_sqlite_header(header):
         raise CollectionError(f"{path} is not an SQLite database (not an srs collection)")
     return True
-
-
-def _shortfall(path: Path) -> str | None:
-    """'N of M bytes' when the main file is shorter than its header's page count says."""
-    header = _header(path)
-    if len(header) < 100:
-        return None
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    promised = page_size * int.from_bytes(header[28:32], "big")
-    # The page count is trustworthy only when its "valid-for" matches the change counter.
-    size = path.stat().st_size
-    if header[92:96] != header[24:28] or size >= promised:
-        return None
-    return f"{size:,} of {promised:,} bytes"
-
-
-def explain(exc: sqlite3.Error) -> str:
-    """An SQLite error in words a learner can act on (busy, disk full, damaged)."""
-    message = str(exc)
-    if "locked" in message or "busy" in message:
-        return "the collection is busy in another srs process; try again in a moment"
-    if "disk is full" in message:
-        return f"the disk is full ({message}); free some space and try again"
-    if "malformed" in message or "not a database" in message:
-        return f"the collection is damaged ({message}): restore a backup (srs restore)"
-    return message

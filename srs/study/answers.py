@@ -1,10 +1,10 @@
 """Answering cards: grading choices, the one function that writes an answer, undo, bury and
 suspend, leeches.
 
-Today's queue (the study session) is in `srs.study.session`; both the session and the exam engine
-write answers through `record_answer`, so every answer is scheduled and logged the same way. The
-rows are read and written through `srs.collection` (memory, reviews, cards); the rules (grading,
-scheduling, when a card becomes a leech, what undo may take back) are here.
+The study session is in `srs.study.session` (its queue in `srs.study.queue`); both the session and
+the exam engine write answers through `record_answer`, so every answer is scheduled and logged the
+same way. The rows are read and written through `srs.collection` (memory, reviews, cards); the
+rules (grading, scheduling, when a card becomes a leech, what undo may take back) are here.
 """
 
 from __future__ import annotations

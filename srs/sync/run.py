@@ -18,7 +18,8 @@ from typing import Any
 from srs.clock import from_db, to_db
 from srs.collection.changes import device_id
 from srs.collection.outbox import mark_shared, unshared_counts, unshared_events
-from srs.collection.store import Store, make_private_folder
+from srs.collection.sqlite_file import make_private_folder
+from srs.collection.store import Store
 from srs.collection.sync import (
     card_ids,
     held_events,

@@ -25,7 +25,8 @@ from textual import getters
 from textual.app import App
 from textual.screen import Screen
 
-from srs.collection.store import CollectionError, Store, explain
+from srs.collection.sqlite_file import explain
+from srs.collection.store import CollectionError, Store
 
 if TYPE_CHECKING:
     from srs.exam.attempt import Attempt

@@ -1,8 +1,8 @@
-"""The dashboard: every deck's counts, the streak, and the way into study."""
+"""The dashboard: every deck's counts (the table is `srs.tui.widgets.deck_table`), the streak,
+and the way into study."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,30 +12,16 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from srs.collection.store import Store
 from srs.exam.probability import Prediction
-from srs.model.percent import chance_text
 from srs.study.overview import DeckOverview
 from srs.tui.base import SrsScreen
 from srs.tui.read_ahead import ReadAhead, dashboard_counts
-from srs.tui.safe import literal, literal_text
+from srs.tui.safe import literal
+from srs.tui.widgets.deck_table import DeckTable
 from srs.tui.widgets.pass_predictor import PassPredictor, last_known
 from srs.tui.widgets.planner import Planner
 from srs.tui.widgets.sync_indicator import SyncIndicator
 
 __all__ = ["DashboardScreen"]
-
-COLUMNS = (
-    ("new", "\nNew"),
-    ("learning", "\nLearning"),
-    ("due", "Due\ntoday"),
-    ("today", "Done\ntoday"),
-    ("pass chance", "Pass\nchance"),
-)
-"""The count columns after the deck's title: key and two-line label (words a newcomer reads,
-in few cells, so the title keeps the room at 80 columns)."""
-
-OTHER_COLUMNS = sum(max(map(len, label.split("\n"))) + 2 for _, label in COLUMNS) + 2 + 6
-"""Cells the table needs besides the title: each column's widest line and its padding, the
-title's padding, the table's margins and a scrollbar."""
 
 
 class DashboardScreen(SrsScreen[None]):
@@ -140,7 +126,6 @@ class DashboardScreen(SrsScreen[None]):
         """
         super().__init__()
         self.ahead = ahead
-        self.titles: dict[str, str] = {}
         self.predictions: dict[str, Prediction | None] = {}
         self.plans: dict[str, str] = {}
         """Each deck's plan summary as last made: shown at once while the worker redoes it."""
@@ -150,7 +135,7 @@ class DashboardScreen(SrsScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="streak")
-        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True, header_height=2)
+        yield DeckTable()
         with Vertical(id="selection"):
             yield Static(id="selected")
             yield Static(id="plan-line")
@@ -160,12 +145,6 @@ class DashboardScreen(SrsScreen[None]):
         yield Planner()
         yield SyncIndicator()
         yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#decks", DataTable)
-        table.add_column(Text("\nDeck"), key="deck")
-        for key, label in COLUMNS:
-            table.add_column(Text(label, justify="right"), key=key)
 
     def on_screen_resume(self) -> None:
         """Also runs when the dashboard is first shown."""
@@ -185,23 +164,13 @@ class DashboardScreen(SrsScreen[None]):
         if counts is None:
             counts = dashboard_counts(store)
         rows = counts.decks
-        self.titles = {row.deck_id: row.title for row in rows}
         self.predictions = {}
-        table = self.query_one("#decks", DataTable)
-        selected = table.cursor_row
-        table.clear()
-        # A title cut to fit keeps the counts on screen; the line below the table shows it whole.
-        width = max(16, self.size.width - OTHER_COLUMNS)
         for row in rows:
-            title = row.title if len(row.title) <= width else row.title[: width - 1] + "…"
-            # The chance last computed, shown dim until the worker delivers today's.
             known = last_known(store, row.deck_id)
             if known is not None:
                 self.predictions[row.deck_id] = known
-            chance = self._chance_cell(known, fresh=False)
-            table.add_row(literal_text(title), *self._counts(row), chance, key=row.deck_id)
+        self.query_one(DeckTable).show_decks(rows, self.predictions, self.size.width)
         if rows:
-            table.move_cursor(row=min(selected, len(rows) - 1))
             # After the counts are drawn: the workers' threads would slow the first paint,
             # and so would the plan's modules (~20 ms), imported to ask how an exam went.
             self.call_after_refresh(self._when_drawn, store, rows)
@@ -255,35 +224,14 @@ class DashboardScreen(SrsScreen[None]):
             )
         )
 
-    @staticmethod
-    def _counts(row: DeckOverview) -> tuple[Text, ...]:
-        def count(value: int, style: str) -> Text:
-            return Text(str(value), style=style if value else "dim", justify="right")
-
-        return (
-            count(row.new_today, "bold blue"),
-            count(row.learning, "bold red"),
-            count(row.due_today, "bold green"),
-            count(row.reviewed_today, ""),
-        )
-
     @on(PassPredictor.Predicted)
     def _show_pass_chance(self, event: PassPredictor.Predicted) -> None:
-        table = self.query_one("#decks", DataTable)
+        table = self.query_one(DeckTable)
         if event.deck_id not in table.rows:
             return
         self.predictions[event.deck_id] = event.prediction
-        table.update_cell(event.deck_id, "pass chance", self._chance_cell(event.prediction))
+        table.show_chance(event.deck_id, event.prediction)
         self._show_selected()
-
-    @staticmethod
-    def _chance_cell(prediction: Prediction | None, *, fresh: bool = True) -> Text:
-        """The pass chance cell: bold when just computed, dim when last run's (or "…" before
-        the first); "—" for a deck without a mock exam."""
-        if prediction is None:
-            return Text("—" if fresh else "…", style="dim", justify="right")
-        text = chance_text(prediction.pass_chance)
-        return Text(text, style="bold" if fresh else "dim", justify="right")
 
     def action_sync(self) -> None:
         self.query_one(SyncIndicator).start_sync(self.app.store)
@@ -354,12 +302,7 @@ class DashboardScreen(SrsScreen[None]):
 
     def _selected_deck(self) -> tuple[str, str] | None:
         """The selected deck's id and title."""
-        table = self.query_one("#decks", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        assert key is not None
-        return key, self.titles.get(key, key)
+        return self.query_one(DeckTable).selected_deck()
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
