@@ -4,12 +4,14 @@ pass chance's guessing fit takes as a learner's knowledge before studying (`firs
 Reading them means finding every studied card's earliest answer in the log: 0.1-0.15 s at
 100,000 cards, and the pass chance is worked out again after every answer. So the counts are
 kept in memory per (collection file, deck), with each card's first answer and where in the log
-they were read up to, and brought up to date from the answers added since: a first answer can
-only change for a card answered since (a new answer, or another device's older one merged in,
-whose replay rewrites the card's later rows). Anything else that could change them makes the
-next read start again: a deleted answer (an undo, a merged one), a row replaced at the log's
-end, a re-import of the deck (card shapes). Tests hold the kept counts to a fresh count through
-random answers, undos, exams, forgets, merges and re-imports.
+they were read up to, and brought up to date from the answers added since. A card's first
+answer is its earliest, always given to a new memory; a replay (a merge, an imported log, a
+merged forget) rewrites the memory logged with the card's later answers only. So a first
+answer can only change for a card answered since (a new answer, or another device's older one
+merged in), and anything else that could change one makes the next read start again: a deleted
+answer (an undo, a merged one), a row replaced at the log's end, a re-import of the deck (card
+shapes). Tests hold the kept counts to a fresh count through random answers, undos, exams,
+forgets, merges, re-imports, imported logs and restored backups.
 """
 
 from __future__ import annotations
