@@ -51,10 +51,15 @@ def deck_yaml(
     choice: int = 0,
     select_all: int = 0,
     title: str | None = None,
+    exam_questions: int = 0,
 ) -> bytes:
     """A valid deck with `free` free-recall, `choice` multiple-choice and `select_all`
-    select-all cards, in that order (ids free-0.., choice-0.., select-0..)."""
-    lines = [f"deck: {deck_id}", f"title: {title or deck_id.title()}", "cards:"]
+    select-all cards, in that order (ids free-0.., choice-0.., select-0..), and a mock exam of
+    `exam_questions` questions (70% to pass) if that is not 0."""
+    lines = [f"deck: {deck_id}", f"title: {title or deck_id.title()}"]
+    if exam_questions:
+        lines += ["exam:", f"  questions: {exam_questions}", "  pass_mark: 70%"]
+    lines.append("cards:")
     for n in range(free):
         lines += [
             f"  - id: free-{n}",

@@ -1,11 +1,11 @@
 """The pass chance's caches: the last chance computed for each deck, kept so a screen can show
-it at once; a mark of what its model was fitted to, and values kept in memory by that mark
-(the fitted model, the plan's pace).
+it at once; a mark of what its model was fitted to, the model last fitted with its mark (for
+the next process), and values kept in memory by that mark (the fitted model, the plan's pace).
 
-The chance of a 100,000-card deck takes about a second to compute, in a worker. The dashboard
-and the exam start page show the value last computed while the worker redoes it, so it is kept
-in the `meta` table (one JSON object per deck: a cache, not collection data, so no migration,
-and sync and export leave it alone).
+A screen shows the value last computed while a worker redoes it, and a new process takes the
+model last fitted instead of fitting it again while the deck's answers are the same, so both
+are kept in the `meta` table (one JSON object per deck each: a cache, not collection data, so
+no migration, and sync and export leave it alone).
 """
 
 from __future__ import annotations
@@ -17,25 +17,28 @@ from typing import Generic, TypeVar
 
 from srs.collection.store import Store
 
-__all__ = ["KeptByMark", "evidence_mark", "last_pass_chance", "save_pass_chance"]
+__all__ = [
+    "KeptByMark",
+    "evidence_mark",
+    "last_pass_chance",
+    "save_model",
+    "save_pass_chance",
+    "saved_model",
+]
 
 T = TypeVar("T")
 
 _KEY_PREFIX = "pass_chance:"
 """The `meta` key of a deck's last chance is this followed by the deck id."""
 
+_MODEL_PREFIX = "pass_model:"
+"""The `meta` key of a deck's model last fitted is this followed by the deck id."""
+
 
 def last_pass_chance(store: Store, deck_id: str) -> dict[str, object] | None:
     """The figures last saved for the deck by `save_pass_chance`, or None (never computed, or
     stored by another version in a form that no longer reads)."""
-    text = store.meta(_KEY_PREFIX + deck_id)
-    if text is None:
-        return None
-    try:
-        values = json.loads(text)
-    except ValueError:
-        return None
-    return values if isinstance(values, dict) else None
+    return _saved(store, _KEY_PREFIX + deck_id)
 
 
 def save_pass_chance(store: Store, deck_id: str, values: Mapping[str, object]) -> None:
@@ -46,7 +49,37 @@ def save_pass_chance(store: Store, deck_id: str, values: Mapping[str, object]) -
     Raises:
         CollectionError: the collection could not be written (read-only, busy, full).
     """
-    store.set_meta(_KEY_PREFIX + deck_id, json.dumps(dict(values), sort_keys=True), wait=False)
+    _save(store, _KEY_PREFIX + deck_id, values)
+
+
+def saved_model(store: Store, deck_id: str) -> dict[str, object] | None:
+    """The deck's pass-chance model last saved by `save_model`, or None."""
+    return _saved(store, _MODEL_PREFIX + deck_id)
+
+
+def save_model(store: Store, deck_id: str, values: Mapping[str, object]) -> None:
+    """Keep the deck's newly fitted pass-chance model (JSON-ready, with the mark it was fitted
+    at) for the next process. Never waits for another process's write lock.
+
+    Raises:
+        CollectionError: the collection could not be written (read-only, busy, full).
+    """
+    _save(store, _MODEL_PREFIX + deck_id, values)
+
+
+def _saved(store: Store, key: str) -> dict[str, object] | None:
+    text = store.meta(key)
+    if text is None:
+        return None
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return None
+    return values if isinstance(values, dict) else None
+
+
+def _save(store: Store, key: str, values: Mapping[str, object]) -> None:
+    store.set_meta(key, json.dumps(dict(values), sort_keys=True), wait=False)
 
 
 def evidence_mark(store: Store, deck_id: str) -> tuple[object, ...]:

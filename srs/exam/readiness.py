@@ -17,13 +17,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime
+from contextlib import suppress
+from dataclasses import replace
 from itertools import groupby
 
 from srs.clock import to_db
 from srs.collection.attempts import questions_at_start, submitted_attempts
-from srs.collection.chances import KeptByMark, evidence_mark
+from srs.collection.chances import KeptByMark, evidence_mark, save_model, saved_model
 from srs.collection.exam_memory import (
     ChanceFormula,
     chance_sums,
@@ -34,9 +34,10 @@ from srs.collection.exam_memory import (
 )
 from srs.collection.outcomes import ExamOutcome, exam_outcomes
 from srs.collection.settings import get_settings
-from srs.collection.store import Store
+from srs.collection.store import CollectionError, Store
 from srs.exam.attempt import AttemptKind
 from srs.exam.calibration import Calibration, calibration_of
+from srs.exam.chance_model import ChanceModel
 from srs.exam.fitting import (
     Guessing,
     ObservedAnswer,
@@ -64,10 +65,8 @@ from srs.exam.probability import (
     repeat_chance,
 )
 from srs.model.memory import (
-    Memory,
     curve_constants,
     recall_at,
-    retrievability,
 )
 
 __all__ = [
@@ -135,38 +134,7 @@ def guessing(store: Store, deck_id: str) -> Guessing:
     return _guessing(store, deck_id, _later_answers(store, deck_id, parameters))
 
 
-@dataclass(frozen=True)
-class _Model:
-    """What a question's chance is computed from, for one deck.
-
-    Attributes:
-        parameters: the deck's FSRS weights (for R).
-        guessing: guess rates and the prior R0.
-        recall: the learner's recall calibration (R as their answers show it).
-        recalibration: against mock exams, once it has earned its place (None before).
-    """
-
-    parameters: Sequence[float]
-    guessing: Guessing
-    recall: Recalibration
-    recalibration: Recalibration | None = None
-
-    def chance(self, memory: Memory, options: int, answers: int, at: datetime) -> float:
-        recall = retrievability(memory, at, self.parameters)
-        return self.chance_of(recall, math.comb(options, answers))
-
-    def chance_of(self, recall: float | None, picks: int) -> float:
-        """The chance of a right answer from the model's R (None: never studied) and the
-        number of ways of picking the card's options."""
-        recall = self.guessing.prior_recall if recall is None else self.recall.apply(recall)
-        guess = self.guessing.rate(picks)
-        # answer_probability, inlined (a deck's hot loop), in the order SQLite's sums compute
-        # it (`srs.collection.exam_memory.chance_sums`), so that the two agree to the last bit.
-        raw = guess + (1.0 - guess) * recall
-        return raw if self.recalibration is None else self.recalibration.apply(raw)
-
-
-def _uncalibrated_model(store: Store, deck_id: str) -> _Model:
+def _uncalibrated_model(store: Store, deck_id: str) -> ChanceModel:
     """The model fitted to the learner's answers in the deck, before any exam recalibration:
     guessing, then how the model's R compares with the answers to studied cards."""
     parameters = get_settings(store, deck_id).parameters
@@ -175,10 +143,10 @@ def _uncalibrated_model(store: Store, deck_id: str) -> _Model:
     recall = fit_recalibration(
         (recall, fitted.rate(picks), right) for picks, recall, right in later
     )
-    return _Model(parameters, fitted, recall)
+    return ChanceModel(parameters, fitted, recall)
 
 
-def _check(store: Store, deck_id: str, model: _Model) -> RecalibrationCheck:
+def _check(store: Store, deck_id: str, model: ChanceModel) -> RecalibrationCheck:
     """The deck's latest full attempts, each question's chance recomputed by `model` as at the
     attempt's start, judged by `check_recalibration`."""
     forms = []
@@ -202,17 +170,31 @@ def recalibration_check(store: Store, deck_id: str) -> RecalibrationCheck:
     return _check(store, deck_id, _uncalibrated_model(store, deck_id))
 
 
-_FITTED: KeptByMark[_Model] = KeptByMark()
+_FITTED: KeptByMark[ChanceModel] = KeptByMark()
 """The model last fitted for each deck, with the `evidence_mark` and FSRS weights it was
-fitted at. Not kept in the collection: it is rebuilt in 0.2 s at 1,000,000 answers."""
+fitted at."""
 
 
-def _model(store: Store, deck_id: str) -> _Model:
+def _model(store: Store, deck_id: str) -> ChanceModel:
     mark = (*evidence_mark(store, deck_id), *get_settings(store, deck_id).parameters)
-    return _FITTED.get(store, deck_id, mark, lambda: _fitted_model(store, deck_id))
+    return _FITTED.get(store, deck_id, mark, lambda: _saved_or_fitted(store, deck_id, mark))
 
 
-def _fitted_model(store: Store, deck_id: str) -> _Model:
+def _saved_or_fitted(store: Store, deck_id: str, mark: tuple[object, ...]) -> ChanceModel:
+    """The model saved in the collection if it was fitted at `mark` (another process fitted it
+    since the last answer), else a model fitted now, then saved."""
+    saved = saved_model(store, deck_id)
+    if saved is not None and saved.get("mark") == list(mark):
+        model = ChanceModel.from_dict(saved)
+        if model is not None:
+            return model
+    model = _fitted_model(store, deck_id)
+    with suppress(CollectionError):  # a cache: a read-only or busy collection goes without
+        save_model(store, deck_id, {"mark": list(mark), **model.to_dict()})
+    return model
+
+
+def _fitted_model(store: Store, deck_id: str) -> ChanceModel:
     model = _uncalibrated_model(store, deck_id)
     return replace(model, recalibration=_check(store, deck_id, model).recalibration)
 

@@ -32,9 +32,7 @@ from srs.sync import sync
 
 MakeStore = Callable[..., Store]
 DECK = "demo"
-DECK_FILE = deck_yaml(DECK, free=2, choice=4, select_all=2).replace(
-    b"cards:\n", b"exam:\n  questions: 3\n  pass_mark: 70%\ncards:\n", 1
-)
+DECK_FILE = deck_yaml(DECK, free=2, choice=4, select_all=2, exam_questions=3)
 """Free-recall cards (never counted), multiple-choice (4 options, 1 right), select-all (4, 2)
 and a three-question mock exam."""
 ORIGINAL = parse_deck(DECK_FILE)

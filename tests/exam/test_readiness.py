@@ -592,7 +592,10 @@ def test_a_deck_whose_exams_go_worse_than_predicted_is_recalibrated_from_the_ten
                 "check_recalibration",
                 lambda forms: check_recalibration(forms, minimum=len(forms) + 1),
             )
-            patch.setattr(readiness, "_FITTED", KeptByMark())  # the kept model is recalibrated
+            # The kept and the saved model are recalibrated: fit one, and keep it from both.
+            patch.setattr(readiness, "_FITTED", KeptByMark())
+            patch.setattr(readiness, "saved_model", lambda store, deck_id: None)
+            patch.setattr(readiness, "save_model", lambda store, deck_id, values: None)
             return deck_readiness(store, DECK).pass_chance
 
     for _ in range(MIN_ATTEMPTS - 1):
