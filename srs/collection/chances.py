@@ -115,6 +115,11 @@ class KeptByMark(Generic[T]):
         self._kept: dict[tuple[str, str], tuple[tuple[object, ...], T]] = {}
         self._lock = threading.Lock()
 
+    def peek(self, store: Store, deck_id: str) -> tuple[tuple[object, ...], T] | None:
+        """The value kept for the deck and the mark it was worked out at, or None."""
+        with self._lock:
+            return self._kept.get((str(store.path), deck_id))
+
     def get(self, store: Store, deck_id: str, mark: tuple[object, ...], make: Callable[[], T]) -> T:
         """The value kept for the deck at `mark`, or `make()`'s, then kept."""
         key = (str(store.path), deck_id)

@@ -81,6 +81,7 @@ __all__ = [
     "guessing",
     "real_exams",
     "recalibration_check",
+    "save_fitted_model",
     "topic_chances",
     "topic_sums",
 ]
@@ -182,16 +183,33 @@ def _model(store: Store, deck_id: str) -> ChanceModel:
 
 def _saved_or_fitted(store: Store, deck_id: str, mark: tuple[object, ...]) -> ChanceModel:
     """The model saved in the collection if it was fitted at `mark` (another process fitted it
-    since the last answer), else a model fitted now, then saved."""
+    since the last answer), else a model fitted now, then saved (on a writable connection)."""
     saved = saved_model(store, deck_id)
     if saved is not None and saved.get("mark") == list(mark):
         model = ChanceModel.from_dict(saved)
         if model is not None:
             return model
     model = _fitted_model(store, deck_id)
-    with suppress(CollectionError):  # a cache: a read-only or busy collection goes without
-        save_model(store, deck_id, {"mark": list(mark), **model.to_dict()})
+    if not store.read_only:
+        with suppress(CollectionError):  # a cache: a busy or full collection goes without
+            save_model(store, deck_id, {"mark": list(mark), **model.to_dict()})
     return model
+
+
+def save_fitted_model(store: Store, deck_id: str) -> None:
+    """Save the model this process last fitted for the deck, if the collection does not hold
+    it yet: for a model fitted on a worker's read-only connection, called on a writable one.
+
+    Raises:
+        CollectionError: the collection could not be written (read-only, busy, full).
+    """
+    kept = _FITTED.peek(store, deck_id)
+    if kept is None:
+        return
+    mark, model = kept
+    saved = saved_model(store, deck_id)
+    if saved is None or saved.get("mark") != list(mark):
+        save_model(store, deck_id, {"mark": list(mark), **model.to_dict()})
 
 
 def _fitted_model(store: Store, deck_id: str) -> ChanceModel:

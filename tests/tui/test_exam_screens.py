@@ -25,6 +25,7 @@ from textual.widgets import Button, DataTable, Static
 
 import srs.exam.engine
 import srs.exam.readiness
+from srs.collection.chances import KeptByMark, saved_model
 from srs.collection.store import Store
 from srs.decks.importer import import_decks
 from srs.exam.attempt import Attempt, AttemptKind, ExamQuestion, load_attempt
@@ -825,6 +826,29 @@ async def test_the_next_run_shows_the_last_chance_at_once_while_it_is_computed_a
             assert re.search(rf"^Chance to pass +{chance}$", body, re.M), body
     finally:
         release.set()
+
+
+async def test_the_model_fitted_in_a_run_is_saved_for_the_next_one(
+    seed: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker fits the pass chance's model on a read-only connection; the app saves it
+    on its own, and the next run predicts with it instead of fitting again."""
+    app = SrsApp(seed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = app.screen.query_one("#decks", DataTable).get_cell(SEED, "pass chance")
+    assert saved_model(seed, SEED) is not None
+
+    def not_fitted(store: Store, deck_id: str) -> Any:
+        raise AssertionError("the model saved by the last run should have been taken")
+
+    monkeypatch.setattr(srs.exam.readiness, "_FITTED", KeptByMark())  # a new process
+    monkeypatch.setattr(srs.exam.readiness, "_fitted_model", not_fitted)
+    app = SrsApp(seed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        again = app.screen.query_one("#decks", DataTable).get_cell(SEED, "pass chance")
+    assert (str(again), again.style) == (str(first), "bold")
 
 
 async def test_a_very_large_decks_chance_is_shown_with_the_binomial_estimates_margin(

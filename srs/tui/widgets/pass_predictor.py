@@ -55,18 +55,22 @@ class PassPredictor(Widget):
     def on_pass_predictor_predicted(self, event: Predicted) -> None:
         """Keep each new prediction for the next showing (the event goes on to the screen).
 
-        Written here, on the app's own connection, because the worker's is read-only. A cache
-        that cannot be written (a read-only or busy collection) only means "computing…" next
-        time: not worth a notification.
+        Written here, on the app's own connection, because the worker's is read-only, with the
+        model the worker fitted (for the next process: `save_fitted_model`). A cache that
+        cannot be written (a read-only or busy collection) only means "computing…" next time:
+        not worth a notification.
         """
+        from srs.exam.readiness import save_fitted_model  # the worker imported it already
+
         store = self.app.store
         if event.prediction is None or store.read_only:
             return
         figures = event.prediction.to_dict()
         # Unchanged (shown again with no answer since): no write, so no fsync on this thread.
-        if last_pass_chance(store, event.deck_id) != figures:
-            with suppress(CollectionError):
+        with suppress(CollectionError):
+            if last_pass_chance(store, event.deck_id) != figures:
                 save_pass_chance(store, event.deck_id, figures)
+            save_fitted_model(store, event.deck_id)
 
 
 def last_known(store: Store, deck_id: str) -> Prediction | None:
