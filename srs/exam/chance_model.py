@@ -20,7 +20,9 @@ from srs.model.memory import Memory, retrievability
 __all__ = ["ChanceModel"]
 
 _FORM = 1
-"""The saved form's version: a model saved in another form is fitted again."""
+"""The saved form's version: a model saved in another form is fitted again. Raise it when the
+form changes, and when the fit does (`srs.exam.readiness`): a model saved by an older fit
+would otherwise be taken until the deck's next answer."""
 
 
 @dataclass(frozen=True)
