@@ -1,7 +1,7 @@
 """What the pass chance reads (`srs.exam.readiness`): of the cards a mock exam can ask, each
 card's shape and memory, or for a large deck the sums of their chances, computed by SQLite; of
-the log, the answers its model is fitted to (first answers, kept between reads in
-`srs.collection.first_answers`, and the latest later ones)."""
+the log, the answers its model is fitted to (first answers and the latest later ones, each
+kept between reads: `srs.collection.first_answers`, `srs.collection.later_answers`)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import NamedTuple
 
-from fsrs import Rating
-
 from srs.clock import from_db
 from srs.collection.cards import EXAM_CARD, IN_DECK, MULTIPLE_CHOICE, exam_card_filter
 from srs.collection.first_answers import FirstAnswers, first_choice_answers
-from srs.collection.reviews import STATE_BEFORE
+from srs.collection.later_answers import LaterAnswer, later_choice_answers
 from srs.collection.store import Store
-from srs.model.memory import MemoryState
 
 __all__ = [
     "ChanceFormula",
@@ -179,50 +176,3 @@ def chance_sums(
 
 
 # --- the answers the model is fitted to ----------------------------------------------------
-
-
-class LaterAnswer(NamedTuple):
-    """An answer to a multiple-choice card after its first, with what the card's memory was
-    when it was given (what its R then depends on)."""
-
-    options: int
-    answers: int
-    stability: float | None
-    """The memory's stability before the answer."""
-    last_review: datetime | None
-    """The answer before it."""
-    reviewed_at: datetime
-    right: bool
-
-
-def later_choice_answers(store: Store, deck_id: str, limit: int) -> list[LaterAnswer]:
-    """The deck's latest `limit` answers to multiple-choice cards (retired ones too) that were
-    not a card's first, newest first: with the memory before each, they show how the learner
-    does when the model expects little recall (how they guess)."""
-    # Only the two fields R needs are taken from the logged memory: parsing all of it took
-    # twice as long as the query. CROSS JOIN keeps the log the outer loop, read newest first
-    # until enough are found: led by the deck's cards (cards_exam), it sorted the whole log.
-    # SQLite's estimate leaves out that the scan stops there: with `ANALYZE`'s statistics it
-    # built a Bloom filter of every card first (75 ms against 32 at 100,000 cards,
-    # docs/performance.md). Marking the answers with a choice as rare keeps its estimate of the
-    # log read small. A test holds the plan both ways.
-    rows = store.conn.execute(
-        "SELECT c.option_count, "
-        "c.answer_count, json_extract(r.before, '$.stability'), "
-        "json_extract(r.before, '$.last_review'), r.reviewed_at, "
-        f"r.rating > {int(Rating.Again)} FROM reviews r CROSS JOIN cards c ON c.id = r.card_id "
-        f"WHERE c.deck_id = ? AND likelihood(r.choice IS NOT NULL, 0.001) AND {MULTIPLE_CHOICE} "
-        f"AND {STATE_BEFORE} != {int(MemoryState.New)} ORDER BY r.id DESC LIMIT ?",
-        (deck_id, limit),
-    )
-    return [
-        LaterAnswer(
-            options,
-            answers,
-            stability,
-            None if last is None else from_db(last),
-            from_db(at),
-            bool(right),
-        )
-        for options, answers, stability, last, at, right in rows
-    ]

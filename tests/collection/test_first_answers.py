@@ -17,9 +17,15 @@ import pytest
 from conftest import FakeClock, deck_yaml
 from fsrs import Rating
 
+from srs.clock import from_db
 from srs.collection.backup import restore, write_backup
 from srs.collection.cards import card_ids_by_key
-from srs.collection.exam_memory import FirstAnswers, first_choice_answers
+from srs.collection.exam_memory import (
+    FirstAnswers,
+    LaterAnswer,
+    first_choice_answers,
+    later_choice_answers,
+)
 from srs.collection.store import CollectionError, Store
 from srs.decks.importer import import_decks
 from srs.decks.validate import parse_deck
@@ -68,6 +74,41 @@ def truth(store: Store) -> list[FirstAnswers]:
             answered[shapes[card_id]] += 1
             right[shapes[card_id]] += rating > Rating.Again
     return sorted(FirstAnswers(*shape, answered[shape], right[shape]) for shape in answered)
+
+
+LATER = 7
+"""How many of the latest later answers the random sequences compare: few, so that the
+oldest ones leave the window as new ones come."""
+
+
+def later_truth(store: Store, limit: int = LATER) -> list[LaterAnswer]:
+    """The deck's latest `limit` answers to multiple-choice cards that were not given to a new
+    memory and came with a choice, newest first, read row by row here."""
+    shapes = {
+        card_id: (options, answers)
+        for card_id, options, answers in store.conn.execute(
+            "SELECT id, option_count, answer_count FROM cards WHERE deck_id = ?", (DECK,)
+        )
+        if options > answers
+    }
+    later = []
+    rows = store.conn.execute(
+        "SELECT card_id, before, reviewed_at, rating, choice FROM reviews ORDER BY id DESC"
+    )
+    for card_id, before, at, rating, choice in rows:
+        memory = json.loads(before)
+        if card_id in shapes and choice is not None and memory["state"] != 0:
+            last = memory["last_review"]
+            later.append(
+                LaterAnswer(
+                    *shapes[card_id],
+                    memory["stability"],
+                    None if last is None else from_db(last),
+                    from_db(at),
+                    rating > Rating.Again,
+                )
+            )
+    return later[:limit]
 
 
 def card(store: Store, key: str) -> int:
@@ -167,6 +208,22 @@ def test_a_merged_answer_older_than_a_forgotten_cards_answers_becomes_its_first(
     sync(store, tmp_path / "shared")
 
     assert first_choice_answers(store, DECK) == [FirstAnswers(4, 1, 1, 1)] == truth(store)
+
+
+def test_a_forget_merged_between_two_answers_makes_the_later_one_a_new_cards(
+    store: Store, other: Store, tmp_path: Path
+) -> None:
+    answer(store, "choice-0")
+    store.clock.advance(days=4)
+    answer(store, "choice-0")
+    assert len(later_choice_answers(store, DECK, LATER)) == 1
+    other.clock.advance(days=5)  # two days after this device's first answer
+    forget_card(other, card(other, "choice-0"))
+
+    sync(other, tmp_path / "shared")
+    sync(store, tmp_path / "shared")
+
+    assert later_choice_answers(store, DECK, LATER) == [] == later_truth(store)
 
 
 def test_an_answer_undone_on_the_other_device_leaves_this_one_too(
@@ -381,10 +438,12 @@ class World:
         return name
 
     def check(self, done: list[str]) -> None:
-        expected = truth(self.store)
+        expected, later = truth(self.store), later_truth(self.store)
         for store in (self.store, self.cli):
             assert first_choice_answers(store, DECK) == expected, done[-6:]
+            assert later_choice_answers(store, DECK, LATER) == later, done[-6:]
         assert first_choice_answers(self.other, DECK) == truth(self.other), done[-6:]
+        assert later_choice_answers(self.other, DECK, LATER) == later_truth(self.other), done[-6:]
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -1,0 +1,82 @@
+"""Where a deck's log stood when something was read from it, and what was answered since: for
+values read from the log, kept between reads and brought up to date from the answers added
+(`srs.collection.first_answers`, `srs.collection.later_answers`) instead of read again whole.
+
+The log only grows while a learner studies: answers are added at its end. Anything else
+(an answer deleted by an undo or a merged one, a row replaced at the end after one was
+deleted, a re-import of the deck, a change from another device, a card's history replayed)
+makes `answered_since` say so, and the kept value is read again whole.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from srs.collection.store import Store
+
+__all__ = ["LogMark", "answered_since", "log_mark", "rewritten_since"]
+
+
+class LogMark(NamedTuple):
+    """Where the log stood for a deck."""
+
+    last: int
+    """The log's last row id."""
+    event: str | None
+    """That row's event id (a row deleted and another added in its place has a new one)."""
+    answers: int
+    """The deck's answers (a deleted one lowers it)."""
+    imported: str | None
+    """The deck's last import (card shapes change there)."""
+    changes: int
+    """The last change recorded for sync (a forget merged from another device replays a card's
+    history without adding an answer)."""
+
+
+def log_mark(store: Store, deck_id: str) -> LogMark:
+    """Where the deck's log stands now: one read of a few index entries."""
+    last, event, answers, imported, changes = store.conn.execute(
+        "SELECT r.id, r.event_id, (SELECT coalesce(sum(answers), 0) FROM review_days "
+        "WHERE deck_id = ?1), (SELECT imported_at FROM decks WHERE id = ?1), "
+        "(SELECT coalesce(max(rowid), 0) FROM sync_changes) "
+        "FROM (SELECT coalesce(max(id), 0) AS id FROM reviews) last "
+        "LEFT JOIN reviews r ON r.id = last.id",
+        (deck_id,),
+    ).fetchone()
+    return LogMark(last or 0, event, answers, imported, changes)
+
+
+def answered_since(store: Store, deck_id: str, then: LogMark, now: LogMark) -> list[int] | None:
+    """The deck's cards answered between `then` and `now`, if the log only grew in between
+    (None otherwise: what was read at `then` must be read again)."""
+    if (now.imported, now.changes) != (then.imported, then.changes) or now.last < then.last:
+        return None
+    if now.last == then.last:
+        return [] if now == then else None
+    (event,) = store.conn.execute(
+        "SELECT (SELECT event_id FROM reviews WHERE id = ?)", (then.last,)
+    ).fetchone()
+    if event != then.event:
+        return None
+    # CROSS JOIN keeps the new rows the outer loop: led by the deck's cards, SQLite looked up
+    # every card's answers (0.14 s at 100,000 cards against 0.1 ms).
+    rows = store.conn.execute(
+        "SELECT r.card_id, count(*) FROM reviews r CROSS JOIN cards c ON c.id = r.card_id "
+        "WHERE r.id > ? AND r.id <= ? AND c.deck_id = ? GROUP BY r.card_id",
+        (then.last, now.last, deck_id),
+    ).fetchall()
+    if then.answers + sum(count for _, count in rows) != now.answers:
+        return None  # answers were deleted too
+    return [card_id for card_id, _ in rows]
+
+
+def rewritten_since(store: Store, then: LogMark, now: LogMark) -> bool:
+    """Whether an answer added between `then` and `now` is older than one its card had before
+    (merged from another device, imported from a log): the card's history was then replayed,
+    which rewrote the memory logged with its later answers."""
+    row = store.conn.execute(
+        "SELECT 1 FROM reviews n CROSS JOIN reviews o ON o.card_id = n.card_id "
+        "WHERE n.id > ?1 AND n.id <= ?2 AND o.id <= ?1 AND o.reviewed_at > n.reviewed_at LIMIT 1",
+        (then.last, now.last),
+    ).fetchone()
+    return row is not None
