@@ -1,6 +1,7 @@
-"""The first answers the pass chance's guessing fit reads (`first_choice_answers`): kept between
-reads, they stay what the log says after every way the log, the deck or the file can change,
-read through any connection to the file. The truth is counted here from the rows in Python."""
+"""The answers the pass chance's model is fitted to, kept between reads: the first answers
+(`first_choice_answers`) and the latest later ones (`later_choice_answers`) stay what the log
+says after every way the log, the deck or the file can change, read through any connection to
+the file. The truth is read here from the rows in Python."""
 
 from __future__ import annotations
 
