@@ -448,7 +448,7 @@ class World:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_first_answers_after_any_sequence_of_changes_are_the_logs(
+def test_the_kept_answers_after_any_sequence_of_changes_are_the_logs(
     store: Store, other: Store, tmp_path: Path, seed: int
 ) -> None:
     world, done = World(seed, store, other, tmp_path), ["start"]
