@@ -48,14 +48,13 @@ class LaterAnswer(NamedTuple):
 # out that the scan stops there: with `ANALYZE`'s statistics it built a Bloom filter of every
 # card first (75 ms against 32 at 100,000 cards, docs/performance.md). Marking the answers with
 # a choice as rare keeps its estimate of the log read small. A test holds the plan both ways.
-# `{added}` narrows it to the rows added between two row ids.
 _LATER = (
     "SELECT c.option_count, c.answer_count, json_extract(r.before, '$.stability'), "
     "json_extract(r.before, '$.last_review'), r.reviewed_at, "
     f"r.rating > {int(Rating.Again)} FROM reviews r CROSS JOIN cards c ON c.id = r.card_id "
     "WHERE c.deck_id = :deck AND likelihood(r.choice IS NOT NULL, 0.001) "
-    f"AND {MULTIPLE_CHOICE} AND {STATE_BEFORE} != {int(MemoryState.New)}{{added}} "
-    "ORDER BY r.id DESC LIMIT :limit"
+    f"AND {MULTIPLE_CHOICE} AND {STATE_BEFORE} != {int(MemoryState.New)} "
+    "AND r.id > :after AND r.id <= :until ORDER BY r.id DESC LIMIT :limit"
 )
 
 _KEPT: dict[tuple[str, str, int], tuple[LogMark, list[LaterAnswer]]] = {}
@@ -73,10 +72,11 @@ def later_choice_answers(store: Store, deck_id: str, limit: int) -> list[LaterAn
         mark = log_mark(store, deck_id)
         kept = _KEPT.get(key)
         added = None if kept is None else answered_since(store, deck_id, kept[0], mark)
+        # Read up to the mark: a row another process adds meanwhile is read with the next mark.
         if kept is None or added is None or (added and rewritten_since(store, kept[0], mark)):
-            answers = _read(store, deck_id, limit, None)
+            answers = _read(store, deck_id, limit, 0, mark.last)
         elif added:
-            answers = (_read(store, deck_id, limit, (kept[0].last, mark.last)) + kept[1])[:limit]
+            answers = (_read(store, deck_id, limit, kept[0].last, mark.last) + kept[1])[:limit]
         else:
             answers = kept[1]
         _KEPT.pop(key, None)
@@ -86,15 +86,10 @@ def later_choice_answers(store: Store, deck_id: str, limit: int) -> list[LaterAn
         return list(answers)
 
 
-def _read(
-    store: Store, deck_id: str, limit: int, added: tuple[int, int] | None
-) -> list[LaterAnswer]:
-    """The answers, newest first; only those logged after the first row id of `added` up to
-    its second, if it is given."""
-    after, until = added or (None, None)
+def _read(store: Store, deck_id: str, limit: int, after: int, until: int) -> list[LaterAnswer]:
+    """The answers logged in the rows after id `after` up to id `until`, newest first."""
     rows = store.conn.execute(
-        _LATER.format(added="" if added is None else " AND r.id > :after AND r.id <= :until"),
-        {"deck": deck_id, "limit": limit, "after": after, "until": until},
+        _LATER, {"deck": deck_id, "limit": limit, "after": after, "until": until}
     )
     return [
         LaterAnswer(

@@ -133,4 +133,10 @@ def test_the_latest_answers_are_read_newest_first_with_each_cards_row(
 
     plans = query_plans(store.conn, lambda: later_choice_answers(store, "demo", 100), "LIMIT")
 
-    assert plans == [["SCAN r", "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"]]
+    # The log newest first, within the rows read up to (its id range), each card's row after.
+    assert plans == [
+        [
+            "SEARCH r USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
+            "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)",
+        ]
+    ]
