@@ -18,7 +18,6 @@ and restored backups.
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from typing import NamedTuple
 from fsrs import Rating
 
 from srs.collection.cards import MULTIPLE_CHOICE
-from srs.collection.log_growth import LogMark, answered_since, log_mark
+from srs.collection.log_growth import KeptReads, LogMark, answered_since
 from srs.collection.reviews import STATE_BEFORE
 from srs.collection.store import Store
 from srs.model.memory import MemoryState
@@ -63,11 +62,10 @@ _FIRST = (
 
 
 @dataclass
-class _Kept:
+class _Counted:
     """A deck's first answers as last read: each card's (in `_FIRST`'s numbers), and how many
     cards have each number."""
 
-    mark: LogMark
     cards: dict[int, int]
     counts: Counter[int] = field(default_factory=Counter)
 
@@ -94,32 +92,26 @@ class _Kept:
         return [FirstAnswers(*shape, *count) for shape, count in sorted(shapes.items())]
 
 
-_KEPT: dict[tuple[str, str], _Kept] = {}
-_DECKS = 16  # kept at most (a test run opens many collections)
-_LOCK = threading.Lock()  # workers share the kept counts: one brings a deck's up to date
+_KEPT: KeptReads[_Counted] = KeptReads()
 
 
 def first_choice_answers(store: Store, deck_id: str) -> list[FirstAnswers]:
     """The first answer (in a session or an exam) to each of the deck's multiple-choice cards
     (retired ones too), counted by card shape, in shape order: what a learner knows before
     studying a card. Kept between calls (see the module's notes)."""
-    key = (str(store.path), deck_id)
-    with _LOCK:
-        mark = log_mark(store, deck_id)
-        kept = _KEPT.get(key)
-        added = None if kept is None else answered_since(store, deck_id, kept.mark, mark)
+
+    def bring(kept: tuple[LogMark, _Counted] | None, now: LogMark) -> _Counted:
+        added = None if kept is None else answered_since(store, deck_id, kept[0], now)
         if kept is None or added is None:
-            kept = _Kept(mark, _firsts(store, deck_id, None))
-            _KEPT.pop(key, None)
-            if len(_KEPT) >= _DECKS:
-                del _KEPT[next(iter(_KEPT))]
-            _KEPT[key] = kept
-        elif added:
+            return _Counted(_firsts(store, deck_id, None))
+        counted = kept[1]
+        if added:
             firsts = _firsts(store, deck_id, added)
             for card_id in added:
-                kept.put(card_id, firsts.get(card_id))
-        kept.mark = mark
-        return kept.result()
+                counted.put(card_id, firsts.get(card_id))
+        return counted
+
+    return _KEPT.read(store, deck_id, deck_id, bring, _Counted.result)
 
 
 def _firsts(store: Store, deck_id: str, card_ids: Iterable[int] | None) -> dict[int, int]:

@@ -12,7 +12,6 @@ deleted, or its card's shape changes (a re-import): each makes the next read sta
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from typing import NamedTuple
 
@@ -20,7 +19,7 @@ from fsrs import Rating
 
 from srs.clock import from_db
 from srs.collection.cards import MULTIPLE_CHOICE
-from srs.collection.log_growth import LogMark, answered_since, log_mark, rewritten_since
+from srs.collection.log_growth import KeptReads, LogMark, answered_since, rewritten_since
 from srs.collection.reviews import STATE_BEFORE
 from srs.collection.store import Store
 from srs.model.memory import MemoryState
@@ -57,9 +56,7 @@ _LATER = (
     "AND r.id > :after AND r.id <= :until ORDER BY r.id DESC LIMIT :limit"
 )
 
-_KEPT: dict[tuple[str, str, int], tuple[LogMark, list[LaterAnswer]]] = {}
-_DECKS = 16  # kept at most (a test run opens many collections)
-_LOCK = threading.Lock()  # workers share what is kept: one brings a deck's up to date
+_KEPT: KeptReads[list[LaterAnswer]] = KeptReads()
 
 
 def later_choice_answers(store: Store, deck_id: str, limit: int) -> list[LaterAnswer]:
@@ -67,23 +64,17 @@ def later_choice_answers(store: Store, deck_id: str, limit: int) -> list[LaterAn
     not a card's first, newest first: with the memory before each, they show how the learner
     does when the model expects little recall (how they guess). Kept between calls (see the
     module's notes)."""
-    key = (str(store.path), deck_id, limit)
-    with _LOCK:
-        mark = log_mark(store, deck_id)
-        kept = _KEPT.get(key)
-        added = None if kept is None else answered_since(store, deck_id, kept[0], mark)
+
+    def bring(kept: tuple[LogMark, list[LaterAnswer]] | None, now: LogMark) -> list[LaterAnswer]:
         # Read up to the mark: a row another process adds meanwhile is read with the next mark.
-        if kept is None or added is None or (added and rewritten_since(store, kept[0], mark)):
-            answers = _read(store, deck_id, limit, 0, mark.last)
-        elif added:
-            answers = (_read(store, deck_id, limit, kept[0].last, mark.last) + kept[1])[:limit]
-        else:
-            answers = kept[1]
-        _KEPT.pop(key, None)
-        if len(_KEPT) >= _DECKS:
-            del _KEPT[next(iter(_KEPT))]
-        _KEPT[key] = (mark, answers)
-        return list(answers)
+        added = None if kept is None else answered_since(store, deck_id, kept[0], now)
+        if kept is None or added is None or (added and rewritten_since(store, kept[0], now)):
+            return _read(store, deck_id, limit, 0, now.last)
+        if added:
+            return (_read(store, deck_id, limit, kept[0].last, now.last) + kept[1])[:limit]
+        return kept[1]
+
+    return _KEPT.read(store, deck_id, (deck_id, limit), bring, list)
 
 
 def _read(store: Store, deck_id: str, limit: int, after: int, until: int) -> list[LaterAnswer]:

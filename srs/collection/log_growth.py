@@ -1,6 +1,7 @@
 """Where a deck's log stood when something was read from it, and what was answered since: for
-values read from the log, kept between reads and brought up to date from the answers added
-(`srs.collection.first_answers`, `srs.collection.later_answers`) instead of read again whole.
+values read from the log, kept between reads (`KeptReads`) and brought up to date from the
+answers added (`srs.collection.first_answers`, `srs.collection.later_answers`) instead of read
+again whole.
 
 The log only grows while a learner studies: answers are added at its end. Anything else
 (an answer deleted by an undo or a merged one, a row replaced at the end after one was
@@ -10,11 +11,16 @@ makes `answered_since` say so, and the kept value is read again whole.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import threading
+from collections.abc import Callable, Hashable
+from typing import Generic, NamedTuple, TypeVar
 
 from srs.collection.store import Store
 
-__all__ = ["LogMark", "answered_since", "log_mark", "rewritten_since"]
+__all__ = ["KeptReads", "LogMark", "answered_since", "log_mark", "rewritten_since"]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class LogMark(NamedTuple):
@@ -80,3 +86,37 @@ def rewritten_since(store: Store, then: LogMark, now: LogMark) -> bool:
         (then.last, now.last),
     ).fetchone()
     return row is not None
+
+
+class KeptReads(Generic[T]):
+    """Values read from decks' logs, kept per key (a collection file and a deck, and whatever
+    else the read depends on) with the mark they were read at, in memory only (a new process
+    reads them again). Workers share them: one brings a key's value up to date at a time.
+
+    Example: `kept.read(store, "aws", "aws", lambda before, now: ..., list)`.
+    """
+
+    def __init__(self, keys: int = 16) -> None:
+        self._keys = keys  # kept at most (a test run opens many collections)
+        self._kept: dict[tuple[str, Hashable], tuple[LogMark, T]] = {}
+        self._lock = threading.Lock()
+
+    def read(
+        self,
+        store: Store,
+        deck_id: str,
+        key: Hashable,
+        bring: Callable[[tuple[LogMark, T] | None, LogMark], T],
+        view: Callable[[T], R],
+    ) -> R:
+        """`view` of the value for `key` of the collection file, `bring(kept, now)`: from the
+        value kept before and its mark (None: nothing kept), up to the deck's log mark now.
+        Kept; `view` is taken while no other worker can change the value."""
+        full_key = (str(store.path), key)
+        with self._lock:
+            now = log_mark(store, deck_id)
+            value = bring(self._kept.pop(full_key, None), now)
+            if len(self._kept) >= self._keys:
+                del self._kept[next(iter(self._kept))]
+            self._kept[full_key] = (now, value)
+            return view(value)
