@@ -5,7 +5,7 @@ again whole.
 
 The log only grows while a learner studies: answers are added at its end. Anything else
 (an answer deleted by an undo or a merged one, a row replaced at the end after one was
-deleted, a re-import of the deck, a change from another device, a card's history replayed)
+deleted, a re-import of the deck, a change noted for sync, a sync, a card's history replayed)
 makes `answered_since` say so, and the kept value is read again whole.
 """
 
@@ -37,25 +37,34 @@ class LogMark(NamedTuple):
     changes: int
     """The last change recorded for sync (a forget merged from another device replays a card's
     history without adding an answer)."""
+    segments: int
+    """The last sync segment written or merged (a sync replays the cards answered here in the
+    order every device uses, which can rewrite their memory without adding an answer)."""
 
 
 def log_mark(store: Store, deck_id: str) -> LogMark:
     """Where the deck's log stands now: one read of a few index entries."""
-    last, event, answers, imported, changes = store.conn.execute(
+    last, event, answers, imported, changes, segments = store.conn.execute(
         "SELECT r.id, r.event_id, (SELECT coalesce(sum(answers), 0) FROM review_days "
         "WHERE deck_id = ?1), (SELECT imported_at FROM decks WHERE id = ?1), "
-        "(SELECT coalesce(max(rowid), 0) FROM sync_changes) "
+        "(SELECT coalesce(max(rowid), 0) FROM sync_changes), "
+        "(SELECT coalesce(max(rowid), 0) FROM sync_segments) "
         "FROM (SELECT coalesce(max(id), 0) AS id FROM reviews) last "
         "LEFT JOIN reviews r ON r.id = last.id",
         (deck_id,),
     ).fetchone()
-    return LogMark(last or 0, event, answers, imported, changes)
+    return LogMark(last or 0, event, answers, imported, changes, segments)
 
 
 def answered_since(store: Store, deck_id: str, then: LogMark, now: LogMark) -> list[int] | None:
     """The deck's cards answered between `then` and `now`, if the log only grew in between
     (None otherwise: what was read at `then` must be read again)."""
-    if (now.imported, now.changes) != (then.imported, then.changes) or now.last < then.last:
+    moved = (now.imported, now.changes, now.segments) != (
+        then.imported,
+        then.changes,
+        then.segments,
+    )
+    if moved or now.last < then.last:
         return None
     if now.last == then.last:
         return [] if now == then else None

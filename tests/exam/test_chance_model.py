@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from conftest import FakeClock, deck_yaml
@@ -16,7 +17,8 @@ from srs.exam import readiness
 from srs.exam.chance_model import ChanceModel
 from srs.exam.fitting import Guessing, Recalibration
 from srs.exam.readiness import deck_readiness
-from srs.study.answers import record_answer
+from srs.study.answers import forget_card, record_answer
+from srs.sync import sync
 
 MakeStore = Callable[..., Store]
 
@@ -73,6 +75,34 @@ def test_after_an_answer_a_new_process_fits_the_model_again_and_saves_it(
     new_process(monkeypatch)
     monkeypatch.setattr(readiness, "saved_model", lambda store, deck_id: None)
     assert deck_readiness(store, "demo").pass_chance == refitted  # what a fit alone gives
+
+
+def test_after_a_forget_merged_from_another_device_a_new_process_fits_the_model_again(
+    make_store: MakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The merge replays the card's answers from a new memory, which rewrites the memory logged
+    # with them (what the model is fitted to) without adding an answer.
+    store = answered_deck(make_store, clock)
+    other = make_store(deck_yaml(choice=8, exam_questions=5), clock=clock)
+    folder = tmp_path / "shared"
+    sync(store, folder)
+    sync(other, folder)
+    deck_readiness(store, "demo")
+    saved = saved_model(store, "demo")
+    assert saved is not None
+    save_model(store, "demo", {**saved, "prior_recall": 1.0})
+    clock.advance(hours=1)
+    card_id = store.conn.execute("SELECT min(card_id) FROM reviews").fetchone()[0]
+    forget_card(other, card_id)
+    sync(other, folder)
+    sync(store, folder)
+    new_process(monkeypatch)
+
+    deck_readiness(store, "demo")
+
+    resaved = saved_model(store, "demo")
+    assert resaved is not None and resaved["prior_recall"] != 1.0
+    assert resaved["mark"] != saved["mark"]
 
 
 def test_a_read_only_collection_gives_its_pass_chance_without_saving_the_model(
