@@ -4,13 +4,15 @@ picks the weakest of."""
 
 from __future__ import annotations
 
+import bisect
+import json
 import math
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
-from srs.clock import to_db
 from srs.collection.cards import ACTIVE, LIVE, MULTIPLE_CHOICE
 from srs.collection.exam_memory import exam_shapes
+from srs.collection.log_growth import KeptReads, LogMark, answered_since
 from srs.collection.memory import MEMORY_COLUMNS
 from srs.collection.store import Store
 from srs.model.memory import Memory, MemoryState
@@ -25,10 +27,14 @@ PlanCard = tuple[
 it), ways of picking its options (0: not multiple choice), the answers its due day asks for
 beyond the first ((re)learning steps left, 0 for a review; None: a new card), then its memory:
 stability, difficulty, due as stored (fixed-width UTC text: compared as text with day starts,
-so 100,000 due dates are not parsed) and the days from `since` to its last review, at most
-`latest`. A plain row, not a named tuple: building 100,000 of those took a fifth of the read.
-SQLite works out the steps and picks: one value each instead of two (state and step, options
-and right options), ~20 ms less at 100,000 cards."""
+so 100,000 due dates are not parsed) and its last review as SQLite's `julianday` (the plan
+counts the days from its own moment: the rows do not depend on when they are read). A plain
+row, not a named tuple: building 100,000 of those took a fifth of the read. SQLite works out
+the steps and picks: one value each instead of two (state and step, options and right
+options), ~20 ms less at 100,000 cards."""
+
+_KEPT: KeptReads[list[PlanCard]] = KeptReads(keys=4)
+"""The latest rows of each deck's plan (100,000 cards: ~20 MB kept)."""
 
 
 def plan_cards(store: Store, deck_id: str) -> list[tuple[int, Memory]]:
@@ -43,26 +49,24 @@ def plan_cards(store: Store, deck_id: str) -> list[tuple[int, Memory]]:
 
 
 def plan_reads(
-    store: Store,
-    deck_id: str,
-    since: datetime,
-    topics: Sequence[str] | None,
-    *,
-    latest: float,
-    steps: tuple[int, int],
+    store: Store, deck_id: str, topics: Sequence[str] | None, *, steps: tuple[int, int]
 ) -> list[PlanCard]:
     """The cards of `plan_cards`, in the same order, with the exam pool each is asked in:
     the plan's one read of the deck. It skips building a `Memory` per card and parsing dates,
     and sorts in Python: SQLite's sort of the joined rows took half the read, and the rows
     arrive nearly in deck order, which Python's sort runs through.
 
+    The rows are kept between reads (per collection file, deck, pools and steps) with where
+    the deck's log stood (`srs.collection.log_growth`): a card's row changes only with an
+    answer to it (then only its row is read again), or with a change the log mark sees (an
+    undo, a re-import, a forget, suspend or bury, a setting such as the exam date's cap, a
+    merge), after which the next read is whole. The whole read took ~250 ms at 100,000 cards.
+
     Args:
         store: the collection.
         deck_id: the deck.
-        since: the instant each last review is counted from (the rows give days since it).
         topics: the topic of each pool, a blueprint's (a topic named twice is the later
             pool's); None: one pool, the whole deck.
-        latest: the last review is given as no later than this (days since `since`).
         steps: the deck's learning and relearning steps (how many of each).
     """
     named = {topic: n for n, topic in enumerate(topics or ())}
@@ -78,27 +82,47 @@ def plan_reads(
     new, review, learning = (
         int(state) for state in (MemoryState.New, MemoryState.Review, MemoryState.Learning)
     )
-    rows = store.conn.execute(
-        f"SELECT c.position, c.id, CASE WHEN {MULTIPLE_CHOICE} THEN {pool} ELSE -1 END, "
+    columns = (
+        f"c.position, c.id, CASE WHEN {MULTIPLE_CHOICE} THEN {pool} ELSE -1 END, "
         f"{f'CASE {picks}ELSE 0 END' if picks else '0'}, "
         f"CASE WHEN m.state = {new} OR m.stability IS NULL THEN NULL "
         f"WHEN m.state = {review} THEN 0 "
         f"WHEN m.state = {learning} THEN max(1, :learning - coalesce(m.step, 0)) "
         "ELSE max(1, :relearning - coalesce(m.step, 0)) END, "
-        "m.stability, m.difficulty, m.due, "
-        "min(julianday(m.last_review) - julianday(:since), :latest) "
-        f"FROM cards c JOIN memory m ON m.card_id = c.id WHERE c.deck_id = :deck AND {LIVE}",
-        {
-            "deck": deck_id,
-            "since": to_db(since),
-            "latest": latest,
-            "learning": steps[0],
-            "relearning": steps[1],
-        }
-        | {f"topic{n}": t for t, n in named.items()},
-    ).fetchall()
-    rows.sort()  # (position, id) is unique: the other columns are never compared
-    return rows
+        "m.stability, m.difficulty, m.due, julianday(m.last_review)"
+    )
+    params: dict[str, object] = {
+        "deck": deck_id,
+        "learning": steps[0],
+        "relearning": steps[1],
+    } | {f"topic{n}": t for t, n in named.items()}
+    joined = "FROM cards c JOIN memory m ON m.card_id = c.id"
+    whole = f"SELECT {columns} {joined} WHERE c.deck_id = :deck AND {LIVE}"
+
+    def bring(kept: tuple[LogMark, list[PlanCard]] | None, now: LogMark) -> list[PlanCard]:
+        answered = None if kept is None else answered_since(store, deck_id, kept[0], now)
+        if kept is None or answered is None:
+            rows = store.conn.execute(whole, params).fetchall()
+            rows.sort()  # (position, id) is unique: the other columns are never compared
+            return rows
+        rows = kept[1]
+        if answered:
+            rows = rows.copy()  # a worker may still be reading the kept list
+            changed = store.conn.execute(
+                f"SELECT {LIVE}, {columns} {joined} "
+                "WHERE c.id IN (SELECT value FROM json_each(:ids))",
+                params | {"ids": json.dumps(answered)},
+            )
+            for live, *row in changed:
+                place = bisect.bisect_left(rows, (row[0], row[1]))
+                if place < len(rows) and rows[place][:2] == (row[0], row[1]):
+                    del rows[place]
+                if live:
+                    rows.insert(place, tuple(row))
+        return rows
+
+    key = (deck_id, whole, tuple(params.items()))
+    return _KEPT.read(store, deck_id, key, bring, lambda rows: rows)
 
 
 def answer_time_ms(store: Store, deck_id: str, latest: int = 1000) -> tuple[float | None, int]:

@@ -243,7 +243,9 @@ def plan_at(
     )
 
 
-def _split(cards: list[PlanCard], starts: list[str]) -> tuple[Studied, list[tuple[int, int]]]:
+def _split(
+    cards: list[PlanCard], starts: list[str], since: float, latest: float
+) -> tuple[Studied, list[tuple[int, int]]]:
     """The deck's cards as the forecast takes them: the studied ones as columns, the new ones
     as (pool, picks), both in deck order.
 
@@ -252,6 +254,9 @@ def _split(cards: list[PlanCard], starts: list[str]) -> tuple[Studied, list[tupl
         starts: the start of each study day from tomorrow to the day after the exam, as
             stored text: a due date's day is how many of them it sorts after (0: today, or
             overdue).
+        since: today's day start as SQLite's `julianday` (the last reviews are counted in
+            days from it, as SQLite's own subtraction would).
+        latest: a last review is taken as no later than this (now, in days since `since`).
     """
     studied, new = Studied(), []
     # Bound appends, a column each: a named tuple per card, regrouped into columns by the
@@ -274,7 +279,7 @@ def _split(cards: list[PlanCard], starts: list[str]) -> tuple[Studied, list[tupl
         assert stability is not None and last is not None and due is not None
         add_stability(stability)
         add_difficulty(difficulty or 5.0)
-        add_last(last)
+        add_last(min(last - since, latest))
         add_due(bisect.bisect_right(starts, due))
         add_steps(steps)
         add_pool(pool)
@@ -312,13 +317,14 @@ def forecast_input(
     topics = [topic for topic, _ in demands if topic is not None] if spec.blueprint else None
     since_now = (now - start) / _DAY
     steps = len(settings.learning_steps), len(settings.relearning_steps)
-    cards = plan_reads(store, deck_id, start, topics, latest=since_now, steps=steps)
+    cards = plan_reads(store, deck_id, topics, steps=steps)
     sizes = Counter(map(itemgetter(2), cards))
     pool_of = {topic: n for n, (topic, _) in enumerate(demands)}  # a topic twice: the later
     for topic, count in demands:
         check_pool(deck_id, topic, sizes[pool_of[topic]], count)
     starts = [to_db(clock.day_start(today + k * _DAY)) for k in range(1, days_left + 2)]
-    studied, new = _split(cards, starts)
+    (since,) = store.conn.execute("SELECT julianday(?)", (to_db(start),)).fetchone()
+    studied, new = _split(cards, starts, since, since_now)
     first, first_answers, lead = _first_day(settings)
     per_day = _new_per_day(len(new), days_left, lead)
     seconds = _answer_seconds(store, deck_id)

@@ -1,17 +1,19 @@
-"""The answers the pass chance's model is fitted to, kept between reads: the first answers
-(`first_choice_answers`) and the latest later ones (`later_choice_answers`) stay what the log
-says after every way the log, the deck or the file can change, read through any connection to
-the file. The truth is read here from the rows in Python."""
+"""What is kept between reads of a deck: the answers the pass chance's model is fitted to (the
+first answers, `first_choice_answers`, and the latest later ones, `later_choice_answers`) and
+the exam plan's cards (`plan_reads`) stay what the collection says after every way the log,
+the deck or the file can change, read through any connection to the file. The truth is read
+here from the rows in Python."""
 
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections import Counter
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,13 +29,25 @@ from srs.collection.exam_memory import (
     first_choice_answers,
     later_choice_answers,
 )
+from srs.collection.planning import PlanCard, plan_reads
+from srs.collection.settings import get_settings, set_setting
 from srs.collection.store import CollectionError, Store
 from srs.decks.importer import import_decks
 from srs.decks.validate import parse_deck
 from srs.exam import engine
 from srs.exam.form import ExamError
 from srs.model.deck import Choice
-from srs.study.answers import AnswerResult, forget_card, load_card, record_answer, undo_answer
+from srs.plan import set_exam_date
+from srs.study.answers import (
+    AnswerResult,
+    bury_card,
+    forget_card,
+    load_card,
+    record_answer,
+    suspend_card,
+    undo_answer,
+    unsuspend_card,
+)
 from srs.study.history import import_log
 from srs.sync import sync
 
@@ -110,6 +124,36 @@ def later_truth(store: Store, limit: int = LATER) -> list[LaterAnswer]:
                 )
             )
     return later[:limit]
+
+
+def plan_truth(store: Store) -> list[PlanCard]:
+    """The deck's cards the plan forecasts (in the deck, not suspended), in deck order, as
+    `plan_reads` gives them for one pool and the deck's steps, worked out here row by row."""
+    settings = get_settings(store, DECK)
+    learning, relearning = len(settings.learning_steps), len(settings.relearning_steps)
+    rows = store.conn.execute(
+        "SELECT c.position, c.id, c.option_count, c.answer_count, m.state, m.step, "
+        "m.stability, m.difficulty, m.due, julianday(m.last_review) FROM cards c "
+        "JOIN memory m ON m.card_id = c.id "
+        "WHERE c.deck_id = ? AND c.retired = 0 AND c.suspended = 0",
+        (DECK,),
+    )
+    cards: list[PlanCard] = []
+    for position, card_id, options, answers, state, step, stability, *memory in rows:
+        steps = None
+        if state != 0 and stability is not None:
+            left = {1: learning, 2: 0, 3: relearning}[state]
+            steps = max(1, left - (step or 0)) if left else 0
+        shape = math.comb(options, answers) if options > answers else 0
+        pool = 0 if options > answers else -1
+        cards.append((position, card_id, pool, shape, steps, stability, *memory))
+    return sorted(cards)
+
+
+def planned(store: Store) -> list[PlanCard]:
+    settings = get_settings(store, DECK)
+    steps = len(settings.learning_steps), len(settings.relearning_steps)
+    return plan_reads(store, DECK, None, steps=steps)
 
 
 def card(store: Store, key: str) -> int:
@@ -367,6 +411,21 @@ class World:
     def forget(self) -> None:
         forget_card(self.conn, card(self.store, self.rng.choice(KEYS)))
 
+    def hide_or_show(self) -> None:
+        with suppress(CollectionError):  # a card retired by a re-import
+            change = self.rng.choice([suspend_card, unsuspend_card, bury_card])
+            change(self.conn, card(self.store, self.rng.choice(KEYS)))
+
+    def plan_settings(self) -> None:
+        if self.rng.random() < 0.5:
+            exam = self.store.clock.now().date() + timedelta(days=self.rng.randint(2, 30))
+            set_exam_date(self.conn, DECK, date.fromordinal(exam.toordinal()))
+        else:
+            steps = self.rng.choice(["1m", "1m 10m", "1m 10m 1h", "default"])
+            set_setting(
+                self.conn, DECK, self.rng.choice(["learning_steps", "relearning_steps"]), steps
+            )
+
     def exam(self) -> None:
         store = self.conn
         try:
@@ -425,6 +484,8 @@ class World:
             "undo": (10, lambda: self.undo(self.mine, self.conn)),
             "undo twice, answer": (6, self.undo_twice_then_answer),
             "forget": (5, self.forget),
+            "suspend, unsuspend or bury": (5, self.hide_or_show),
+            "exam date or steps": (4, self.plan_settings),
             "exam": (6, self.exam),
             "answer elsewhere": (12, self.answer_elsewhere),
             "undo elsewhere": (4, lambda: self.undo(self.theirs, self.other)),
@@ -439,10 +500,12 @@ class World:
         return name
 
     def check(self, done: list[str]) -> None:
-        expected, later = truth(self.store), later_truth(self.store)
+        expected, later, plan = truth(self.store), later_truth(self.store), plan_truth(self.store)
         for store in (self.store, self.cli):
             assert first_choice_answers(store, DECK) == expected, done[-6:]
             assert later_choice_answers(store, DECK, LATER) == later, done[-6:]
+            assert planned(store) == plan, done[-6:]
+        assert planned(self.other) == plan_truth(self.other), done[-6:]
         assert first_choice_answers(self.other, DECK) == truth(self.other), done[-6:]
         assert later_choice_answers(self.other, DECK, LATER) == later_truth(self.other), done[-6:]
 

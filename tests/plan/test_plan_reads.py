@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from conftest import FakeClock
 from fsrs import Rating
 
+from srs.collection.backup import write_backup
 from srs.collection.planning import plan_cards
 from srs.collection.store import Store
 from srs.exam.form import ExamError
@@ -110,3 +112,26 @@ def test_a_plan_made_again_after_an_answer_or_its_undo_uses_the_pace_then(make_s
     undo_answer(store, answer)
 
     assert (before, after_answer, pace()) == (6.0, 12.0, 6.0)
+
+
+def test_a_plan_made_again_after_answers_is_the_plan_a_new_process_makes(
+    make_store: Make, tmp_path: Path
+) -> None:
+    # The plan keeps the deck's cards between reads and reads again only the cards answered
+    # since: the plans must be those of a collection read whole.
+    clock = FakeClock(START)
+    store = make_store(
+        blueprint_deck({"Maths": 7, "Art": 3}, {"Maths": 30, "Art": 20}), clock=clock
+    )
+    cards = card_ids(store, "bp")
+    set_exam_date(store, "bp", date(2025, 3, 30))
+    exam_plan(store, "bp")
+    for n, rating in enumerate([3, 1, 3, 4, 1, 3, 2, 3]):
+        clock.advance(minutes=7)
+        record_answer(store, cards[n * 5 % len(cards)], Rating(rating), duration_ms=5000)
+        made_again = exam_plan(store, "bp")
+        copy = Store.open(write_backup(store, tmp_path / f"copy-{n}.db"), clock)
+        try:
+            assert made_again == exam_plan(copy, "bp")
+        finally:
+            copy.close()
