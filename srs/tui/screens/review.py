@@ -10,7 +10,7 @@ from fsrs import Rating
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.timer import Timer
@@ -107,11 +107,15 @@ class ReviewScreen(SrsScreen[None]):
             yield Static(id="meta")
             yield Static(id="question")
             yield ChoiceList(id="options")
-            yield Static(id="hint")
-            yield Static(id="answer")
-            yield Static(id="verdict")
-            yield Static(id="feedback")
-            yield Static(id="explanation")
+            # The parts that come and go, in a box of their own: a part shown or hidden
+            # changes the paint order of the parts before it among its siblings, and Textual
+            # then repaints them; here the question and the options are not among them.
+            with Vertical(id="after"):
+                yield Static(id="hint")
+                yield Static(id="answer")
+                yield Static(id="verdict")
+                yield Static(id="feedback")
+                yield Static(id="explanation")
         yield RatingBar(id="ratings")
         yield KeyFooter()
 
