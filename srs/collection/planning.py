@@ -8,8 +8,9 @@ import bisect
 import json
 import math
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
+from srs.clock import to_db
 from srs.collection.cards import ACTIVE, LIVE, MULTIPLE_CHOICE
 from srs.collection.exam_memory import exam_shapes
 from srs.collection.log_growth import KeptReads, LogMark, answered_since
@@ -17,7 +18,14 @@ from srs.collection.memory import MEMORY_COLUMNS
 from srs.collection.store import Store
 from srs.model.memory import Memory, MemoryState
 
-__all__ = ["PlanCard", "answer_time_ms", "plan_cards", "plan_reads", "studied_cards"]
+__all__ = [
+    "PlanCard",
+    "answer_time_ms",
+    "julian_day",
+    "plan_cards",
+    "plan_reads",
+    "studied_cards",
+]
 
 
 PlanCard = tuple[
@@ -123,6 +131,13 @@ def plan_reads(
 
     key = (deck_id, whole, tuple(params.items()))
     return _KEPT.read(store, deck_id, key, bring, lambda rows: rows)
+
+
+def julian_day(store: Store, moment: datetime) -> float:
+    """SQLite's `julianday` of `moment`: subtracted from a row's last review (as read by
+    `plan_reads`), it gives the days between them as SQLite's own subtraction would."""
+    (day,) = store.conn.execute("SELECT julianday(?)", (to_db(moment),)).fetchone()
+    return float(day)
 
 
 def answer_time_ms(store: Store, deck_id: str, latest: int = 1000) -> tuple[float | None, int]:

@@ -15,7 +15,7 @@ from fsrs import Rating
 
 from srs.clock import Clock, to_db
 from srs.collection.chances import KeptByMark, evidence_mark
-from srs.collection.planning import PlanCard, answer_time_ms, plan_reads
+from srs.collection.planning import PlanCard, answer_time_ms, julian_day, plan_reads
 from srs.collection.settings import clock_for, get_settings
 from srs.collection.store import CollectionError, Store
 from srs.exam.form import check_pool, needed_to_pass, pool_demands, required_exam_spec
@@ -323,8 +323,7 @@ def forecast_input(
     for topic, count in demands:
         check_pool(deck_id, topic, sizes[pool_of[topic]], count)
     starts = [to_db(clock.day_start(today + k * _DAY)) for k in range(1, days_left + 2)]
-    (since,) = store.conn.execute("SELECT julianday(?)", (to_db(start),)).fetchone()
-    studied, new = _split(cards, starts, since, since_now)
+    studied, new = _split(cards, starts, julian_day(store, start), since_now)
     first, first_answers, lead = _first_day(settings)
     per_day = _new_per_day(len(new), days_left, lead)
     seconds = _answer_seconds(store, deck_id)
