@@ -69,6 +69,7 @@ def plan_reads(
     answer to it (then only its row is read again), or with a change the log mark sees (an
     undo, a re-import, a forget, suspend or bury, a setting such as the exam date's cap, a
     merge), after which the next read is whole. The whole read took ~250 ms at 100,000 cards.
+    The list returned is the one kept: read it, never change it.
 
     Args:
         store: the collection.

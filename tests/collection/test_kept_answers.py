@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -419,7 +419,7 @@ class World:
     def plan_settings(self) -> None:
         if self.rng.random() < 0.5:
             exam = self.store.clock.now().date() + timedelta(days=self.rng.randint(2, 30))
-            set_exam_date(self.conn, DECK, date.fromordinal(exam.toordinal()))
+            set_exam_date(self.conn, DECK, exam)
         else:
             steps = self.rng.choice(["1m", "1m 10m", "1m 10m 1h", "default"])
             set_setting(
