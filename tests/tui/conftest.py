@@ -77,7 +77,8 @@ def shown(app: App[Any], selector: str) -> str:
 
 def option_text(row: Widget) -> str:
     """The text an option row shows beside its letter."""
-    return str(row.query_one(".text", Static).visual)
+    assert isinstance(row, Static)
+    return str(row.visual)
 
 
 COUNT_COLUMNS = ("deck", "new", "learning", "due", "today")

@@ -132,8 +132,8 @@ async def test_the_next_cards_options_show_none_of_the_last_verdicts_colours(
         await start(pilot)
 
         def looks() -> list[tuple[object, bool]]:
-            texts = [row.query_one(".text") for row in app.screen.query(ChoiceRow)]
-            return [(text.visual_style.background, text.visual_style.bold) for text in texts]
+            rows = app.screen.query(ChoiceRow)
+            return [(row.visual_style.background, row.visual_style.bold) for row in rows]
 
         fresh = looks()
         await press(pilot, letter(review(app), correct=False))
@@ -493,6 +493,27 @@ async def test_select_all_enter_with_nothing_picked_asks_for_a_choice(
         assert not review(app).graded
 
 
+async def test_a_long_option_wraps_beside_its_letter_not_under_it(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    long = " ".join(f"word{n}" for n in range(40))
+    card = json.dumps(
+        {"id": "q", "question": "Which?", "answer": long, "distractors": ["Short b", "Short c"]}
+    )
+    store = make_store(f"deck: demo\ntitle: Demo\ncards:\n  - {card}\n".encode(), clock=clock)
+    app = SrsApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        lines = screen_text(app).splitlines()
+        first = next(n for n, line in enumerate(lines) if "word0 " in line)
+        letter_at = re.search(r"[ABC]  word0 ", lines[first])
+        assert letter_at is not None  # the letter, then the text
+        text_at = letter_at.start() + 3
+        follow = lines[first + 1]
+        assert follow[:text_at].strip() == ""  # the letter's column stays blank below it
+        assert follow[text_at:].startswith("word")  # the text goes on in its own column
+
+
 async def test_clicking_an_option_picks_it(make_store: MakeStore, clock: FakeClock) -> None:
     store = make_store(deck_yaml("demo", choice=1), clock=clock)
     app = SrsApp(store)
@@ -500,7 +521,7 @@ async def test_clicking_an_option_picks_it(make_store: MakeStore, clock: FakeClo
         await start(pilot)
         screen = review(app)
         rows = list(app.screen.query(ChoiceRow).results(ChoiceRow))
-        assert await pilot.click(rows[2].query_one(".text"))
+        assert await pilot.click(rows[2], offset=(6, 0))  # on its text
         await pilot.pause()
         assert rows[2].has_class("-picked")
         verdict = "✓ Correct" if screen.options[2].is_correct else "✗ Incorrect"

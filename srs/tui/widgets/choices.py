@@ -6,47 +6,84 @@ import string
 from dataclasses import dataclass
 
 from textual import on
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.events import Click
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import Static
 
 from srs.tui.safe import markdown
 
-__all__ = ["LETTERS", "ChoiceList", "ChoiceRow"]
+__all__ = ["LETTERS", "ChoiceList", "ChoiceRow", "OptionLines"]
 
 LETTERS = string.ascii_lowercase[:20]
 """Option keys a-t: `u` and later letters stay free for commands (no card has 20 options)."""
+LETTER_CELLS = 4
+"""The letter's column: a mark, the letter and a space, then one blank cell."""
 
 
-class ChoiceRow(Horizontal):
+class OptionLines(Visual):
+    """An option as drawn: its letter cell, then its text wrapping beside it (a hanging
+    indent). One visual in one widget: a row of a letter and a text widget cost three widgets
+    to lay out and draw on every key (the next card's rows ~3-8 ms more a key)."""
+
+    def __init__(self, letter: Content, text: Content) -> None:
+        self.letter = letter
+        self.text = text
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        lines = self.text.render_strips(max(width - LETTER_CELLS, 1), height, style, options)
+        blank = Strip.blank(LETTER_CELLS, style.rich_style)
+        letter = self.letter.render_strips(LETTER_CELLS, 1, style, options)
+        first = Strip.join([*letter[:1], blank]).crop(0, LETTER_CELLS)
+        return [
+            Strip.join([first if n == 0 else blank, line]) for n, line in enumerate(lines or [None])
+        ]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return LETTER_CELLS + self.text.get_optimal_width(rules, container_width - LETTER_CELLS)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return max(1, self.text.get_height(rules, max(width - LETTER_CELLS, 1)))
+
+
+class ChoiceRow(Static):
     """One option: its letter, and its (untrusted) text wrapping beside the letter."""
 
     def __init__(self, index: int, text: str) -> None:
         super().__init__()
         self.index = index
         self.text = text
+        self._mark = " "
+        self._text = markdown(text)
+        self.update(self._lines())
 
-    def compose(self) -> ComposeResult:
-        yield Static(self._letter(" "), classes="letter")
-        yield Static(markdown(self.text), classes="text")
-
-    def _letter(self, mark: str) -> Content:
+    def _lines(self) -> OptionLines:
         """The option's letter after a mark: • picked, ✓ right, ✗ wrongly chosen (readable
-        without colour)."""
+        without colour), and its text."""
         letter = LETTERS[self.index].upper() if self.index < len(LETTERS) else " "
-        return Content.styled(f"{mark}{letter} ", "bold")
+        return OptionLines(Content.styled(f"{self._mark}{letter} ", "bold"), self._text)
 
     def _set_letter(self, mark: str) -> None:
-        # The letter's cell is one line of fixed width: a new mark needs no layout pass.
-        self.query_one(".letter", Static).update(self._letter(mark), layout=False)
+        # The letter's cell has a fixed width: a new mark needs no layout pass.
+        if mark != self._mark:
+            self._mark = mark
+            self.update(self._lines(), layout=False)
 
     def set_text(self, text: str) -> None:
         self.text = text
-        self.query_one(".text", Static).update(markdown(text))
-        self._set_letter(" ")
+        self._mark = " "
+        self._text = markdown(text)
+        self.update(self._lines())
         self._set_state(picked=False, correct=False, wrong=False)
 
     def pick(self, picked: bool) -> None:
@@ -60,20 +97,13 @@ class ChoiceRow(Horizontal):
 
     def _set_state(self, **state: bool) -> None:
         """Set the state classes (`-picked`, `-correct`, `-wrong`) in one batch, restyling the
-        row alone.
-
-        Textual restyles a node's children with it, through the whole stylesheet (~0.4 ms a
-        node here, ~1.4 ms a row), though no rule of theirs reads the row's state: they take
-        its background and boldness when drawn, so clearing their cached look is enough.
-        """
+        row alone: Textual restyles a node through the whole stylesheet (~0.4 ms here)."""
         classes = {f"-{name}": on for name, on in state.items()}
         if all(self.has_class(name) is on for name, on in classes.items()):
             return
         self.update_classes(classes, update=False)
         self.app.stylesheet.update_nodes([self], animate=True)
-        for child in self.children:
-            child.notify_style_update()
-            child.refresh()
+        self.refresh()
 
     @dataclass
     class Pressed(Message):
