@@ -17,7 +17,7 @@ from fsrs import Rating
 
 from srs.clock import from_db
 from srs.collection.memory import MEMORY_COLUMNS
-from srs.collection.reviews import LoggedReview
+from srs.collection.reviews import BATCH, LoggedReview, insert_log_rows
 from srs.collection.store import Store
 from srs.model.memory import Memory
 
@@ -105,25 +105,31 @@ def insert_reviews(store: Store, reviews: Sequence[MergedReview]) -> None:
     """Add reviews from another device to the log (shared already). Their memory before and
     after is the replay's to write (`srs.study.replay`): a new card's until then."""
     blank = Memory().to_json()
-    store.conn.executemany(
-        "INSERT INTO reviews (card_id, reviewed_at, day, rating, duration_ms, source, choice, "
-        "before, after, event_id, shared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+    rows = [
         (
-            (
-                r.card_id,
-                r.reviewed_at,
-                r.day.isoformat(),
-                int(r.rating),
-                r.duration_ms,
-                r.source,
-                None if r.choice is None else json.dumps(list(r.choice), ensure_ascii=False),
-                blank,
-                blank,
-                r.event_id,
-            )
-            for r in reviews
-        ),
-    )
+            r.card_id,
+            r.reviewed_at,
+            r.day.isoformat(),
+            int(r.rating),
+            r.duration_ms,
+            r.source,
+            None if r.choice is None else json.dumps(list(r.choice), ensure_ascii=False),
+            blank,
+            blank,
+            r.event_id,
+        )
+        for r in reviews
+    ]
+    if len(rows) < BATCH:
+        store.conn.executemany(_INSERT_MERGED, rows)
+    else:  # the per-day sums once for the batch, as an import's
+        insert_log_rows(store, rows, expected=len(rows), sql=_INSERT_MERGED)
+
+
+_INSERT_MERGED = (
+    "INSERT INTO reviews (card_id, reviewed_at, day, rating, duration_ms, source, choice, "
+    "before, after, event_id, shared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+)
 
 
 def insert_tombstones(store: Store, event_ids: Iterable[str]) -> None:
