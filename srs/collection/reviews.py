@@ -368,11 +368,11 @@ def logged_answers(store: Store, card_ids: Iterable[int]) -> set[tuple[int, int,
     return set(rows)
 
 
-def set_logged_memory(store: Store, memories: Iterable[tuple[int, Memory, Memory]]) -> None:
+def set_logged_memory(store: Store, memories: Sequence[tuple[int, Memory, Memory]]) -> None:
     """Rewrite the memory before and after logged answers, as (review id, before, after): a
     card's history replayed keeps every row consistent with the next, as undo needs. As in
     `log_reviews`, a memory before that is the one after the answer just before is made into
-    JSON once."""
+    JSON once, as each row is written."""
 
     def rows() -> Iterator[tuple[str, str, int]]:
         last: Memory | None = None
@@ -383,20 +383,19 @@ def set_logged_memory(store: Store, memories: Iterable[tuple[int, Memory, Memory
             yield before_json, last_json, review_id
 
     update = "UPDATE reviews SET before = ?, after = ? WHERE id = ?"
-    changed = list(rows())
-    if len(changed) < BATCH:
-        store.conn.executemany(update, changed)
+    conn = store.conn
+    if len(memories) < BATCH:
+        conn.executemany(update, rows())
         return
     # The per-day sums of these answers taken away, then added again from the memory written:
     # two grouped queries instead of the trigger's two upserts per row (a third of a 10,000
     # answer merge).
-    conn = store.conn
     (made,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (_DAY_MOVES,)).fetchone()
-    ids = (json.dumps([review_id for _, _, review_id in changed]),)
+    ids = (json.dumps([review_id for review_id, _, _ in memories]),)
     these = "r.id IN (SELECT value FROM json_each(?))"
     conn.execute(count_answers("-", these), ids)
     conn.execute(f'DROP TRIGGER "{_DAY_MOVES}"')
-    conn.executemany(update, changed)
+    conn.executemany(update, rows())
     conn.execute(count_answers("+", these), ids)
     conn.execute(made)
 

@@ -105,7 +105,7 @@ def insert_reviews(store: Store, reviews: Sequence[MergedReview]) -> None:
     """Add reviews from another device to the log (shared already). Their memory before and
     after is the replay's to write (`srs.study.replay`): a new card's until then."""
     blank = Memory().to_json()
-    rows = [
+    rows = (
         (
             r.card_id,
             r.reviewed_at,
@@ -119,11 +119,11 @@ def insert_reviews(store: Store, reviews: Sequence[MergedReview]) -> None:
             r.event_id,
         )
         for r in reviews
-    ]
-    if len(rows) < BATCH:
+    )
+    if len(reviews) < BATCH:
         store.conn.executemany(_INSERT_MERGED, rows)
     else:  # the per-day sums once for the batch, as an import's
-        insert_log_rows(store, rows, expected=len(rows), sql=_INSERT_MERGED)
+        insert_log_rows(store, rows, expected=len(reviews), sql=_INSERT_MERGED)
 
 
 _INSERT_MERGED = (
