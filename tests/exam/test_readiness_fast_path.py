@@ -82,15 +82,22 @@ def test_each_topics_sums_equal_the_chances_computed_from_each_cards_whole_memor
     assert cards == 11 and 1 < total < cards - 1
 
 
+def exam_deck(make_store: MakeStore, statistics: bool) -> Store:
+    """A deck of free-recall, multiple-choice and select-all cards, with the 100,000-card
+    collection's planner statistics when `statistics`."""
+    store = make_store(deck_yaml(free=1, choice=8, select_all=3))
+    if statistics:
+        use_large_collection_statistics(store.conn)
+    return store
+
+
 @with_and_without_statistics
 def test_the_sums_read_the_exam_index_alone_in_topic_order(
     make_store: MakeStore, statistics: bool
 ) -> None:
     # Reading each card's row (through another index) or sorting the topics made the sums of a
     # 100,000-card deck take 1.6-2.6 times as long.
-    store = make_store(deck_yaml(free=1, choice=8, select_all=3))
-    if statistics:
-        use_large_collection_statistics(store.conn)
+    store = exam_deck(make_store, statistics)
 
     plans = query_plans(store.conn, lambda: topic_sums(store, "demo"), "sum(CASE")
 
@@ -107,9 +114,7 @@ def test_the_shapes_are_each_found_by_a_seek_in_the_exam_index(
     make_store: MakeStore, statistics: bool
 ) -> None:
     # Without the statistics, SELECT DISTINCT read every card's entry: 14 ms at 100,000 cards.
-    store = make_store(deck_yaml(free=1, choice=8, select_all=3))
-    if statistics:
-        use_large_collection_statistics(store.conn)
+    store = exam_deck(make_store, statistics)
 
     [plan] = query_plans(store.conn, lambda: exam_shapes(store, "demo"), "cards")
 
@@ -127,9 +132,7 @@ def test_the_latest_answers_are_read_newest_first_with_each_cards_row(
 ) -> None:
     # With the statistics, SQLite first built a Bloom filter of every card: 75 ms against 32 at
     # 100,000 cards, for a read that stops after a few thousand answers.
-    store = make_store(deck_yaml(free=1, choice=8, select_all=3))
-    if statistics:
-        use_large_collection_statistics(store.conn)
+    store = exam_deck(make_store, statistics)
 
     plans = query_plans(store.conn, lambda: later_choice_answers(store, "demo", 100), "LIMIT")
 

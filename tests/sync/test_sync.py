@@ -375,34 +375,6 @@ def test_a_sync_folder_replaced_by_a_file_is_refused_and_status_still_reads(
         sync(laptop.store)
 
 
-def day_sums(device: Device) -> list[tuple[object, ...]]:
-    """The deck's per-day sums as stored (`review_days`), days with answers only."""
-    return device.store.conn.execute(
-        "SELECT * FROM review_days WHERE answers != 0 ORDER BY deck_id, day, in_deck, topic"
-    ).fetchall()
-
-
-def recounted(device: Device) -> list[tuple[object, ...]]:
-    """The same sums counted here from the log row by row: young answers to review cards
-    under 21 days' interval, mature from 21."""
-    sums: dict[tuple[object, ...], list[int]] = {}
-    rows = device.store.conn.execute(
-        "SELECT c.deck_id, r.day, c.retired = 0, coalesce(c.topic, ''), r.rating, "
-        "r.duration_ms, json_extract(r.before, '$.state'), "
-        "round(julianday(json_extract(r.before, '$.due')) "
-        "- julianday(json_extract(r.before, '$.last_review'))) "
-        "FROM reviews r JOIN cards c ON c.id = r.card_id"
-    )
-    for deck, day, in_deck, topic, rating, duration, state, interval in rows:
-        kind = 0 if state != 2 else (2 if interval >= 21 else 1)
-        right = rating > 1
-        add = (1, right, duration, kind == 1, kind == 1 and right, kind == 2, kind == 2 and right)
-        total = sums.setdefault((deck, day, in_deck, topic), [0] * 7)
-        for n, value in enumerate(add):
-            total[n] += int(value)
-    return sorted((*key, *values) for key, values in sums.items())
-
-
 def test_a_merge_of_hundreds_of_answers_keeps_the_per_day_sums_of_the_log(
     pair: tuple[Device, Device], folder: Path
 ) -> None:
@@ -425,5 +397,5 @@ def test_a_merge_of_hundreds_of_answers_keeps_the_per_day_sums_of_the_log(
 
     assert len(desktop.log()) == 4 + 640
     assert laptop.memories() == desktop.memories()
-    assert day_sums(desktop) == recounted(desktop) == day_sums(laptop) == recounted(laptop)
-    assert any(row[8] for row in day_sums(desktop))  # mature answers among them
+    assert desktop.day_sums() == desktop.recounted() == laptop.day_sums() == laptop.recounted()
+    assert any(row[8] for row in desktop.day_sums())  # mature answers among them

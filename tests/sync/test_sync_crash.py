@@ -49,3 +49,4 @@ def test_a_sync_killed_midway_loses_nothing_and_the_next_completes_it(tmp_path: 
     assert len(desktop.log()) == 1000
     assert desktop.log() == laptop.log()
     assert desktop.memories() == laptop.memories()
+    assert desktop.day_sums() == desktop.recounted() == laptop.day_sums()
