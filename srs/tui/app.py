@@ -9,6 +9,7 @@ only what the dashboard draws (40 srs modules at the first paint instead of 86).
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -29,6 +30,12 @@ if TYPE_CHECKING:
     from srs.study.session import StudySession
 
 __all__ = ["SrsApp", "run_app"]
+
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread waiting for the GIL waits before it is handed over (Python's default: 5 ms).
+Textual writes each frame from a thread of its own, while the event loop goes on with the next
+layout or a worker computes: by default a drawn frame waited up to 5 ms to reach the terminal
+(docs/performance.md, the seventh keypress pass)."""
 
 
 def _deck_commands() -> type[Provider]:
@@ -301,7 +308,12 @@ def run_app(
         sqlite3.Error: the same, from a read of a damaged file.
     """
     app = SrsApp(store, review=review, exam=exam, custom=custom, ahead=ahead)
-    app.run()
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        app.run()
+    finally:
+        sys.setswitchinterval(switch_interval)
     if app.failure is not None:
         raise app.failure
     return app.return_code or 0
