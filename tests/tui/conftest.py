@@ -27,7 +27,7 @@ import srs.study.session
 import srs.tui.screens.review
 from srs.collection.store import Store
 from srs.tui.screens.review import ReviewScreen
-from srs.tui.widgets.choices import LETTERS
+from srs.tui.widgets.choices import LETTERS, ChoiceRow
 
 SIZE = (100, 32)
 """The terminal size every behaviour test runs at."""
@@ -77,8 +77,8 @@ def shown(app: App[Any], selector: str) -> str:
 
 def option_text(row: Widget) -> str:
     """The text an option row shows beside its letter."""
-    assert isinstance(row, Static)
-    return str(row.visual)
+    assert isinstance(row, ChoiceRow)
+    return str(row.render())
 
 
 COUNT_COLUMNS = ("deck", "new", "learning", "due", "today")

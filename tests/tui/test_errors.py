@@ -120,7 +120,7 @@ def last_error(app: App[Any]) -> str:
 
 
 def picked(app: App[Any]) -> list[int]:
-    return [row.index for row in app.screen.query(ChoiceRow) if row.has_class("-picked")]
+    return [row.index for row in app.screen.query(ChoiceRow) if row.state == "picked"]
 
 
 def count(store: Store, table: str) -> int:

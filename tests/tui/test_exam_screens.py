@@ -157,7 +157,7 @@ def score_line(app: App[Any]) -> str:
 
 def picked(app: App[Any]) -> list[str]:
     """The options shown as picked (their letters)."""
-    return [LETTERS[row.index] for row in app.screen.query(ChoiceRow) if row.has_class("-picked")]
+    return [LETTERS[row.index] for row in app.screen.query(ChoiceRow) if row.state == "picked"]
 
 
 def navigator_cell(app: App[Any], position: int) -> Button:

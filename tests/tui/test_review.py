@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import FakeClock, UseZone, deck_yaml
 from textual.pilot import Pilot
-from textual.widgets import Button
+from textual.strip import Strip
 from textual.widgets._footer import FooterKey
 
 from srs.collection.settings import set_setting
@@ -22,6 +22,7 @@ from srs.tui.screens.review import ReviewScreen
 from srs.tui.screens.summary import SummaryScreen
 from srs.tui.widgets.choices import ChoiceRow
 from srs.tui.widgets.keys import KeyFooter
+from srs.tui.widgets.rating_bar import Offer, RatingBar
 
 from .conftest import (
     SIZE,
@@ -42,20 +43,17 @@ MEMORY = "SELECT state, step, stability, difficulty, due, last_review, reps, lap
 REVIEWS = "SELECT card_id, rating, source, choice FROM reviews ORDER BY id"
 
 
-def rating_buttons(app: SrsApp) -> dict[str, Button]:
-    """The rating bar's buttons by their visible label ("1 Again 1m", ...)."""
-    buttons = app.screen.query("RatingBar Button").results(Button)
-    return {str(button.label).strip(): button for button in buttons}
+def offers(app: SrsApp) -> list[Offer]:
+    """The rating bar's buttons as drawn: their labels ("1 Again 1m", ...) and looks."""
+    return list(app.screen.query_one(RatingBar).offers)
 
 
 def enabled_ratings(app: SrsApp) -> list[str]:
-    return [
-        label.split()[1] for label, button in rating_buttons(app).items() if not button.disabled
-    ]
+    return [offer.label.split()[1] for offer in offers(app) if offer.look != "refused"]
 
 
 def suggested_rating(app: SrsApp) -> str:
-    (label,) = [label for label, b in rating_buttons(app).items() if b.has_class("-suggested")]
+    (label,) = [offer.label for offer in offers(app) if offer.look == "suggested"]
     return label.split()[1]
 
 
@@ -76,8 +74,8 @@ async def test_a_letter_picks_that_option(make_store: MakeStore, clock: FakeCloc
         screen = review(app)
         picked = screen.options[1]
         await press(pilot, "b")
-        rows = app.screen.query(ChoiceRow).results(ChoiceRow)
-        assert [row.has_class("-picked") for row in rows] == [False, True, False, False]
+        rows = list(app.screen.query(ChoiceRow).results(ChoiceRow))
+        assert rows[1].state == ("correct" if picked.is_correct else "wrong")
         verdict = "✓ Correct" if picked.is_correct else "✗ Incorrect"
         assert shown(app, "#verdict").startswith(verdict)
         await press(pilot, "enter")
@@ -131,15 +129,41 @@ async def test_the_next_cards_options_show_none_of_the_last_verdicts_colours(
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
 
-        def looks() -> list[tuple[object, bool]]:
+        def looks() -> list[set[tuple[object, object]]]:
+            """Each row's colours and boldness, as drawn on its first line."""
             rows = app.screen.query(ChoiceRow)
-            return [(row.visual_style.background, row.visual_style.bold) for row in rows]
+            return [{(s.style.bgcolor, s.style.bold) for s in row.render_line(0)} for row in rows]
 
         fresh = looks()
         await press(pilot, letter(review(app), correct=False))
         assert looks() != fresh
         await press(pilot, "enter")
         assert looks() == fresh
+
+
+async def test_a_verdicts_colours_follow_a_change_of_theme(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    """The options' and the ratings' looks are drawn by the rows and the bar themselves: a
+    theme chosen with a verdict on screen repaints them in its colours, as the next card's."""
+    store = make_store(deck_yaml("demo", choice=2), clock=clock)
+    app = SrsApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+
+        def looks() -> tuple[object, object]:
+            (wrong,) = [row for row in app.screen.query(ChoiceRow) if row.state == "wrong"]
+            return wrong.render_line(0)._segments[0].style.bgcolor, bar_background(app, "1 Again")
+
+        await press(pilot, letter(review(app), correct=False))
+        dark = looks()
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = looks()
+        assert light[0] != dark[0] and light[1] != dark[1]
+        await press(pilot, "enter")
+        await press(pilot, letter(review(app), correct=False))
+        assert looks() == light
 
 
 async def test_wrong_choice_shows_the_answer_and_the_incorrect_feedback(
@@ -154,8 +178,8 @@ async def test_wrong_choice_shows_the_answer_and_the_incorrect_feedback(
         assert shown(app, "#verdict") == "✗ Incorrect  The answer: Right 0"
         assert shown(app, "#feedback") == "Not quite"
         rows = {option_text(row): row for row in app.screen.query(ChoiceRow)}
-        assert rows["Right 0"].has_class("-correct")
-        assert rows["Wrong 0b"].has_class("-wrong")
+        assert rows["Right 0"].state == "correct"
+        assert rows["Wrong 0b"].state == "wrong"
         assert "✗ Incorrect  The answer: Right 0" in screen_text(app)
 
 
@@ -192,7 +216,7 @@ async def test_rating_bar_shows_each_ratings_interval(
         await start(pilot)
         assert not app.screen.query_one("#ratings").visible
         await press(pilot, letter(review(app), correct=True))
-        labels = list(rating_buttons(app))
+        labels = [offer.label for offer in offers(app)]
         assert labels[:3] == ["1 Again 1m", "2 Hard 6m", "3 Good 10m"]
         assert re.fullmatch(r"4 Easy \d+d", labels[3])
         assert re.search(r"1 Again 1m +2 Hard 6m +3 Good 10m +4 Easy \d+d", screen_text(app))
@@ -475,7 +499,7 @@ async def test_select_all_letters_toggle(make_store: MakeStore, clock: FakeClock
         (wrong,) = select_keys(screen, ["Wrong 0a"])
         right = select_keys(screen, ["Right 0a", "Right 0b"])
         await press(pilot, wrong)
-        picked = [row.has_class("-picked") for row in app.screen.query(ChoiceRow)]
+        picked = [row.state == "picked" for row in app.screen.query(ChoiceRow)]
         assert picked == [key == wrong for key in "abcd"]
         await press(pilot, wrong, *right, "enter")
         assert shown(app, "#verdict") == "✓ Correct"
@@ -523,8 +547,9 @@ async def test_clicking_an_option_picks_it(make_store: MakeStore, clock: FakeClo
         rows = list(app.screen.query(ChoiceRow).results(ChoiceRow))
         assert await pilot.click(rows[2], offset=(6, 0))  # on its text
         await pilot.pause()
-        assert rows[2].has_class("-picked")
-        verdict = "✓ Correct" if screen.options[2].is_correct else "✗ Incorrect"
+        right = screen.options[2].is_correct
+        assert rows[2].state == ("correct" if right else "wrong")
+        verdict = "✓ Correct" if right else "✗ Incorrect"
         assert shown(app, "#verdict").startswith(verdict)
 
 
@@ -639,15 +664,64 @@ async def test_escape_before_any_answer_goes_straight_back(
         assert isinstance(app.screen, DashboardScreen)
 
 
+def bar_line(app: SrsApp) -> Strip:
+    return app.screen.query_one(RatingBar).render_line(0)
+
+
+def bar_offset(app: SrsApp, label: str) -> tuple[int, int]:
+    """Where `label` is drawn on the rating bar (its first cell)."""
+    return "".join(segment.text for segment in bar_line(app)).index(label), 0
+
+
+def bar_background(app: SrsApp, label: str) -> object:
+    """The background `label`'s first cell is drawn on."""
+    x, _ = bar_offset(app, label)
+    return bar_line(app).crop(x, x + 1)._segments[0].style.bgcolor
+
+
 async def test_clicking_a_rating_button_rates(make_store: MakeStore, clock: FakeClock) -> None:
     store = make_store(deck_yaml("demo", free=1), clock=clock)
     app = SrsApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         await press(pilot, "space")
-        assert await pilot.click("#rate-4")
+        assert await pilot.click(RatingBar, offset=bar_offset(app, "4 Easy"))
         await pilot.pause()
         assert db_rows(store, "SELECT rating FROM reviews") == [(4,)]
+
+
+async def test_a_click_on_a_rating_the_verdict_refuses_rates_nothing(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(deck_yaml("demo", choice=1), clock=clock)
+    app = SrsApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await press(pilot, letter(review(app), correct=False))
+        assert enabled_ratings(app) == ["Again"]
+        await pilot.click(RatingBar, offset=bar_offset(app, "3 Good"))
+        await pilot.pause()
+        assert db_rows(store, "SELECT rating FROM reviews") == []
+        await pilot.click(RatingBar, offset=bar_offset(app, "1 Again"))
+        await pilot.pause()
+        assert db_rows(store, "SELECT rating FROM reviews") == [(1,)]
+
+
+async def test_the_rating_under_the_mouse_is_highlighted(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(deck_yaml("demo", free=1), clock=clock)
+    app = SrsApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await press(pilot, "space")
+        plain = bar_background(app, "4 Easy")
+        assert bar_background(app, "2 Hard") == plain
+        await pilot.hover(RatingBar, offset=bar_offset(app, "2 Hard"))
+        assert bar_background(app, "2 Hard") != plain
+        assert bar_background(app, "4 Easy") == plain
+        await pilot.hover("#question")
+        assert bar_background(app, "2 Hard") == plain
 
 
 async def test_c_while_waiting_offers_custom_study_and_the_session_waits_underneath(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
 from textual.containers import Vertical
@@ -14,26 +15,32 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
-from textual.widgets import Static
+from textual.widget import Widget
 
 from srs.tui.safe import markdown
 
 __all__ = ["LETTERS", "ChoiceList", "ChoiceRow", "OptionLines"]
 
+_MARKS = {"": " ", "picked": "•", "correct": "✓", "wrong": "✗"}
+
 LETTERS = string.ascii_lowercase[:20]
 """Option keys a-t: `u` and later letters stay free for commands (no card has 20 options)."""
 LETTER_CELLS = 4
 """The letter's column: a mark, the letter and a space, then one blank cell."""
+_EDGE = 1
+"""Blank cells at either side of an option, in its state's colour."""
 
 
 class OptionLines(Visual):
     """An option as drawn: its letter cell, then its text wrapping beside it (a hanging
-    indent). One visual in one widget: a row of a letter and a text widget cost three widgets
-    to lay out and draw on every key (the next card's rows ~3-8 ms more a key)."""
+    indent), a blank cell at either side, all in `look` (its state's style) if given. One
+    visual in one widget: a row of a letter and a text widget cost three widgets to lay out
+    and draw on every key (the next card's rows ~3-8 ms more a key)."""
 
-    def __init__(self, letter: Content, text: Content) -> None:
+    def __init__(self, letter: Content, text: Content, look: Style | None = None) -> None:
         self.letter = letter
         self.text = text
+        self.look = look
 
     def __str__(self) -> str:
         return str(self.text)
@@ -41,69 +48,76 @@ class OptionLines(Visual):
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
     ) -> list[Strip]:
-        lines = self.text.render_strips(max(width - LETTER_CELLS, 1), height, style, options)
-        blank = Strip.blank(LETTER_CELLS, style.rich_style)
+        style = self.look or style
+        inner = max(width - LETTER_CELLS - 2 * _EDGE, 1)
+        lines = self.text.render_strips(inner, height, style, options)
+        rich_style = style.rich_style
+        edge = Strip.blank(_EDGE, rich_style)
+        blank = Strip.blank(LETTER_CELLS, rich_style)
         letter = self.letter.render_strips(LETTER_CELLS, 1, style, options)
         first = Strip.join([*letter[:1], blank]).crop(0, LETTER_CELLS)
         return [
-            Strip.join([first if n == 0 else blank, line]) for n, line in enumerate(lines or [None])
+            Strip.join([edge, first if n == 0 else blank, line])
+            .extend_cell_length(width, rich_style)
+            .crop(0, width)
+            for n, line in enumerate(lines or [Strip.blank(0)])
         ]
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return LETTER_CELLS + self.text.get_optimal_width(rules, container_width - LETTER_CELLS)
+        fixed = LETTER_CELLS + 2 * _EDGE
+        return fixed + self.text.get_optimal_width(rules, container_width - fixed)
 
     def get_height(self, rules: RulesMap, width: int) -> int:
-        return max(1, self.text.get_height(rules, max(width - LETTER_CELLS, 1)))
+        return max(1, self.text.get_height(rules, max(width - LETTER_CELLS - 2 * _EDGE, 1)))
 
 
-class ChoiceRow(Static):
-    """One option: its letter, and its (untrusted) text wrapping beside the letter."""
+class ChoiceRow(Widget):
+    """One option: its letter, and its (untrusted) text wrapping beside the letter.
+
+    Its `state`: "" (open), "picked" (select-all in progress, or an exam answer), "correct"
+    (a right option, once graded) or "wrong" (chosen, not right). Each state's look is a
+    component class (`.choice-row--correct`, ...) that the row draws itself, read when it is
+    drawn (so a theme change shows in it): as a CSS class on the row, each state change
+    restyled the row through the whole stylesheet, ~0.7 ms twice on every key.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "choice-row--picked",
+        "choice-row--correct",
+        "choice-row--wrong",
+    }
 
     def __init__(self, index: int, text: str) -> None:
         super().__init__()
         self.index = index
-        self.text = text
-        self._mark = " "
-        self._text = markdown(text)
-        self.update(self._lines())
+        self.state = ""
+        self.set_text(text)
 
-    def _lines(self) -> OptionLines:
+    def render(self) -> OptionLines:
         """The option's letter after a mark: • picked, ✓ right, ✗ wrongly chosen (readable
         without colour), and its text."""
         letter = LETTERS[self.index].upper() if self.index < len(LETTERS) else " "
-        return OptionLines(Content.styled(f"{self._mark}{letter} ", "bold"), self._text)
-
-    def _set_letter(self, mark: str) -> None:
-        # The letter's cell has a fixed width: a new mark needs no layout pass.
-        if mark != self._mark:
-            self._mark = mark
-            self.update(self._lines(), layout=False)
+        mark = _MARKS[self.state]
+        look = self.get_visual_style(f"choice-row--{self.state}") if self.state else None
+        return OptionLines(Content.styled(f"{mark}{letter} ", "bold"), self._text, look)
 
     def set_text(self, text: str) -> None:
         self.text = text
-        self._mark = " "
+        self.state = ""
         self._text = markdown(text)
-        self.update(self._lines())
-        self._set_state(picked=False, correct=False, wrong=False)
+        self.refresh(layout=True)
+
+    def _set_state(self, state: str) -> None:
+        # Neither the letter's cell nor the text changes size: no layout pass.
+        if state != self.state:
+            self.state = state
+            self.refresh()
 
     def pick(self, picked: bool) -> None:
-        self._set_state(picked=picked)
-        self._set_letter("•" if picked else " ")
+        self._set_state("picked" if picked else "")
 
     def mark(self, correct: bool, chosen: bool) -> None:
-        wrong = chosen and not correct
-        self._set_state(picked=chosen, correct=correct, wrong=wrong)
-        self._set_letter("✓" if correct else "✗" if wrong else " ")
-
-    def _set_state(self, **state: bool) -> None:
-        """Set the state classes (`-picked`, `-correct`, `-wrong`) in one batch, restyling the
-        row alone: Textual restyles a node through the whole stylesheet (~0.4 ms here)."""
-        classes = {f"-{name}": on for name, on in state.items()}
-        if all(self.has_class(name) is on for name, on in classes.items()):
-            return
-        self.update_classes(classes, update=False)
-        self.app.stylesheet.update_nodes([self], animate=True)
-        self.refresh()
+        self._set_state("correct" if correct else "wrong" if chosen else "")
 
     @dataclass
     class Pressed(Message):
