@@ -192,7 +192,9 @@ class ReviewScreen(SrsScreen[None]):
             CardKind.SELECT_ALL: "select all that apply (letters toggle), then enter",
         }
         self._put("#hint", Content.styled(hints[card.kind], "dim"))
-        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        card_box = self.query_one("#card", VerticalScroll)
+        if card_box.scroll_y:
+            card_box.scroll_home(animate=False)
         self.shown_at = time.monotonic()
         self._lay_out()
 
@@ -218,8 +220,11 @@ class ReviewScreen(SrsScreen[None]):
         )
 
     def _put(self, selector: str, content: Content | str) -> None:
-        """Fill one part of the card; an empty part takes no room."""
+        """Fill one part of the card; an empty part takes no room. A part left as it was is
+        not touched: each update wakes the widget and lays the card out again."""
         widget = self.query_one(selector, Static)
+        if widget.content == content and widget.display == bool(content):
+            return
         widget.update(content)
         widget.display = bool(content)
 
