@@ -38,7 +38,7 @@ def _pool_distribution(chances: Sequence[float], total: float, count: int) -> li
     """The distribution of right answers among `count` questions drawn from a pool whose
     chances of being answered right are `chances` (summing to `total`)."""
     size = len(chances)
-    spread = math.fsum(map(mul, chances, map(sub, repeat(1.0), chances)))
+    spread = sum(map(mul, chances, map(sub, repeat(1.0), chances)))
     if size * min(size + 1, 20 + 18 * math.sqrt(spread)) <= EXACT_STEPS or count >= size:
         return form_score_distribution(chances, count)
     mean, sd = total, math.sqrt(spread)
@@ -58,7 +58,7 @@ def form_chance(pools: Sequence[tuple[Sequence[float], int]], needed: int) -> tu
     for chances, count in pools:
         if not count:
             continue
-        total = math.fsum(chances)  # 100,000 cards: once, not also in the distribution
+        total = sum(chances)  # 100,000 cards: once, not also in the distribution
         right += count * total / len(chances)
         questions += count
         part = _pool_distribution(chances, total, count)

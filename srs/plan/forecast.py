@@ -150,9 +150,12 @@ def _cards(source: ForecastInput) -> tuple[Cards, list[list[int]]]:
     falling due on each day."""
     studied = source.studied
     buckets: list[list[int]] = [[] for _ in range(source.days + 1)]
+    last = source.days
     for index, day in enumerate(studied.due):
-        if day <= source.days:
-            buckets[max(day, 0)].append(index)
+        if day <= 0:
+            buckets[0].append(index)
+        elif day <= last:
+            buckets[day].append(index)
     cards = Cards(
         studied.stability.copy(),
         studied.difficulty.copy(),
@@ -235,7 +238,7 @@ def forecast(source: ForecastInput) -> Forecast:
         chance, score = form_chance(
             list(zip(pools, source.pool_counts, strict=True)), source.needed
         )
-        return chance, score, math.fsum(asked) / counted if counted else 0.0
+        return chance, score, sum(asked) / counted if counted else 0.0
 
     exam_moment = source.days + 0.5
     stopped = studied_chances(exam_moment, asked_ids, shape_of)
