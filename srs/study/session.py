@@ -23,6 +23,7 @@ from srs.clock import Clock
 from srs.collection.memory import studyable_cards
 from srs.collection.settings import get_settings
 from srs.collection.store import Store
+from srs.model.deck import Card
 from srs.study.answers import (
     AnswerResult,
     ChoiceOption,
@@ -119,6 +120,8 @@ class StudySession:
         self.custom = custom
         self._answered: list[_Answered] = []
         self._queue = StudyQueue(store, self.deck_ids, custom)
+        self._shown: StudyCard | None = None
+        """The card `next_card()` last gave: its answer is graded against what was shown."""
 
     @property
     def clock(self) -> Clock:
@@ -139,7 +142,8 @@ class StudySession:
         """
         while (card_id := self._queue.next_id()) is not None:
             if card_id in studyable_cards(self.store, [card_id], today=self.day):
-                return load_card(self.store, card_id)
+                self._shown = load_card(self.store, card_id)
+                return self._shown
             self._queue.drop(card_id)
         return None
 
@@ -197,7 +201,7 @@ class StudySession:
             ValueError: the rating contradicts the options chosen.
             CollectionError: no such card, or the collection cannot be written.
         """
-        if choice is not None and (content := load_card(self.store, card_id).content).distractors:
+        if choice is not None and (content := self._content(card_id)).distractors:
             allowed = grade(content, choice).allowed
             if Rating(rating) not in allowed:
                 names = ", ".join(r.name for r in allowed)
@@ -214,6 +218,14 @@ class StudySession:
         self._queue.answered(card_id, place, result.after)
         self._answered.append(_Answered(result, place))
         return result
+
+    def _content(self, card_id: int) -> Card:
+        """The card as shown, if it is the one shown (no read, and a re-import since does not
+        change what the choice is graded against), else as stored."""
+        shown = self._shown
+        return (
+            shown if shown is not None and shown.id == card_id else load_card(self.store, card_id)
+        ).content
 
     @property
     def can_undo(self) -> bool:

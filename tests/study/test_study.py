@@ -384,6 +384,24 @@ def test_rating_that_contradicts_the_choice_is_refused(
     assert review_count(store) == 0
 
 
+def test_a_choice_is_graded_against_the_card_as_it_was_shown(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    """The deck is edited and imported again while the card is on screen (another srs process,
+    or `srs import` in a second terminal): the learner picked among the options shown."""
+    store = make_store(deck_yaml(choice=1), clock=clock)
+    session = StudySession(store)
+    card = session.next_card()
+    assert card is not None
+    edited = deck_yaml(choice=1).replace(b"answer: Right 0", b"answer: Wrong 0b")
+    edited = edited.replace(b"- Wrong 0b", b"- Right 0")
+    import_decks(store, [parse_deck(edited)])
+
+    result = session.answer(card.id, Rating.Good, duration_ms=1, choice=["Right 0"])
+
+    assert result.rating == Rating.Good and review_count(store) == 1
+
+
 def test_a_right_pick_rated_again_is_logged_as_a_lapse_of_memory(
     make_store: MakeStore, clock: FakeClock
 ) -> None:
