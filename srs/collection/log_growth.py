@@ -3,10 +3,11 @@ values read from the log, kept between reads (`KeptReads`) and brought up to dat
 answers added (`srs.collection.first_answers`, `srs.collection.later_answers`) instead of read
 again whole.
 
-The log only grows while a learner studies: answers are added at its end. Anything else
-(an answer deleted by an undo or a merged one, a row replaced at the end after one was
-deleted, a re-import of the deck, a change noted for sync, a sync, a card's history replayed)
-makes `answered_since` say so, and the kept value is read again whole.
+The log only grows while a learner studies: answers are added at its end, and a card suspended
+or buried changes that card's row alone (it is read again as an answered one is). Anything
+else (an answer deleted by an undo or a merged one, a row replaced at the end after one was
+deleted, a re-import of the deck, a setting or a forget noted for sync, a sync, a card's history
+replayed) makes `answered_since` say so, and the kept value is read again whole.
 """
 
 from __future__ import annotations
@@ -57,17 +58,16 @@ def log_mark(store: Store, deck_id: str) -> LogMark:
 
 
 def answered_since(store: Store, deck_id: str, then: LogMark, now: LogMark) -> list[int] | None:
-    """The deck's cards answered between `then` and `now`, if the log only grew in between
-    (None otherwise: what was read at `then` must be read again)."""
-    moved = (now.imported, now.changes, now.segments) != (
-        then.imported,
-        then.changes,
-        then.segments,
-    )
-    if moved or now.last < then.last:
+    """The deck's cards answered, suspended, unsuspended or buried between `then` and `now`,
+    if nothing else changed in between (None otherwise: what was read at `then` must be read
+    again)."""
+    if (now.imported, now.segments) != (then.imported, then.segments) or now.last < then.last:
+        return None
+    hidden = _hidden_since(store, deck_id, then, now)
+    if hidden is None:
         return None
     if now.last == then.last:
-        return [] if now == then else None
+        return hidden if (now.event, now.answers) == (then.event, then.answers) else None
     (event,) = store.conn.execute(
         "SELECT (SELECT event_id FROM reviews WHERE id = ?)", (then.last,)
     ).fetchone()
@@ -82,7 +82,26 @@ def answered_since(store: Store, deck_id: str, then: LogMark, now: LogMark) -> l
     ).fetchall()
     if then.answers + sum(count for _, count in rows) != now.answers:
         return None  # answers were deleted too
-    return [card_id for card_id, _ in rows]
+    return [card_id for card_id, _ in rows] + hidden
+
+
+def _hidden_since(store: Store, deck_id: str, then: LogMark, now: LogMark) -> list[int] | None:
+    """The deck's cards suspended, unsuspended or buried between the marks (a change of their
+    own row, read again like an answer's), or None if a change of the deck's since is of
+    another kind: a setting (the exam date's cap moves due dates, the steps change what a
+    card asks for) or a forget (a replay of the card's history). Other decks' changes do not
+    touch this deck's reads."""
+    if now.changes == then.changes:
+        return []
+    rows = store.conn.execute(
+        "SELECT s.kind, c.id FROM sync_changes s LEFT JOIN cards c "
+        "ON c.deck_id = s.deck_id AND c.key = s.target "
+        "WHERE s.rowid > ? AND s.rowid <= ? AND s.deck_id = ?",
+        (then.changes, now.changes, deck_id),
+    ).fetchall()
+    if any(kind not in ("suspended", "buried") or card_id is None for kind, card_id in rows):
+        return None
+    return [card_id for _, card_id in rows]
 
 
 def rewritten_since(store: Store, then: LogMark, now: LogMark) -> bool:

@@ -65,10 +65,10 @@ def plan_reads(
     arrive nearly in deck order, which Python's sort runs through.
 
     The rows are kept between reads (per collection file, deck, pools and steps) with where
-    the deck's log stood (`srs.collection.log_growth`): a card's row changes only with an
-    answer to it (then only its row is read again), or with a change the log mark sees (an
-    undo, a re-import, a forget, suspend or bury, a setting such as the exam date's cap, a
-    merge), after which the next read is whole. The whole read took ~250 ms at 100,000 cards.
+    the deck's log stood (`srs.collection.log_growth`): a card's row changes with an answer
+    to it, or its suspension or burial (then only its row is read again), or with a change
+    the log mark sees (an undo, a re-import, a forget, a setting such as the exam date's cap,
+    a merge), after which the next read is whole. The whole read took ~250 ms at 100,000 cards.
     The list returned is the one kept: read it, never change it.
 
     Args:

@@ -17,7 +17,7 @@ from srs.collection.store import Store
 from srs.exam.form import ExamError
 from srs.exam.readiness import deck_readiness
 from srs.plan import exam_plan, set_exam_date
-from srs.study.answers import record_answer, suspend_card, undo_answer
+from srs.study.answers import bury_card, record_answer, suspend_card, undo_answer, unsuspend_card
 
 Make = Callable[..., Store]
 START = datetime(2025, 3, 3, 9, tzinfo=UTC)
@@ -126,12 +126,34 @@ def test_a_plan_made_again_after_answers_is_the_plan_a_new_process_makes(
     cards = card_ids(store, "bp")
     set_exam_date(store, "bp", date(2025, 3, 30))
     exam_plan(store, "bp")
+    hide = [suspend_card, bury_card, unsuspend_card]
     for n, rating in enumerate([3, 1, 3, 4, 1, 3, 2, 3]):
         clock.advance(minutes=7)
         record_answer(store, cards[n * 5 % len(cards)], Rating(rating), duration_ms=5000)
+        if n % 2:  # a card suspended, buried or unsuspended: read again alone too
+            hide[n // 2 % 3](store, cards[n * 3])
         made_again = exam_plan(store, "bp")
         copy = Store.open(write_backup(store, tmp_path / f"copy-{n}.db"), clock)
         try:
             assert made_again == exam_plan(copy, "bp")
         finally:
             copy.close()
+
+
+def test_a_suspension_or_burial_reads_that_card_again_not_the_deck(make_store: Make) -> None:
+    clock = FakeClock(START)
+    store = make_store(
+        blueprint_deck({"Maths": 7, "Art": 3}, {"Maths": 30, "Art": 20}), clock=clock
+    )
+    cards = card_ids(store, "bp")
+    set_exam_date(store, "bp", date(2025, 3, 30))
+    exam_plan(store, "bp")
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    for change in (suspend_card, bury_card, unsuspend_card):
+        change(store, cards[4])
+        statements.clear()
+        exam_plan(store, "bp")
+        reads = [s for s in statements if "julianday(m.last_review)" in s]
+        assert reads and all("json_each" in s for s in reads), change.__name__
+    store.conn.set_trace_callback(None)
