@@ -114,18 +114,23 @@ def test_a_plan_made_again_after_an_answer_or_its_undo_uses_the_pace_then(make_s
     assert (before, after_answer, pace()) == (6.0, 12.0, 6.0)
 
 
+def planned_deck(make_store: Make) -> tuple[Store, FakeClock, list[int]]:
+    """A blueprint deck with an exam date, planned once (its cards are kept from then on)."""
+    clock = FakeClock(START)
+    store = make_store(
+        blueprint_deck({"Maths": 7, "Art": 3}, {"Maths": 30, "Art": 20}), clock=clock
+    )
+    set_exam_date(store, "bp", date(2025, 3, 30))
+    exam_plan(store, "bp")
+    return store, clock, card_ids(store, "bp")
+
+
 def test_a_plan_made_again_after_answers_is_the_plan_a_new_process_makes(
     make_store: Make, tmp_path: Path
 ) -> None:
     # The plan keeps the deck's cards between reads and reads again only the cards answered
     # since: the plans must be those of a collection read whole.
-    clock = FakeClock(START)
-    store = make_store(
-        blueprint_deck({"Maths": 7, "Art": 3}, {"Maths": 30, "Art": 20}), clock=clock
-    )
-    cards = card_ids(store, "bp")
-    set_exam_date(store, "bp", date(2025, 3, 30))
-    exam_plan(store, "bp")
+    store, clock, cards = planned_deck(make_store)
     hide = [suspend_card, bury_card, unsuspend_card]
     for n, rating in enumerate([3, 1, 3, 4, 1, 3, 2, 3]):
         clock.advance(minutes=7)
@@ -141,13 +146,7 @@ def test_a_plan_made_again_after_answers_is_the_plan_a_new_process_makes(
 
 
 def test_a_suspension_or_burial_reads_that_card_again_not_the_deck(make_store: Make) -> None:
-    clock = FakeClock(START)
-    store = make_store(
-        blueprint_deck({"Maths": 7, "Art": 3}, {"Maths": 30, "Art": 20}), clock=clock
-    )
-    cards = card_ids(store, "bp")
-    set_exam_date(store, "bp", date(2025, 3, 30))
-    exam_plan(store, "bp")
+    store, _clock, cards = planned_deck(make_store)
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
     for change in (suspend_card, bury_card, unsuspend_card):
