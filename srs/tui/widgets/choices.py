@@ -78,7 +78,7 @@ class ChoiceRow(Widget):
     (a right option, once graded) or "wrong" (chosen, not right). Each state's look is a
     component class (`.choice-row--correct`, ...) that the row draws itself, read when it is
     drawn (so a theme change shows in it): as a CSS class on the row, each state change
-    restyled the row through the whole stylesheet, ~0.7 ms twice on every key.
+    restyled the row through the whole stylesheet, ~0.7 ms a row on nearly every key.
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -102,7 +102,6 @@ class ChoiceRow(Widget):
         return OptionLines(Content.styled(f"{mark}{letter} ", "bold"), self._text, look)
 
     def set_text(self, text: str) -> None:
-        self.text = text
         self.state = ""
         self._text = markdown(text)
         self.refresh(layout=True)
