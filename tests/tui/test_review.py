@@ -166,6 +166,37 @@ async def test_a_verdicts_colours_follow_a_change_of_theme(
         assert looks() == light
 
 
+async def test_the_next_card_reading_the_same_shows_its_own_emphasis(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    """Two cards whose question and explanation read the same, one with emphasis: each is
+    drawn as its own deck text says (a part is never left as it was because its words match)."""
+    cards = [
+        "{id: a, question: '*Paris* is the capital?', answer: France, explanation: '**Yes**'}",
+        "{id: b, question: 'Paris is the capital?', answer: France, explanation: 'Yes'}",
+    ]
+    deck = "deck: demo\ntitle: Demo\ncards:\n" + "".join(f"  - {c}\n" for c in cards)
+    store = make_store(deck.encode(), clock=clock)
+    app = SrsApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+
+        def emphasis() -> tuple[bool, bool]:
+            """Whether the question has italics, and the explanation bold."""
+            question = app.screen.query_one("#question").render_line(0)
+            explanation = app.screen.query_one("#explanation").render_line(0)
+            return any(s.style and s.style.italic for s in question), any(
+                s.style and s.style.bold for s in explanation
+            )
+
+        await press(pilot, "space")
+        first = emphasis()
+        await press(pilot, "enter", "space")
+        second = emphasis()
+        assert shown(app, "#question") == "Paris is the capital?"
+        assert {first, second} == {(True, True), (False, False)}
+
+
 async def test_wrong_choice_shows_the_answer_and_the_incorrect_feedback(
     make_store: MakeStore, clock: FakeClock
 ) -> None:

@@ -220,10 +220,11 @@ class ReviewScreen(SrsScreen[None]):
         )
 
     def _put(self, selector: str, content: Content | str) -> None:
-        """Fill one part of the card; an empty part takes no room. A part left as it was is
-        not touched: each update wakes the widget and lays the card out again."""
+        """Fill one part of the card; an empty part takes no room. A part that stays empty is
+        not touched: each update wakes the widget and lays the card out again (an MC card's
+        answer and most explanations are empty card after card)."""
         widget = self.query_one(selector, Static)
-        if widget.content == content and widget.display == bool(content):
+        if not content and not widget.display:
             return
         widget.update(content)
         widget.display = bool(content)
