@@ -220,11 +220,11 @@ class ReviewScreen(SrsScreen[None]):
         )
 
     def _put(self, selector: str, content: Content | str) -> None:
-        """Fill one part of the card; an empty part takes no room. A part that stays empty is
-        not touched: each update wakes the widget and lays the card out again (an MC card's
-        answer and most explanations are empty card after card)."""
+        """Fill one part of the card; an empty part takes no room. A part left as it was
+        (the hint, the deck's line, an empty answer, from card to card) is not touched: each
+        update wakes the widget and lays the card out again."""
         widget = self.query_one(selector, Static)
-        if not content and not widget.display:
+        if _same(widget.content, content) and widget.display == bool(content):
             return
         widget.update(content)
         widget.display = bool(content)
@@ -402,6 +402,14 @@ class ReviewScreen(SrsScreen[None]):
 
     def watch_graded(self) -> None:
         self.refresh_bindings()
+
+
+def _same(shown: object, content: Content | str) -> bool:
+    """Whether a part would show `content` as it is: the same words with the same styles
+    (Textual's `Content` compares its words only)."""
+    if isinstance(shown, Content) and isinstance(content, Content):
+        return shown.plain == content.plain and list(shown.spans) == list(content.spans)
+    return type(shown) is type(content) and shown == content
 
 
 def _or_dim(enabled: bool) -> bool | None:
