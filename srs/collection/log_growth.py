@@ -87,10 +87,10 @@ def answered_since(store: Store, deck_id: str, then: LogMark, now: LogMark) -> l
 
 def _hidden_since(store: Store, deck_id: str, then: LogMark, now: LogMark) -> list[int] | None:
     """The deck's cards suspended, unsuspended or buried between the marks (a change of their
-    own row, read again like an answer's), or None if a change of the deck's since is of
-    another kind: a setting (the exam date's cap moves due dates, the steps change what a
-    card asks for) or a forget (a replay of the card's history). Other decks' changes do not
-    touch this deck's reads."""
+    own row, read again like an answer's), or None if the deck had another kind of change
+    meanwhile: a setting (the exam date's cap moves due dates, the steps change what a card
+    asks for) or a forget (a replay of the card's history). Other decks' changes do not touch
+    this deck's reads."""
     if now.changes == then.changes:
         return []
     rows = store.conn.execute(

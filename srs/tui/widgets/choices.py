@@ -22,6 +22,7 @@ from srs.tui.safe import markdown
 __all__ = ["LETTERS", "ChoiceList", "ChoiceRow", "OptionLines"]
 
 _MARKS = {"": " ", "picked": "•", "correct": "✓", "wrong": "✗"}
+"""The mark before an option's letter in each state: readable without colour."""
 
 LETTERS = string.ascii_lowercase[:20]
 """Option keys a-t: `u` and later letters stay free for commands (no card has 20 options)."""
