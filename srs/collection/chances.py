@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Generic, TypeVar
 
+from srs.collection.changes import LOG_KINDS
 from srs.collection.store import Store
 
 __all__ = [
@@ -86,16 +87,18 @@ def evidence_mark(store: Store, deck_id: str) -> tuple[object, ...]:
     """A mark of what the deck's pass-chance model is fitted to, which changes whenever that
     does: the log's last row (its id and event id: an undone answer answered again gets a new
     event id), the deck's answer count (a sync merge adds older answers), its submitted
-    attempts, its last import (card shapes), and the last change noted for sync and sync
-    segment (a merged forget, or a sync's replay of the cards answered here, rewrites logged
-    memory without adding an answer). One read of a few index entries, against about 0.2 s
-    for the fit at 1,000,000 answers."""
+    attempts, its last import (card shapes), and the last change noted for sync that is not a
+    card's suspension or burial, and the last sync segment (a merged forget, or a sync's
+    replay of the cards answered here, rewrites logged memory without adding an answer). One
+    read of a few index entries, against about 0.2 s for the fit at 1,000,000 answers."""
+    kinds = ", ".join(f"'{kind}'" for kind in LOG_KINDS)
     row = store.conn.execute(
         "SELECT r.id, r.event_id, (SELECT sum(answers) FROM review_days WHERE deck_id = ?1), "
         "(SELECT count(*) || ' ' || max(submitted_at) FROM exam_attempts "
         "WHERE deck_id = ?1 AND submitted_at IS NOT NULL), "
         "(SELECT imported_at FROM decks WHERE id = ?1), "
-        "(SELECT max(rowid) FROM sync_changes), (SELECT max(rowid) FROM sync_segments) "
+        f"(SELECT max(rowid) FROM sync_changes WHERE kind IN ({kinds})), "
+        "(SELECT max(rowid) FROM sync_segments) "
         "FROM (SELECT max(id) AS id FROM reviews) last LEFT JOIN reviews r ON r.id = last.id",
         (deck_id,),
     ).fetchone()

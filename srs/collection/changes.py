@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, get_args
 
 from srs.clock import to_db
 from srs.collection.store import Store
 
 __all__ = [
+    "CARD_STATE_KINDS",
     "DEVICE_KEY",
     "EVENT_ID",
+    "LOG_KINDS",
     "ChangeKind",
     "ChangeStamp",
     "device_id",
@@ -37,6 +39,14 @@ ChangeKind = Literal["setting", "suspended", "buried", "forget"]
 (target: the card's key in its deck). A forget (`srs forget`: the card made new again) is kept
 here too, but it is an event of the card's history, not a value: every forget counts, and a
 replay makes the card new at each (`forget_times`)."""
+
+CARD_STATE_KINDS: tuple[ChangeKind, ...] = ("suspended", "buried")
+"""Changes of a card's own row alone: the log, and the memory logged with it, stay as they were
+(what is read from the log reads only such a card again, `srs.collection.log_growth`)."""
+LOG_KINDS: tuple[ChangeKind, ...] = tuple(
+    kind for kind in get_args(ChangeKind) if kind not in CARD_STATE_KINDS
+)
+"""The other changes: a forget replays the card's history; a setting may change what is read."""
 
 # As a UUIDv7 is made: the milliseconds since the epoch (48 bits), then 80 random bits. Random
 # enough that two devices never make the same one; time-ordered so that each new id lands at

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Generic, NamedTuple, TypeVar
 
+from srs.collection.changes import CARD_STATE_KINDS
 from srs.collection.store import Store
 
 __all__ = ["KeptReads", "LogMark", "answered_since", "log_mark", "rewritten_since"]
@@ -99,7 +100,7 @@ def _hidden_since(store: Store, deck_id: str, then: LogMark, now: LogMark) -> li
         "WHERE s.rowid > ? AND s.rowid <= ? AND s.deck_id = ?",
         (then.changes, now.changes, deck_id),
     ).fetchall()
-    if any(kind not in ("suspended", "buried") or card_id is None for kind, card_id in rows):
+    if any(kind not in CARD_STATE_KINDS or card_id is None for kind, card_id in rows):
         return None
     return [card_id for _, card_id in rows]
 

@@ -184,15 +184,13 @@ def _model(store: Store, deck_id: str) -> ChanceModel:
 def _saved_or_fitted(store: Store, deck_id: str, mark: tuple[object, ...]) -> ChanceModel:
     """The model saved in the collection if it was fitted at `mark` (another process fitted it
     since the last answer), else a model fitted now, then saved (on a writable connection)."""
-    saved = saved_model(store, deck_id)
-    if saved is not None and saved.get("mark") == list(mark):
-        model = ChanceModel.from_dict(saved)
-        if model is not None:
-            return model
+    saved = _saved_at(store, deck_id, mark)
+    if saved is not None and (model := ChanceModel.from_dict(saved)) is not None:
+        return model
     model = _fitted_model(store, deck_id)
     if not store.read_only:
         with suppress(CollectionError):  # a cache: a busy or full collection goes without
-            save_model(store, deck_id, {"mark": list(mark), **model.to_dict()})
+            _save(store, deck_id, mark, model)
     return model
 
 
@@ -204,12 +202,18 @@ def save_fitted_model(store: Store, deck_id: str) -> None:
         CollectionError: the collection could not be written (read-only, busy, full).
     """
     kept = _FITTED.peek(store, deck_id)
-    if kept is None:
-        return
-    mark, model = kept
+    if kept is not None and _saved_at(store, deck_id, kept[0]) is None:
+        _save(store, deck_id, *kept)
+
+
+def _save(store: Store, deck_id: str, mark: tuple[object, ...], model: ChanceModel) -> None:
+    save_model(store, deck_id, {"mark": list(mark), **model.to_dict()})
+
+
+def _saved_at(store: Store, deck_id: str, mark: tuple[object, ...]) -> dict[str, object] | None:
+    """The deck's saved model if it was fitted at `mark`, in its saved form."""
     saved = saved_model(store, deck_id)
-    if saved is None or saved.get("mark") != list(mark):
-        save_model(store, deck_id, {"mark": list(mark), **model.to_dict()})
+    return saved if saved is not None and saved.get("mark") == list(mark) else None
 
 
 def _fitted_model(store: Store, deck_id: str) -> ChanceModel:

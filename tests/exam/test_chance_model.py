@@ -17,7 +17,7 @@ from srs.exam import readiness
 from srs.exam.chance_model import ChanceModel
 from srs.exam.fitting import Guessing, Recalibration
 from srs.exam.readiness import deck_readiness
-from srs.study.answers import forget_card, record_answer
+from srs.study.answers import bury_card, forget_card, record_answer, suspend_card
 from srs.sync import sync
 
 MakeStore = Callable[..., Store]
@@ -103,6 +103,26 @@ def test_after_a_forget_merged_from_another_device_a_new_process_fits_the_model_
     resaved = saved_model(store, "demo")
     assert resaved is not None and resaved["prior_recall"] != 1.0
     assert resaved["mark"] != saved["mark"]
+
+
+def test_a_suspension_or_burial_keeps_the_model_fitted_before(
+    make_store: MakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Neither changes the log the model is fitted to: the saved model stays the one taken,
+    # and nothing is fitted or written again (a write the app would make on its own thread).
+    store = answered_deck(make_store, clock)
+    deck_readiness(store, "demo")
+    saved = saved_model(store, "demo")
+    assert saved is not None
+    save_model(store, "demo", {**saved, "prior_recall": 1.0})
+    card_id = store.conn.execute("SELECT min(card_id) FROM reviews").fetchone()[0]
+    suspend_card(store, card_id)
+    bury_card(store, card_id + 1)
+    new_process(monkeypatch)
+
+    deck_readiness(store, "demo")
+
+    assert saved_model(store, "demo") == {**saved, "prior_recall": 1.0}
 
 
 def test_a_read_only_collection_gives_its_pass_chance_without_saving_the_model(
