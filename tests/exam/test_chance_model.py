@@ -33,6 +33,17 @@ def answered_deck(make_store: MakeStore, clock: FakeClock) -> Store:
     return store
 
 
+def plant_model(store: Store) -> dict[str, object]:
+    """Fit and save the deck's model, then edit the saved one to say the learner knows every
+    card they never studied (a process that takes it predicts more than the fit does); the
+    model as saved by the fit."""
+    deck_readiness(store, "demo")
+    saved = saved_model(store, "demo")
+    assert saved is not None
+    save_model(store, "demo", {**saved, "prior_recall": 1.0})
+    return saved
+
+
 def new_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Forget the models kept in memory, as a newly started srs has none."""
     monkeypatch.setattr(readiness, "_FITTED", KeptByMark())
@@ -43,11 +54,7 @@ def test_a_new_process_takes_the_model_saved_while_the_answers_are_the_same(
 ) -> None:
     store = answered_deck(make_store, clock)
     fitted = deck_readiness(store, "demo").pass_chance
-    saved = saved_model(store, "demo")
-    assert saved is not None
-    # The saved model edited to say the learner knows every card they never studied: a
-    # process that takes it predicts more than the fit does.
-    save_model(store, "demo", {**saved, "prior_recall": 1.0})
+    plant_model(store)
     new_process(monkeypatch)
 
     taken = deck_readiness(store, "demo").pass_chance
@@ -59,10 +66,7 @@ def test_after_an_answer_a_new_process_fits_the_model_again_and_saves_it(
     make_store: MakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = answered_deck(make_store, clock)
-    deck_readiness(store, "demo")
-    saved = saved_model(store, "demo")
-    assert saved is not None
-    save_model(store, "demo", {**saved, "prior_recall": 1.0})
+    saved = plant_model(store)
     card_id = store.conn.execute("SELECT max(id) FROM cards").fetchone()[0]
     record_answer(store, card_id, Rating.Again, duration_ms=2000, choice=["Wrong"])
     new_process(monkeypatch)
@@ -87,10 +91,7 @@ def test_after_a_forget_merged_from_another_device_a_new_process_fits_the_model_
     folder = tmp_path / "shared"
     sync(store, folder)
     sync(other, folder)
-    deck_readiness(store, "demo")
-    saved = saved_model(store, "demo")
-    assert saved is not None
-    save_model(store, "demo", {**saved, "prior_recall": 1.0})
+    saved = plant_model(store)
     clock.advance(hours=1)
     card_id = store.conn.execute("SELECT min(card_id) FROM reviews").fetchone()[0]
     forget_card(other, card_id)
@@ -111,10 +112,7 @@ def test_a_suspension_or_burial_keeps_the_model_fitted_before(
     # Neither changes the log the model is fitted to: the saved model stays the one taken,
     # and nothing is fitted or written again (a write the app would make on its own thread).
     store = answered_deck(make_store, clock)
-    deck_readiness(store, "demo")
-    saved = saved_model(store, "demo")
-    assert saved is not None
-    save_model(store, "demo", {**saved, "prior_recall": 1.0})
+    saved = plant_model(store)
     card_id = store.conn.execute("SELECT min(card_id) FROM reviews").fetchone()[0]
     suspend_card(store, card_id)
     bury_card(store, card_id + 1)
