@@ -17,6 +17,7 @@ from srs.cli.common import (
     print_json,
     write_output,
 )
+from srs.cli.progress import progress_line
 
 __all__ = ["check", "export", "import_", "import_anki", "schema"]
 
@@ -71,16 +72,17 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, as_json:
     # A collection that does not exist yet is created only once every file is valid, and a
     # dry run against it plans against an empty collection in memory.
     if not existed:
-        with errors_as_messages():
-            read = read_deck_files(files, None)
+        with errors_as_messages(), progress_line() as progress:
+            read = read_deck_files(files, None, progress=progress)
         if dry_run:
             ctx.obj["db"] = Path(":memory:")
-    with open_store(ctx) as store, errors_as_messages():
+    with open_store(ctx) as store, errors_as_messages(), progress_line() as progress:
         if existed:
-            read = read_deck_files(files, store)
+            read = read_deck_files(files, store, progress=progress)
         # The decks live until the command ends and hold no cycles: keep the collector off
         # them (it would rescan 100,000 cards' objects again and again during the import).
         gc.freeze()
+        progress("Importing the cards", 0, 0)
         changes = import_files(
             store, read, dry_run=dry_run, before_write=lambda: automatic_backup(store, "import")
         )
@@ -160,17 +162,20 @@ def import_anki(
     )
 
     try:
-        conversion = read_anki(file, deck_id)
-        with errors_as_messages():
+        with errors_as_messages(), progress_line() as progress:
+            progress("Reading the package", 0, 0)
+            conversion = read_anki(file, deck_id)
+            progress("Making the deck files", 0, 0)
             files = deck_files(conversion, output, file)
         with open_store(ctx) as store, errors_as_messages():
             check_targets(store, files, force=force)
-            with staged_files(files):
+            with staged_files(files), progress_line() as progress:
                 result = import_anki(
                     store,
                     files,
                     source=str(file),
                     before_write=lambda: automatic_backup(store, "import"),
+                    progress=progress,
                 )
     except AnkiError as exc:
         fail(str(exc))

@@ -19,6 +19,7 @@ from srs.cli.common import (
     run_tui,
     write_output,
 )
+from srs.cli.progress import progress_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -261,9 +262,14 @@ def import_log(ctx: click.Context, deck: str, file: Path) -> None:
 
     with open_store(ctx) as store, errors_as_messages():
         try:
-            result = add_log(
-                store, deck, file, before_write=lambda: automatic_backup(store, "import-log")
-            )
+            with progress_line() as progress:
+                result = add_log(
+                    store,
+                    deck,
+                    file,
+                    before_write=lambda: automatic_backup(store, "import-log"),
+                    progress=progress,
+                )
         except LogError as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)

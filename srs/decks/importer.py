@@ -30,6 +30,8 @@ from srs.collection.store import CollectionError, Store
 from srs.decks.validate import DeckError, Problem, parse_deck
 from srs.model.collector import collector_paused
 from srs.model.deck import Deck
+from srs.model.progress import Progress, unreported
+from srs.textsafe import displayable
 
 __all__ = [
     "DeckChanges",
@@ -65,11 +67,11 @@ class DeckChanges:
 
     def summary(self) -> str:
         text = (
-            f"{self.deck_id}: {len(self.added)} added, {len(self.updated)} updated, "
-            f"{len(self.retired)} retired, {self.unchanged} unchanged"
+            f"{self.deck_id}: {len(self.added):,} added, {len(self.updated):,} updated, "
+            f"{len(self.retired):,} retired, {self.unchanged:,} unchanged"
         )
         if self.restored:
-            text += f", {len(self.restored)} restored"
+            text += f", {len(self.restored):,} restored"
         if self.deck_changed and not self.is_new_deck:
             text += "; deck title, description or exam updated"
         return text
@@ -123,8 +125,10 @@ class DeckFile:
         return self.unchanged.deck_id
 
 
-def read_deck_files(paths: Sequence[Path], store: Store | None) -> list[DeckFile]:
-    """Read and validate deck files for import.
+def read_deck_files(
+    paths: Sequence[Path], store: Store | None, *, progress: Progress = unreported
+) -> list[DeckFile]:
+    """Read and validate deck files for import, telling `progress` of each file read.
 
     A file whose bytes are those of its deck's last import into `store` is not parsed again.
 
@@ -134,6 +138,7 @@ def read_deck_files(paths: Sequence[Path], store: Store | None) -> list[DeckFile
     files: list[DeckFile] = []
     problems: list[Problem] = []
     for path in paths:
+        progress(f"Reading {displayable(path.name)}", 0, 0)
         try:
             data = path.read_bytes()
         except OSError as exc:

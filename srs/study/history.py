@@ -30,6 +30,7 @@ from srs.collection.reviews import (
 )
 from srs.collection.settings import clock_for
 from srs.collection.store import Store
+from srs.model.progress import Progress, unreported
 from srs.study.answers import MAX_DURATION_MS
 from srs.study.replay import CardHistory, LogEntry, replay
 from srs.textsafe import displayable
@@ -204,7 +205,12 @@ def _identity(card_id: int, moment: datetime, rating: Rating) -> tuple[int, int,
 
 
 def import_log(
-    store: Store, deck_id: str, path: Path, *, before_write: Callable[[], object] | None = None
+    store: Store,
+    deck_id: str,
+    path: Path,
+    *,
+    before_write: Callable[[], object] | None = None,
+    progress: Progress = unreported,
 ) -> LogImport:
     """Append a log file's answers that the deck's log does not hold yet, and rebuild the
     memory of each card they touch, in one transaction. Importing a file twice changes
@@ -218,6 +224,7 @@ def import_log(
         path: the CSV file (`LOG_COLUMNS`; `source` may be left out).
         before_write: called once before anything is written, and only if something will
             change (the CLI takes its automatic backup there).
+        progress: hears how far the replay has got.
 
     Raises:
         CollectionError: no such deck.
@@ -232,7 +239,13 @@ def import_log(
         raise LogError([LogProblem(str(path), 0, f"cannot read: {reason or exc}")]) from None
     entries, problems = parse_log(text, str(path))
     return import_answers(
-        store, deck_id, entries, source=str(path), problems=problems, before_write=before_write
+        store,
+        deck_id,
+        entries,
+        source=str(path),
+        problems=problems,
+        before_write=before_write,
+        progress=progress,
     )
 
 
@@ -244,6 +257,7 @@ def import_answers(
     source: str,
     problems: Sequence[LogProblem] = (),
     before_write: Callable[[], object] | None = None,
+    progress: Progress = unreported,
 ) -> LogImport:
     """What `import_log` does once the file is read, for answers from anywhere (an Anki
     package's review log comes in through it): append those the log does not hold yet and
@@ -255,7 +269,7 @@ def import_answers(
         entries: the answers (durations already capped).
         source: where they came from, for problems (a file's path).
         problems: problems found reading them, reported with any found here.
-        before_write: as for `import_log`.
+        before_write, progress: as for `import_log`.
 
     Raises:
         CollectionError: no such deck.
@@ -271,7 +285,7 @@ def import_answers(
     with store.write():
         if store.data_version() != version:  # another process wrote since: plan again
             plan = _plan(store, deck_id, entries, problems, source, clock.now())
-        replay(store, deck_id, plan)
+        replay(store, deck_id, plan, progress=progress)
     added = sum(len(history.new) for history in plan.values())
     return LogImport(added, len(entries) - added, len(plan))
 

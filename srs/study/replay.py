@@ -23,6 +23,7 @@ from srs.collection.reviews import LoggedReview, Review, Source, log_reviews, se
 from srs.collection.settings import clock_for, get_settings
 from srs.collection.store import Store
 from srs.model.memory import Memory
+from srs.model.progress import Progress, unreported
 from srs.study.answers import forgotten
 from srs.study.intervals import card_identity
 from srs.study.logreplay import LogScheduler
@@ -71,7 +72,13 @@ class CardHistory:
     start: Memory | None = None
 
 
-def replay(store: Store, deck_id: str, cards: Mapping[int, CardHistory]) -> None:
+def replay(
+    store: Store,
+    deck_id: str,
+    cards: Mapping[int, CardHistory],
+    *,
+    progress: Progress = unreported,
+) -> None:
     """Rebuild these cards' memory from their logs: the one replay, which `import-log`, the Anki
     import and a sync's merge use, so every path gives the memory answering in that order
     would have given. Runs inside the caller's `Store.write()`.
@@ -84,6 +91,8 @@ def replay(store: Store, deck_id: str, cards: Mapping[int, CardHistory]) -> None
     memory. One statement per answer was a third of the time an import of 300,000 answers took.
     A card whose lapses reach the leech threshold is flagged, as an answer would flag it.
 
+    `progress` hears of the answers replayed, card by card, then of the writing.
+
     Example: `replay(store, "aws", {card: CardHistory(deck_log(store, "aws", [card]))})`.
     """
     settings = get_settings(store, deck_id)
@@ -94,7 +103,11 @@ def replay(store: Store, deck_id: str, cards: Mapping[int, CardHistory]) -> None
     rewritten: list[tuple[int, Memory, Memory]] = []
     final: dict[int, Memory] = {}
 
+    step = f"Replaying the answers of {deck_id}"
+    total = sum(len(history.logged) + len(history.new) for history in cards.values())
+
     def new_answers() -> Iterator[Review]:
+        done = 0
         for card_id, history in cards.items():
             final[card_id] = yield from _rebuild(
                 card_id,
@@ -104,6 +117,9 @@ def replay(store: Store, deck_id: str, cards: Mapping[int, CardHistory]) -> None
                 scheduler,
                 rewritten,
             )
+            done += len(history.logged) + len(history.new)
+            progress(step, done, total)
+        progress(f"Writing the log of {deck_id}", 0, 0)
 
     log_reviews(store, new_answers(), expected=sum(len(h.new) for h in cards.values()))
     set_logged_memory(store, rewritten)

@@ -159,6 +159,25 @@ def test_the_summary_counts_what_came_in_and_what_was_left_out(tmp_path: Path) -
     assert FUTURE not in "\n".join(lines)
 
 
+def test_the_import_reports_its_steps_and_each_card_replayed(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "c.db", after_the_fixture())
+    files = deck_files(read_anki(CURRENT), tmp_path / "out", CURRENT)
+    heard: list[tuple[str, int, int]] = []
+
+    result = import_anki(store, files, source="x", progress=lambda *step: heard.append(step))
+
+    assert list(dict.fromkeys(step for step, _, _ in heard)) == [
+        "Importing the cards",
+        "Replaying the answers of security",
+        "Writing the log of security",
+    ]
+    log = result.decks[0].log
+    counts = [(done, total) for step, done, total in heard if step.startswith("Replaying")]
+    assert len(counts) == log.cards
+    assert [done for done, _ in counts] == sorted({done for done, _ in counts})
+    assert counts[-1] == (log.added, log.added)
+
+
 # --- the legacy format, through the command ---------------------------------------------------
 
 

@@ -393,7 +393,7 @@ def test_the_same_2000_card_deck_without_the_bad_card_imports(tmp_path: Path) ->
 
     out = import_ok(tmp_path, big)
 
-    assert out == "big: 2000 added, 0 updated, 0 retired, 0 unchanged\n"
+    assert out == "big: 2,000 added, 0 updated, 0 retired, 0 unchanged\n"
 
 
 def test_a_bad_second_file_means_neither_file_is_imported(tmp_path: Path) -> None:

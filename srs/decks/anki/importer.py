@@ -35,6 +35,7 @@ from srs.decks.importer import DeckChanges, fingerprint, import_decks, unchanged
 from srs.decks.validate import parse_deck
 from srs.model.collector import collector_paused
 from srs.model.deck import Deck
+from srs.model.progress import Progress, unreported
 from srs.study.answers import MAX_DURATION_MS
 from srs.study.history import LogImport, import_answers
 from srs.study.replay import LogEntry
@@ -190,6 +191,7 @@ def import_anki(
     *,
     source: str,
     before_write: Callable[[], object] | None = None,
+    progress: Progress = unreported,
 ) -> AnkiImport:
     """Import the decks, their Anki answers and suspensions in one transaction.
 
@@ -199,6 +201,7 @@ def import_anki(
         source: where the decks came from, recorded on each deck (the package's path).
         before_write: called once before anything is written, and only if something will
             change (the CLI takes its automatic backup there).
+        progress: hears of the cards' import, then how far each deck's replay has got.
 
     Raises:
         CollectionError: the collection cannot be written (nothing was).
@@ -208,6 +211,7 @@ def import_anki(
     skipped: Counter[str] = Counter()
     results = []
     with store.write():
+        progress("Importing the cards", 0, 0)
         changes = import_decks(
             store,
             [item.deck for item in files],
@@ -217,7 +221,14 @@ def import_anki(
         )
         for item, deck_changes in zip(files, changes, strict=True):
             entries = list(_entries(item.converted, now, skipped))
-            log = import_answers(store, item.deck.id, entries, source=source, before_write=once)
+            log = import_answers(
+                store,
+                item.deck.id,
+                entries,
+                source=source,
+                before_write=once,
+                progress=progress,
+            )
             suspended = item.converted.suspended
             newly = sorted(set(suspended) - set(suspended_keys(store, item.deck.id)))
             if newly:
