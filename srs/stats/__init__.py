@@ -8,9 +8,11 @@ fill its figures in as each arrives. Aggregations run in SQL (`srs.collection.st
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from srs.collection.store import Store
+from srs.collection.store import CollectionError, Store
 from srs.stats.activity import Forecast, History, Today, forecast, history, today
 from srs.stats.exams import ExamFigures, exams
 from srs.stats.memory import MemoryFigures, TrueRetention, memory, true_retention
@@ -66,18 +68,33 @@ class Stats:
 def collect(store: Store, deck_id: str | None = None) -> Stats:
     """Every figure for the deck (None: every deck).
 
+    The memory figures, a scan of every card's memory, are read meanwhile on a connection of
+    their own in a second thread: SQLite lets go of the interpreter while it reads, so that
+    scan and the topics' use both cores (~40% less time at 100,000 cards,
+    docs/performance.md). A collection with no second connection (one in memory) is read on
+    its own, one section after the other.
+
     Example: `collect(store, "aws").to_json()["true_retention"]`.
 
     Raises:
         CollectionError: no such deck.
     """
-    return Stats(
-        deck_id,
+    try:
+        reader = store.reader()
+    except CollectionError:
+        return _collected(store, deck_id, lambda: memory(store, deck_id))
+    with reader, ThreadPoolExecutor(max_workers=1) as beside:
+        return _collected(store, deck_id, beside.submit(memory, reader, deck_id).result)
+
+
+def _collected(
+    store: Store, deck_id: str | None, memory_figures: Callable[[], MemoryFigures]
+) -> Stats:
+    activity = (
         today(store, deck_id),
         history(store, deck_id),
         forecast(store, deck_id),
         true_retention(store, deck_id),
-        memory(store, deck_id),
-        topics(store, deck_id),
-        exams(store, deck_id),
     )
+    figures = topics(store, deck_id), exams(store, deck_id)
+    return Stats(deck_id, *activity, memory_figures(), *figures)  # memory may still be read

@@ -20,7 +20,17 @@ from srs.collection.store import CollectionError, Store
 from srs.exam.engine import answer, start_exam, submit
 from srs.exam.readiness import card_probabilities
 from srs.model.memory import retrievability
-from srs.stats import collect, exams, forecast, history, memory, today, topics, true_retention
+from srs.stats import (
+    Stats,
+    collect,
+    exams,
+    forecast,
+    history,
+    memory,
+    today,
+    topics,
+    true_retention,
+)
 from srs.study.answers import AnswerResult, record_answer, suspend_card
 
 MakeStore = Callable[..., Store]
@@ -333,6 +343,22 @@ def test_every_decks_figures_add_up_the_decks(make_store: MakeStore, clock: Fake
         "topics",
         "exams",
     }
+
+
+def test_every_figure_is_what_each_section_gives_on_its_own(
+    make_store: MakeStore, clock: FakeClock
+) -> None:
+    store = make_store(DECK, clock=clock)
+    at(clock, 0)
+    say(store, "dns", Rating.Good)
+    at(clock, 3)
+    say(store, "dns", Rating.Again)
+
+    sections = (today, history, forecast, true_retention, memory, topics, exams)
+    expected = Stats("net", *(section(store, "net") for section in sections))
+
+    assert collect(store, "net") == expected
+    assert expected.memory.cards == 1
 
 
 def test_an_unknown_deck_is_an_error_in_every_section(make_store: MakeStore) -> None:

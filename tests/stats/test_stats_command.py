@@ -110,3 +110,10 @@ def test_an_unknown_deck_is_refused_in_one_line(db: Path) -> None:
 
     assert result.exit_code == 1
     assert result.stderr == "srs: error: no deck 'nope' in the collection\n"
+
+
+def test_a_collection_in_memory_has_every_figure_too() -> None:
+    result = invoke(Path(":memory:"), "stats", "--json")
+
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["memory"]["cards"] == 0
