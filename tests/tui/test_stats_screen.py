@@ -22,7 +22,7 @@ import srs.tui.widgets.stats_loader
 from srs.collection.store import Store
 from srs.exam.engine import start_exam, submit
 from srs.model.percent import chance_text, percent_text
-from srs.stats import topics
+from srs.stats import forecast, topics
 from srs.study.answers import record_answer
 from srs.tui.app import SrsApp
 from srs.tui.screens.dashboard import DashboardScreen
@@ -160,6 +160,34 @@ async def test_escape_returns_to_the_dashboard_while_the_slow_sections_load(
         go.set()
         await settle(pilot)
         on(pilot.app, DashboardScreen)
+
+
+async def test_the_memory_figures_arrive_while_the_other_sections_are_read(
+    stats_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The forecast, read before the memory figures in the sections' order, waits until the
+    # memory figures are on the screen: they come from a worker of their own.
+    go = threading.Event()
+
+    def slow_forecast(store: Store, deck_id: str | None) -> Figures:
+        go.wait(timeout=10)
+        return forecast(store, deck_id)
+
+    sections = tuple((name, slow_forecast if name == "forecast" else f) for name, f in SECTIONS)
+    monkeypatch.setattr(srs.tui.widgets.stats_loader, "SECTIONS", sections)
+    async with SrsApp(stats_store).run_test(size=TALL) as pilot:
+        await settle(pilot)
+        await press(pilot, "s")
+        screen = on(pilot.app, StatsScreen)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if not screen.query_one("#section-memory").loading:
+                break
+        assert not screen.query_one("#section-memory").loading
+        assert screen.query_one("#section-forecast").loading
+        go.set()
+        await settle(pilot)
+        assert not screen.query_one("#section-forecast").loading
 
 
 async def test_deck_text_on_the_stats_screen_shows_literally(

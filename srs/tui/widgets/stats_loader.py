@@ -4,10 +4,10 @@ wait for; read as every background figure is (`reading.post_each`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
-from textual import work
 from textual.message import Message
 from textual.widget import Widget
 
@@ -30,7 +30,7 @@ from srs.stats import (
 )
 from srs.tui.widgets.reading import post_each
 
-__all__ = ["SECTIONS", "Figures", "StatsLoader"]
+__all__ = ["BESIDE", "SECTIONS", "Figures", "StatsLoader"]
 
 Figures = (
     Today
@@ -43,7 +43,10 @@ Figures = (
 )
 """What one section's function returns."""
 
-SECTIONS: tuple[tuple[str, Callable[[Store, str | None], Figures]], ...] = (
+Section = Callable[[Store, str | None], Figures]
+"""A section's function."""
+
+SECTIONS: tuple[tuple[str, Section], ...] = (
     ("today", today),
     ("forecast", forecast),
     ("history", history),
@@ -55,14 +58,19 @@ SECTIONS: tuple[tuple[str, Callable[[Store, str | None], Figures]], ...] = (
 """Each section's name and function, cheapest first (docs/stats.md): the screen fills in
 from the top while the slow ones are still being read."""
 
+BESIDE = "memory"
+"""The section read by a worker of its own beside the others: its scan of every card's memory
+and the topics' scan use both cores, as in `srs.stats.collect` (SQLite lets go of the
+interpreter lock while it scans)."""
+
 
 class StatsLoader(Widget):
-    """Computes a deck's statistics section by section in a worker and posts each one as it is
-    ready.
+    """Computes a deck's statistics section by section in two workers (`BESIDE` in one) and
+    posts each one as it is ready.
 
     It shows nothing: the stats screen holds one, calls `load`, and handles
-    `StatsLoader.Loaded`. Leaving the screen cancels the worker: the section being computed
-    finishes, and nothing after it is read.
+    `StatsLoader.Loaded`. Leaving the screen cancels the workers: the sections being computed
+    finish, and nothing after them is read.
     """
 
     DEFAULT_CSS = "StatsLoader { display: none; }"
@@ -76,12 +84,25 @@ class StatsLoader(Widget):
         figures: Figures | None
         error: str | None = None
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self, store: Store, deck_id: str | None) -> None:
-        """Every section in turn, cheapest first (`post_each`)."""
+        """Every section: the memory figures in a worker of their own, the others in another,
+        one after the other, cheapest first (`post_each`). A newer load cancels the older."""
+        for group, beside in (("stats", False), ("stats-beside", True)):
+            sections = [section for section in SECTIONS if (section[0] == BESIDE) == beside]
+            self.run_worker(
+                partial(self._read, store, deck_id, sections),
+                group=group,
+                thread=True,
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+    def _read(
+        self, store: Store, deck_id: str | None, sections: Sequence[tuple[str, Section]]
+    ) -> None:
         post_each(
             store,
-            SECTIONS,
+            sections,
             lambda reader, section: self.Loaded(section[0], section[1](reader, deck_id)),
             lambda section, error: self.Loaded(section[0], None, error),
             self.post_message,
