@@ -162,9 +162,10 @@ def import_anki(
     )
 
     try:
-        with errors_as_messages(), progress_line() as progress:
+        with progress_line() as progress:
             progress("Reading the package", 0, 0)
             conversion = read_anki(file, deck_id)
+        with errors_as_messages(), progress_line() as progress:
             progress("Making the deck files", 0, 0)
             files = deck_files(conversion, output, file)
         with open_store(ctx) as store, errors_as_messages():
