@@ -121,6 +121,16 @@ def test_a_deck_import_names_each_file_it_reads_literally(tmp_path: Path) -> Non
     assert screen(raw)[-1] == "capitals: 3 added, 0 updated, 0 retired, 0 unchanged"
 
 
+def test_a_deck_with_problems_prints_them_on_clean_lines(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, SMALL_DECK.replace("deck: capitals", "deck: Bad Id"), "bad.yaml")
+
+    status, raw = in_a_terminal("--db", str(tmp_path / "c.db"), "import", str(deck))
+
+    assert status == 1
+    assert "Reading bad.yaml..." in drawn(raw)
+    assert screen(raw) and all(line.startswith(f"{deck}:") for line in screen(raw))
+
+
 def test_nothing_is_drawn_when_standard_error_is_not_a_terminal(tmp_path: Path) -> None:
     result = invoke(tmp_path / "c.db", "import-anki", str(PACKAGE), "-o", str(tmp_path / "d.yaml"))
 
