@@ -22,7 +22,6 @@ import srs.tui.widgets.stats_loader
 from srs.collection.store import Store
 from srs.exam.engine import start_exam, submit
 from srs.model.percent import chance_text, percent_text
-from srs.stats import forecast, topics
 from srs.study.answers import record_answer
 from srs.tui.app import SrsApp
 from srs.tui.screens.dashboard import DashboardScreen
@@ -133,25 +132,37 @@ async def test_w_switches_the_history_between_30_90_and_365_days(stats_store: St
         assert "Answers per day, last 30 days" in screen_text(pilot.app)
 
 
+def held(monkeypatch: pytest.MonkeyPatch, name: str) -> threading.Event:
+    """Make the section `name` wait, until the event returned is set, before it is read (the
+    test looks at the screen meanwhile)."""
+    go = threading.Event()
+    read = dict(SECTIONS)[name]
+
+    def waiting(store: Store, deck_id: str | None) -> Figures:
+        go.wait(timeout=10)
+        return read(store, deck_id)
+
+    sections = tuple((each, waiting if each == name else f) for each, f in SECTIONS)
+    monkeypatch.setattr(srs.tui.widgets.stats_loader, "SECTIONS", sections)
+    return go
+
+
+async def arrived(pilot: Pilot[Any], section: str) -> None:
+    """Wait (up to 2 s) until the section's figures are on the screen."""
+    for _ in range(100):
+        if not pilot.app.screen.query_one(f"#section-{section}").loading:
+            return
+        await pilot.pause(0.02)
+
+
 async def test_escape_returns_to_the_dashboard_while_the_slow_sections_load(
     stats_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The topics (the slowest section) wait until the test has looked at the screen.
-    go = threading.Event()
-
-    def slow_topics(store: Store, deck_id: str | None) -> Figures:
-        go.wait(timeout=10)
-        return topics(store, deck_id)
-
-    sections = tuple((name, slow_topics if name == "topics" else f) for name, f in SECTIONS)
-    monkeypatch.setattr(srs.tui.widgets.stats_loader, "SECTIONS", sections)
+    go = held(monkeypatch, "topics")  # the slowest section
     async with SrsApp(stats_store).run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await press(pilot, "s")
-        for _ in range(50):  # the cheap sections arrive while the topics wait
-            await pilot.pause(0.02)
-            if not pilot.app.screen.query_one("#section-memory").loading:
-                break
+        await arrived(pilot, "memory")  # the cheap sections arrive while the topics wait
         screen = on(pilot.app, StatsScreen)
         assert screen.query_one("#section-topics").loading
         assert "card studied" in screen_text(pilot.app)
@@ -165,24 +176,12 @@ async def test_escape_returns_to_the_dashboard_while_the_slow_sections_load(
 async def test_the_memory_figures_arrive_while_the_other_sections_are_read(
     stats_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The forecast, read before the memory figures in the sections' order, waits until the
-    # memory figures are on the screen: they come from a worker of their own.
-    go = threading.Event()
-
-    def slow_forecast(store: Store, deck_id: str | None) -> Figures:
-        go.wait(timeout=10)
-        return forecast(store, deck_id)
-
-    sections = tuple((name, slow_forecast if name == "forecast" else f) for name, f in SECTIONS)
-    monkeypatch.setattr(srs.tui.widgets.stats_loader, "SECTIONS", sections)
+    go = held(monkeypatch, "forecast")  # read before the memory figures, in the one worker
     async with SrsApp(stats_store).run_test(size=TALL) as pilot:
         await settle(pilot)
         await press(pilot, "s")
+        await arrived(pilot, "memory")
         screen = on(pilot.app, StatsScreen)
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if not screen.query_one("#section-memory").loading:
-                break
         assert not screen.query_one("#section-memory").loading
         assert screen.query_one("#section-forecast").loading
         go.set()
