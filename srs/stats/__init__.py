@@ -71,8 +71,9 @@ def collect(store: Store, deck_id: str | None = None) -> Stats:
     The memory figures, a scan of every card's memory, are read meanwhile on a connection of
     their own in a second thread: SQLite lets go of the interpreter while it reads, so that
     scan and the topics' use both cores (~40% less time at 100,000 cards,
-    docs/performance.md). A collection with no second connection (one in memory) is read on
-    its own, one section after the other.
+    docs/performance.md); being another connection, it reads what is committed, so call this
+    outside a write. A collection with no second connection (one in memory) is read on its
+    own, one section after the other.
 
     Example: `collect(store, "aws").to_json()["true_retention"]`.
 
