@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Generic, TypeVar
 
 from srs.collection.changes import LOG_KINDS
+from srs.collection.log_growth import log_mark
 from srs.collection.store import Store
 
 __all__ = [
@@ -85,24 +86,19 @@ def _save(store: Store, key: str, values: Mapping[str, object]) -> None:
 
 def evidence_mark(store: Store, deck_id: str) -> tuple[object, ...]:
     """A mark of what the deck's pass-chance model is fitted to, which changes whenever that
-    does: the log's last row (its id and event id: an undone answer answered again gets a new
-    event id), the deck's answer count (a sync merge adds older answers), its submitted
-    attempts, its last import (card shapes), and the last change noted for sync that is not a
-    card's suspension or burial, and the last sync segment (a merged forget, or a sync's
-    replay of the cards answered here, rewrites logged memory without adding an answer). One
-    read of a few index entries, against about 0.2 s for the fit at 1,000,000 answers."""
+    does: where the deck's log stands (`log_mark`: its last row, answers, import and sync
+    segment), with the last change noted for sync that is not a card's suspension or burial
+    in place of any change (a merged forget rewrites logged memory without adding an answer;
+    a suspension leaves the log as it was), and the deck's submitted attempts. A few index
+    entries read, against about 0.2 s for the fit at 1,000,000 answers."""
     kinds = ", ".join(f"'{kind}'" for kind in LOG_KINDS)
-    row = store.conn.execute(
-        "SELECT r.id, r.event_id, (SELECT sum(answers) FROM review_days WHERE deck_id = ?1), "
+    changes, attempts = store.conn.execute(
+        f"SELECT (SELECT coalesce(max(rowid), 0) FROM sync_changes WHERE kind IN ({kinds})), "
         "(SELECT count(*) || ' ' || max(submitted_at) FROM exam_attempts "
-        "WHERE deck_id = ?1 AND submitted_at IS NOT NULL), "
-        "(SELECT imported_at FROM decks WHERE id = ?1), "
-        f"(SELECT max(rowid) FROM sync_changes WHERE kind IN ({kinds})), "
-        "(SELECT max(rowid) FROM sync_segments) "
-        "FROM (SELECT max(id) AS id FROM reviews) last LEFT JOIN reviews r ON r.id = last.id",
+        "WHERE deck_id = ? AND submitted_at IS NOT NULL)",
         (deck_id,),
     ).fetchone()
-    return tuple(row)
+    return (*log_mark(store, deck_id)._replace(changes=changes), attempts)
 
 
 class KeptByMark(Generic[T]):
