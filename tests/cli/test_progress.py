@@ -109,6 +109,22 @@ def test_an_error_is_printed_on_a_clean_line(tmp_path: Path) -> None:
     assert screen(raw)[0].startswith(f"srs: error: {broken}")
 
 
+def test_a_log_import_shows_its_replay_then_only_its_summary(tmp_path: Path) -> None:
+    deck, log = tmp_path / "security.yaml", tmp_path / "log.csv"
+    invoke(tmp_path / "old.db", "import-anki", str(PACKAGE), "-o", str(deck))
+    invoke(tmp_path / "old.db", "export-log", "security", "-o", str(log))
+    db = tmp_path / "c.db"
+    invoke(db, "import", str(deck))
+
+    status, raw = in_a_terminal("--db", str(db), "import-log", "security", str(log))
+
+    assert status == 0, raw
+    assert "Replaying the answers of security: 141 of 141 (100%)" in map(str.rstrip, drawn(raw))
+    assert screen(raw) == [
+        "security: 141 reviews added, 0 already in the log; memory rebuilt for 19 cards"
+    ]
+
+
 def test_a_deck_import_names_each_file_it_reads_literally(tmp_path: Path) -> None:
     deck = write_deck(tmp_path, SMALL_DECK, "\x1b[31mred.yaml")
 
