@@ -82,7 +82,7 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, as_json:
         # The decks live until the command ends and hold no cycles: keep the collector off
         # them (it would rescan 100,000 cards' objects again and again during the import).
         gc.freeze()
-        progress("Importing the cards", 0, 0)
+        progress("Comparing the cards" if dry_run else "Importing the cards", 0, 0)
         changes = import_files(
             store, read, dry_run=dry_run, before_write=lambda: automatic_backup(store, "import")
         )

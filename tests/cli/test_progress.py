@@ -137,6 +137,17 @@ def test_a_deck_import_names_each_file_it_reads_literally(tmp_path: Path) -> Non
     assert screen(raw)[-1] == "capitals: 3 added, 0 updated, 0 retired, 0 unchanged"
 
 
+def test_a_dry_run_says_it_compares_rather_than_imports(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, SMALL_DECK)
+
+    status, raw = in_a_terminal("--db", str(tmp_path / "c.db"), "import", "--dry-run", str(deck))
+
+    assert status == 0, raw
+    assert "Comparing the cards..." in drawn(raw)
+    assert "Importing the cards..." not in drawn(raw)
+    assert screen(raw)[-1] == "dry run: nothing was written"
+
+
 def test_a_deck_with_problems_prints_them_on_clean_lines(tmp_path: Path) -> None:
     deck = write_deck(tmp_path, SMALL_DECK.replace("deck: capitals", "deck: Bad Id"), "bad.yaml")
 
